@@ -1,0 +1,497 @@
+#include "config.hpp"
+
+#include <watchpost/plugin.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace watchpost {
+
+std::string_view kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::probe: return "probe";
+    case Kind::evaluator: return "evaluator";
+    case Kind::sink: return "sink";
+    case Kind::source: return "source";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string format_issues(const std::vector<ConfigIssue>& issues) {
+  std::string out;
+  for (auto& i : issues) {
+    if (!out.empty()) out += '\n';
+    out += i.pos.str() + ": " + i.message;
+  }
+  return out;
+}
+
+const std::vector<wp_option_spec>& target_specs() {
+  static const std::vector<wp_option_spec> specs = {
+      option("id", WP_OPT_STRING, nullptr, "Stable target id (default: the url); its hash fixes the phase"),
+      option("labels", WP_OPT_STRING_MAP, nullptr, "Key/value labels copied into every result"),
+      option("interval", WP_OPT_DURATION, "30s", "Time between checks (1s and up)"),
+      option("timeout", WP_OPT_DURATION, nullptr, "Give up after this long (default: the interval, at most 10s)"),
+      option("attempts", WP_OPT_INT, "1", "Tries before a check is reported down"),
+      option("retry_delay", WP_OPT_DURATION, "1s", "Pause between attempts"),
+  };
+  return specs;
+}
+
+const std::vector<wp_option_spec>& sink_specs() {
+  static const std::vector<wp_option_spec> specs = {
+      option("batch_size", WP_OPT_INT, "500", "Results handed to the sink per write"),
+      option("batch_delay", WP_OPT_DURATION, "200ms", "Longest wait to fill a batch"),
+      option("queue_capacity", WP_OPT_INT, "10000", "Results held in memory before checks are held back"),
+      option("max_retry_delay", WP_OPT_DURATION, "30s", "Cap of the jittered backoff between retries"),
+  };
+  return specs;
+}
+
+class Parser {
+ public:
+  Parser(std::string file, const SchemaCatalog& catalog) : file_(std::move(file)), catalog_(catalog) {}
+
+  Config parse(const YAML::Node& root) {
+    Config cfg;
+    cfg.path = file_;
+    if (!root.IsMap()) {
+      issue(root, "the file must be a mapping with a 'pipelines' list");
+      finish();
+    }
+    static const std::vector<std::string> keys = {"node", "log", "pipelines"};
+    for (auto it : root) {
+      std::string key = it.first.Scalar();
+      if (key == "node") cfg.node = scalar(it.second);
+      else if (key == "log") parse_log(it.second, cfg);
+      else if (key == "pipelines") {
+        if (!it.second.IsSequence()) issue(it.second, "'pipelines' must be a list");
+        else
+          for (auto p : it.second) cfg.pipelines.push_back(parse_pipeline(p, cfg.pipelines.size()));
+      } else unknown_key(it.first, key, keys, "top level");
+    }
+    if (!root["pipelines"]) issue(root, "no 'pipelines' list: add at least one pipeline");
+    std::set<std::string> names;
+    for (auto& p : cfg.pipelines)
+      if (!names.insert(p.name).second) issues_.push_back({p.pos, "duplicate pipeline name '" + p.name + "'"});
+    finish();
+    return cfg;
+  }
+
+ private:
+  Position pos(const YAML::Node& n) const {
+    auto m = n.Mark();
+    return Position{file_, m.line + 1, m.column + 1};
+  }
+  void issue(const YAML::Node& n, std::string message) { issues_.push_back({pos(n), std::move(message)}); }
+  void finish() {
+    if (!issues_.empty()) throw ConfigError(issues_);
+  }
+
+  std::string scalar(const YAML::Node& n) {
+    if (!n.IsScalar()) {
+      issue(n, "expected a single value here");
+      return {};
+    }
+    std::string out;
+    std::string err = interpolate_env(n.Scalar(), out);
+    if (!err.empty()) issue(n, err);
+    return out;
+  }
+
+  void unknown_key(const YAML::Node& key_node, const std::string& key, const std::vector<std::string>& valid,
+                   const std::string& where) {
+    std::string hint = nearest(key, valid);
+    issue(key_node, "unknown key '" + key + "' in " + where +
+                        (hint.empty() ? "" : ": did you mean '" + hint + "'?") + " Valid keys: " + join(valid, ", "));
+  }
+
+  void parse_log(const YAML::Node& n, Config& cfg) {
+    if (!n.IsMap()) return issue(n, "'log' must be a mapping with 'format' and 'level'");
+    for (auto it : n) {
+      std::string key = it.first.Scalar();
+      std::string v = scalar(it.second);
+      if (key == "format") {
+        if (v != "auto" && v != "human" && v != "json") issue(it.second, "log format must be auto, human or json");
+        cfg.log_format = v;
+      } else if (key == "level") {
+        if (v != "debug" && v != "info" && v != "warn" && v != "error")
+          issue(it.second, "log level must be debug, info, warn or error");
+        cfg.log_level = v;
+      } else unknown_key(it.first, key, {"format", "level"}, "'log'");
+    }
+  }
+
+  // One option of a schema from a YAML value.
+  bool parse_value(const wp_option_spec& spec, const YAML::Node& n, OptionValue& out) {
+    out.name = spec.name;
+    out.type = spec.type;
+    out.pos = pos(n);
+    if (spec.type == WP_OPT_STRING_MAP) {
+      if (!n.IsMap()) {
+        issue(n, std::string("'") + spec.name + "' must be a mapping of key: value");
+        return false;
+      }
+      for (auto it : n) {
+        out.items.push_back(scalar(it.first));
+        out.items.push_back(scalar(it.second));
+      }
+      return true;
+    }
+    if (spec.type == WP_OPT_STRING_LIST && n.IsSequence()) {
+      for (auto item : n) out.items.push_back(scalar(item));
+      return true;
+    }
+    if (!n.IsScalar()) {
+      issue(n, std::string("'") + spec.name + "' must be a " + std::string(option_type_name(spec.type)));
+      return false;
+    }
+    std::string text = scalar(n);
+    std::string err = parse_scalar_option(spec, text, out);
+    if (!err.empty()) {
+      issue(n, std::string("'") + spec.name + "': " + err);
+      return false;
+    }
+    out.pos = pos(n);
+    return true;
+  }
+
+  // Fills declared defaults for options not given.
+  void fill_defaults(const OptionSchema& schema, OptionList& list, const Position& where) {
+    for (auto* spec : schema.specs) {
+      if (find_option(list, spec->name)) continue;
+      if (spec->default_value) {
+        OptionValue v;
+        std::string err = parse_scalar_option(*spec, spec->default_value, v);
+        if (err.empty()) {
+          v.pos = where;
+          list.push_back(std::move(v));
+        }
+      }
+    }
+  }
+
+  void check_required(const OptionSchema& schema, const OptionList& list, const Position& where,
+                      const std::string& what) {
+    for (auto* spec : schema.specs)
+      if (spec->required && !find_option(list, spec->name))
+        issues_.push_back({where, what + " needs '" + spec->name + "': " + (spec->doc ? spec->doc : "")});
+  }
+
+  // Runs the plugin's own semantic checks; maps its complaint to the option's position.
+  void plugin_validate(const OptionSchema& schema, const OptionList& list, const Position& where,
+                       const std::string& what) {
+    if (!schema.validate) return;
+    OptionsView view(list);
+    wp_error err{};
+    err.struct_size = sizeof(err);
+    if (schema.validate(view.get(), &err) == WP_OK) return;
+    const OptionValue* o = err.option[0] ? find_option(list, err.option) : nullptr;
+    std::string option_part = err.option[0] ? std::string("'") + err.option + "': " : std::string();
+    issues_.push_back({o ? o->pos : where, what + ": " + option_part + err.message});
+  }
+
+  const OptionSchema* plugin_schema(const YAML::Node& at, const std::string& plugin, Kind kind) {
+    if (auto* s = catalog_.schema(plugin, kind)) return s;
+    auto kinds = catalog_.plugin_kinds(plugin);
+    if (!kinds.empty()) {
+      issue(at, "plugin '" + plugin + "' is not a " + std::string(kind_name(kind)) + " (it provides: " +
+                    join(kinds, ", ") + ")");
+      return nullptr;
+    }
+    auto names = catalog_.plugin_names(kind);
+    std::string hint = nearest(plugin, names);
+    issue(at, "no " + std::string(kind_name(kind)) + " plugin named '" + plugin + "'" +
+                  (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; available: " +
+                  (names.empty() ? std::string("none found (check --plugin-dir)") : join(names, ", ")));
+    return nullptr;
+  }
+
+  // A block `{plugin: NAME, ...options}`. Extra keys allowed via `shared` (core options).
+  std::optional<PluginBlock> parse_block(const YAML::Node& n, Kind kind, const OptionSchema* shared,
+                                         OptionList* shared_out, const std::string& what) {
+    if (!n.IsMap()) {
+      issue(n, what + " must be a mapping with a 'plugin' key");
+      return std::nullopt;
+    }
+    if (!n["plugin"]) {
+      issue(n, what + " needs 'plugin: NAME' (one of: " + join(catalog_.plugin_names(kind), ", ") + ")");
+      return std::nullopt;
+    }
+    PluginBlock b;
+    b.pos = pos(n);
+    b.plugin = scalar(n["plugin"]);
+    const OptionSchema* schema = plugin_schema(n["plugin"], b.plugin, kind);
+    if (!schema) return std::nullopt;
+    std::vector<std::string> valid = {"plugin"};
+    for (auto& k : schema->names()) valid.push_back(k);
+    if (shared)
+      for (auto& k : shared->names()) valid.push_back(k);
+    for (auto it : n) {
+      std::string key = it.first.Scalar();
+      if (key == "plugin") continue;
+      if (auto* spec = schema->find(key)) {
+        OptionValue v;
+        if (parse_value(*spec, it.second, v)) put_option(b.options, std::move(v));
+      } else if (shared && shared->find(key)) {
+        OptionValue v;
+        if (parse_value(*shared->find(key), it.second, v)) put_option(*shared_out, std::move(v));
+      } else {
+        unknown_key(it.first, key, valid, what + " '" + b.plugin + "'");
+      }
+    }
+    return b;
+  }
+
+  // Evaluators are complete on their own: defaults, required, plugin checks.
+  std::vector<PluginBlock> parse_evaluators(const YAML::Node& n, const std::string& where) {
+    std::vector<PluginBlock> out;
+    if (!n.IsSequence()) {
+      issue(n, "'evaluate' must be a list of {plugin: NAME, ...} blocks");
+      return out;
+    }
+    for (auto e : n) {
+      auto b = parse_block(e, Kind::evaluator, nullptr, nullptr, "evaluator in " + where);
+      if (!b) continue;
+      const OptionSchema* schema = catalog_.schema(b->plugin, Kind::evaluator);
+      fill_defaults(*schema, b->options, b->pos);
+      check_required(*schema, b->options, b->pos, "evaluator '" + b->plugin + "'");
+      plugin_validate(*schema, b->options, b->pos, "evaluator '" + b->plugin + "'");
+      out.push_back(std::move(*b));
+    }
+    return out;
+  }
+
+  PipelineConfig parse_pipeline(const YAML::Node& n, size_t index) {
+    PipelineConfig p;
+    p.pos = pos(n);
+    p.name = "pipeline" + std::to_string(index + 1);
+    if (!n.IsMap()) {
+      issue(n, "a pipeline must be a mapping (name, probe, targets, evaluate, sinks)");
+      return p;
+    }
+    static const std::vector<std::string> keys = {"name", "concurrency", "probe", "targets",
+                                                  "evaluate", "source", "sinks"};
+    OptionList probe_shared;  // pipeline-level interval/timeout/... for every target
+    YAML::Node targets_node;
+    for (auto it : n) {
+      std::string key = it.first.Scalar();
+      const YAML::Node& v = it.second;
+      if (key == "name") p.name = scalar(v);
+      else if (key == "concurrency") {
+        OptionValue o;
+        static const wp_option_spec spec = option("concurrency", WP_OPT_INT, "512", "");
+        if (parse_value(spec, v, o)) {
+          if (o.integer < 1) issue(v, "'concurrency' must be at least 1");
+          p.concurrency = o.integer;
+        }
+      } else if (key == "probe") {
+        p.probe = parse_block(v, Kind::probe, &target_shared_schema(), &probe_shared, "probe");
+        if (p.probe) p.probe->options.insert(p.probe->options.end(), probe_shared.begin(), probe_shared.end());
+      } else if (key == "targets") targets_node = v;
+      else if (key == "evaluate") p.evaluators = parse_evaluators(v, "pipeline '" + p.name + "'");
+      else if (key == "source") {
+        p.source = parse_block(v, Kind::source, nullptr, nullptr, "source");
+        if (p.source) complete_block(*p.source, Kind::source, "source");
+      } else if (key == "sinks") {
+        if (!v.IsSequence()) issue(v, "'sinks' must be a list of {plugin: NAME, ...} blocks");
+        else
+          for (auto s : v) parse_sink(s, p);
+      } else unknown_key(it.first, key, keys, "pipeline '" + p.name + "'");
+    }
+    if (p.probe && p.source) issue(n, "pipeline '" + p.name + "' has both 'probe' and 'source': choose one");
+    if (!p.probe && !p.source) issue(n, "pipeline '" + p.name + "' needs a 'probe' (with targets) or a 'source'");
+    if (p.sinks.empty()) issue(n, "pipeline '" + p.name + "' has no sinks: add e.g. '- plugin: stdout'");
+    if (p.probe) {
+      if (!targets_node) issue(n, "pipeline '" + p.name + "' has a probe but no 'targets' list");
+      else if (!targets_node.IsSequence()) issue(targets_node, "'targets' must be a list");
+      else {
+        std::set<std::string> ids;
+        for (auto t : targets_node) {
+          auto target = parse_target(t, p);
+          if (!target) continue;
+          if (!ids.insert(target->id).second)
+            issues_.push_back({target->pos, "duplicate target id '" + target->id + "' in pipeline '" + p.name +
+                                                "': give each target a distinct 'id'"});
+          p.targets.push_back(std::move(*target));
+        }
+      }
+    } else if (targets_node) {
+      issue(targets_node, "'targets' needs a 'probe' in the same pipeline");
+    }
+    return p;
+  }
+
+  void complete_block(PluginBlock& b, Kind kind, const std::string& what) {
+    const OptionSchema* schema = catalog_.schema(b.plugin, kind);
+    fill_defaults(*schema, b.options, b.pos);
+    check_required(*schema, b.options, b.pos, what + " '" + b.plugin + "'");
+    plugin_validate(*schema, b.options, b.pos, what + " '" + b.plugin + "'");
+  }
+
+  void parse_sink(const YAML::Node& n, PipelineConfig& p) {
+    OptionList shared;
+    auto b = parse_block(n, Kind::sink, &sink_shared_schema(), &shared, "sink");
+    if (!b) return;
+    complete_block(*b, Kind::sink, "sink");
+    fill_defaults(sink_shared_schema(), shared, b->pos);
+    SinkConfig s;
+    static_cast<PluginBlock&>(s) = std::move(*b);
+    s.batch_size = find_option(shared, "batch_size")->integer;
+    s.batch_delay_ms = find_option(shared, "batch_delay")->integer;
+    s.queue_capacity = find_option(shared, "queue_capacity")->integer;
+    s.max_retry_delay_ms = find_option(shared, "max_retry_delay")->integer;
+    if (s.batch_size < 1) issues_.push_back({find_option(shared, "batch_size")->pos, "'batch_size' must be at least 1"});
+    if (s.queue_capacity < 1)
+      issues_.push_back({find_option(shared, "queue_capacity")->pos, "'queue_capacity' must be at least 1"});
+    p.sinks.push_back(std::move(s));
+  }
+
+  std::optional<TargetConfig> parse_target(const YAML::Node& n, const PipelineConfig& p) {
+    if (!p.probe) return std::nullopt;
+    const OptionSchema* schema = catalog_.schema(p.probe->plugin, Kind::probe);
+    TargetConfig t;
+    t.pos = pos(n);
+    if (!n.IsMap()) {
+      issue(n, "a target must be a mapping (url, id, labels, interval, ...)");
+      return std::nullopt;
+    }
+    OptionList own, shared;
+    std::vector<std::string> valid = {"evaluate"};
+    for (auto& k : schema->names()) valid.push_back(k);
+    for (auto& k : target_shared_schema().names()) valid.push_back(k);
+    for (auto it : n) {
+      std::string key = it.first.Scalar();
+      if (key == "evaluate") {
+        t.evaluators = parse_evaluators(it.second, "target");
+      } else if (auto* spec = schema->find(key)) {
+        OptionValue v;
+        if (parse_value(*spec, it.second, v)) put_option(own, std::move(v));
+      } else if (auto* sspec = target_shared_schema().find(key)) {
+        OptionValue v;
+        if (parse_value(*sspec, it.second, v)) put_option(shared, std::move(v));
+      } else {
+        unknown_key(it.first, key, valid, "target of probe '" + p.probe->plugin + "'");
+      }
+    }
+    // Pipeline-level values are defaults for every target.
+    for (auto& o : p.probe->options) {
+      if (target_shared_schema().find(o.name)) {
+        if (!find_option(shared, o.name)) shared.push_back(o);
+      } else if (!find_option(own, o.name)) {
+        own.push_back(o);
+      }
+    }
+    fill_defaults(*schema, own, t.pos);
+    fill_defaults(target_shared_schema(), shared, t.pos);
+    size_t before = issues_.size();
+    check_required(*schema, own, t.pos, "target");
+    if (before == issues_.size()) plugin_validate(*schema, own, t.pos, "target");  // needs required ones
+
+    auto* url = find_option(own, "url");
+    t.url = url ? url->text : std::string();
+    auto* id = find_option(shared, "id");
+    t.id = id ? id->text : t.url;
+    if (t.id.empty()) issues_.push_back({t.pos, "target needs an 'id' (or a 'url' to use as its id)"});
+    if (auto* labels = find_option(shared, "labels"))
+      for (size_t i = 0; i + 1 < labels->items.size(); i += 2) t.labels.emplace_back(labels->items[i], labels->items[i + 1]);
+    auto* interval = find_option(shared, "interval");
+    t.interval_ms = interval->integer;
+    if (t.interval_ms < 1000) issues_.push_back({interval->pos, "'interval' must be at least 1s"});
+    auto* timeout = find_option(shared, "timeout");
+    t.timeout_ms = timeout ? timeout->integer : std::min<int64_t>(t.interval_ms, 10000);
+    if (timeout && t.timeout_ms < 1) issues_.push_back({timeout->pos, "'timeout' must be positive"});
+    t.attempts = find_option(shared, "attempts")->integer;
+    if (t.attempts < 1 || t.attempts > 10)
+      issues_.push_back({find_option(shared, "attempts")->pos, "'attempts' must be between 1 and 10"});
+    t.retry_delay_ms = find_option(shared, "retry_delay")->integer;
+    t.probe_options = std::move(own);
+    return t;
+  }
+
+  std::string file_;
+  const SchemaCatalog& catalog_;
+  std::vector<ConfigIssue> issues_;
+};
+
+}  // namespace
+
+ConfigError::ConfigError(std::vector<ConfigIssue> issues)
+    : std::runtime_error(format_issues(issues)), issues_(std::move(issues)) {}
+
+const OptionSchema& target_shared_schema() {
+  static const OptionSchema s = OptionSchema::from_table(target_specs().data(), target_specs().size(), nullptr);
+  return s;
+}
+
+const OptionSchema& sink_shared_schema() {
+  static const OptionSchema s = OptionSchema::from_table(sink_specs().data(), sink_specs().size(), nullptr);
+  return s;
+}
+
+std::string interpolate_env(const std::string& text, std::string& out) {
+  out.clear();
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '$' || i + 1 >= text.size()) {
+      out += text[i];
+      continue;
+    }
+    if (text[i + 1] == '$') {
+      out += '$';
+      ++i;
+      continue;
+    }
+    if (text[i + 1] != '{') {
+      out += text[i];
+      continue;
+    }
+    size_t close = text.find('}', i + 2);
+    if (close == std::string::npos) return "unclosed '${' in '" + text + "': write ${NAME} or ${NAME:-default}";
+    std::string inner = text.substr(i + 2, close - i - 2);
+    std::string name = inner, fallback;
+    bool has_fallback = false;
+    if (size_t d = inner.find(":-"); d != std::string::npos) {
+      name = inner.substr(0, d);
+      fallback = inner.substr(d + 2);
+      has_fallback = true;
+    }
+    if (name.empty()) return "empty variable name in '${" + inner + "}'";
+    for (char c : name)
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'))
+        return "'" + name + "' is not a valid environment variable name";
+    const char* value = std::getenv(name.c_str());
+    if (value && *value) out += value;
+    else if (has_fallback) out += fallback;
+    else return "environment variable " + name + " is not set: export it, or write ${" + name + ":-default}";
+    i = close;
+  }
+  return {};
+}
+
+Config parse_config(const std::string& yaml_text, const std::string& display_name, const SchemaCatalog& catalog) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError({{Position{display_name, e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + e.msg}});
+  }
+  return Parser(display_name, catalog).parse(root);
+}
+
+Config load_config(const std::string& path, const SchemaCatalog& catalog) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError({{Position{path, 0, 0}, "cannot read the file: " + std::string(std::strerror(errno))}});
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_config(ss.str(), path, catalog);
+}
+
+}  // namespace watchpost

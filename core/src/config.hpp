@@ -1,0 +1,99 @@
+// Pipelines described in YAML: parsing, ${ENV} interpolation, and validation against the
+// option schemas the plugins declare — all before any plugin instance is constructed.
+#pragma once
+
+#include "options.hpp"
+#include "result.hpp"
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace watchpost {
+
+enum class Kind { probe, evaluator, sink, source };
+std::string_view kind_name(Kind kind);
+
+// What the config layer needs to know of the plugins (the loader's catalog implements it).
+class SchemaCatalog {
+ public:
+  virtual ~SchemaCatalog() = default;
+  virtual const OptionSchema* schema(std::string_view plugin, Kind kind) const = 0;
+  virtual std::vector<std::string> plugin_names(Kind kind) const = 0;
+  virtual std::vector<std::string> plugin_kinds(std::string_view plugin) const = 0;
+};
+
+struct ConfigIssue {
+  Position pos;
+  std::string message;
+};
+
+// Every problem found in a file, each with file:line:column.
+class ConfigError : public std::runtime_error {
+ public:
+  explicit ConfigError(std::vector<ConfigIssue> issues);
+  const std::vector<ConfigIssue>& issues() const { return issues_; }
+
+ private:
+  std::vector<ConfigIssue> issues_;
+};
+
+struct PluginBlock {
+  std::string plugin;
+  OptionList options;
+  Position pos;
+};
+
+struct SinkConfig : PluginBlock {
+  int64_t batch_size = 500;
+  int64_t batch_delay_ms = 200;
+  int64_t queue_capacity = 10000;
+  int64_t max_retry_delay_ms = 30000;
+};
+
+struct TargetConfig {
+  std::string id;
+  std::string url;  // for display and results; the probe's own `url` option
+  Labels labels;
+  int64_t interval_ms = 30000;
+  int64_t timeout_ms = 10000;
+  int64_t attempts = 1;
+  int64_t retry_delay_ms = 1000;
+  OptionList probe_options;  // pipeline-level probe options merged under the target's own
+  std::optional<std::vector<PluginBlock>> evaluators;  // replaces the pipeline's when set
+  Position pos;
+};
+
+struct PipelineConfig {
+  std::string name;
+  Position pos;
+  int64_t concurrency = 512;
+  std::optional<PluginBlock> probe;
+  std::vector<TargetConfig> targets;
+  std::vector<PluginBlock> evaluators;
+  std::optional<PluginBlock> source;
+  std::vector<SinkConfig> sinks;
+};
+
+struct Config {
+  std::string path;
+  std::string node;  // empty: the host name
+  std::string log_format = "auto";
+  std::string log_level = "info";
+  std::vector<PipelineConfig> pipelines;
+};
+
+// The options the core itself declares (documented by `watchpost plugins`).
+const OptionSchema& target_shared_schema();
+const OptionSchema& sink_shared_schema();
+
+// Throws ConfigError. `display_name` is what messages call the file.
+Config parse_config(const std::string& yaml_text, const std::string& display_name, const SchemaCatalog& catalog);
+Config load_config(const std::string& path, const SchemaCatalog& catalog);
+
+// ${VAR} and ${VAR:-default}; $$ is a literal $. Returns an error message or empty.
+std::string interpolate_env(const std::string& text, std::string& out);
+
+}  // namespace watchpost

@@ -1,0 +1,46 @@
+#include "host.hpp"
+
+#include "clock.hpp"
+#include "log.hpp"
+#include "metrics.hpp"
+#include "result_json.hpp"
+
+#include <cctype>
+#include <cstring>
+
+namespace watchpost {
+namespace {
+
+HostContext* self(void* ctx) { return static_cast<HostContext*>(ctx); }
+
+std::string metric_name(const HostContext& h, const char* name, const char* suffix) {
+  std::string n = "watchpost_plugin_";
+  for (const char* p = name; *p; ++p) n += (std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_');
+  return n + suffix + "{instance=\"" + h.name() + "\"}";
+}
+
+}  // namespace
+
+HostContext::HostContext(std::string instance_name) : name_(std::move(instance_name)) {
+  raw_.struct_size = sizeof(raw_);
+  raw_.ctx = this;
+  raw_.instance_name = name_.c_str();
+  raw_.log = [](void* ctx, int level, const char* m, size_t n) {
+    log::Level l = level <= WP_LOG_DEBUG ? log::Level::debug
+                   : level == WP_LOG_INFO ? log::Level::info
+                   : level == WP_LOG_WARN ? log::Level::warn
+                                          : log::Level::error;
+    log::write(l, self(ctx)->name(), std::string_view(m, n));
+  };
+  raw_.now_unix_us = [](void*) { return Clock::wall_us(); };
+  raw_.counter_add = [](void* ctx, const char* name, double v) { metrics().add(metric_name(*self(ctx), name, "_total"), v); };
+  raw_.gauge_set = [](void* ctx, const char* name, double v) { metrics().set(metric_name(*self(ctx), name, ""), v); };
+  raw_.result_to_json = [](void*, const wp_result* r, char* out, size_t cap) -> size_t {
+    std::string s;
+    append_result_json(s, *r);
+    if (s.size() <= cap) std::memcpy(out, s.data(), s.size());
+    return s.size();
+  };
+}
+
+}  // namespace watchpost

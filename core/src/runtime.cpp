@@ -1,0 +1,154 @@
+#include "runtime.hpp"
+
+#include "log.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <csignal>
+#include <unistd.h>
+
+namespace watchpost {
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
+Runtime::Runtime(const PluginCatalog& catalog, Config config, std::string config_path, RunOptions options)
+    : catalog_(catalog),
+      config_(std::move(config)),
+      config_path_(std::move(config_path)),
+      options_(std::move(options)),
+      signals_(io_),
+      run_for_timer_(io_) {
+  node_ = config_.node.empty() ? host_name() : config_.node;
+}
+
+Runtime::~Runtime() {
+  for (auto& t : retiring_)
+    if (t.joinable()) t.join();
+}
+
+std::vector<std::shared_ptr<Pipeline>> Runtime::build(const Config& config) {
+  std::vector<std::shared_ptr<Pipeline>> out;
+  for (auto& pc : config.pipelines) {
+    auto p = Pipeline::build(pc, catalog_, node_, io_);
+    if (options_.observer) p->set_observer(options_.observer);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+void Runtime::start(std::vector<std::shared_ptr<Pipeline>> pipelines) {
+  pipelines_ = std::move(pipelines);
+  if (options_.once) draining_ = pipelines_.size();
+  for (auto& p : pipelines_) {
+    if (!options_.once) {
+      p->start();
+      continue;
+    }
+    p->start(true, [this] {
+      if (--draining_ == 0) io_.stop();
+    });
+  }
+}
+
+void Runtime::arm_signals() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    on_signal(sig);
+    arm_signals();
+  });
+}
+
+int Runtime::run() {
+  signals_.add(SIGINT);
+  signals_.add(SIGTERM);
+  signals_.add(SIGHUP);
+  arm_signals();
+  start(build(config_));
+  if (pipelines_.empty()) {
+    log::warn("watchpost", "no pipelines to run");
+    return 0;
+  }
+  if (options_.run_for) {
+    run_for_timer_.expires_after(*options_.run_for);
+    run_for_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) begin_drain();
+    });
+  }
+  io_.run();
+  // Checks are drained (or the exit was forced); now the sinks flush, bounded by the deadline.
+  auto deadline = std::chrono::steady_clock::now() + (forced_ ? std::chrono::milliseconds(0) : options_.drain_timeout);
+  for (auto& p : pipelines_) p->close_sinks(deadline);
+  pipelines_.clear();
+  for (auto& t : retiring_)
+    if (t.joinable()) t.join();
+  retiring_.clear();
+  log::info("watchpost", forced_ ? "stopped (forced)" : "stopped");
+  return 0;
+}
+
+void Runtime::request_stop() {
+  boost::asio::post(io_, [this] { begin_drain(); });
+}
+
+void Runtime::on_signal(int sig) {
+  if (sig == SIGHUP) {
+    reload();
+    return;
+  }
+  if (stopping_) {
+    log::warn("watchpost", "second signal: stopping without waiting for checks in flight");
+    forced_ = true;
+    io_.stop();
+    return;
+  }
+  log::info("watchpost", std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                             ": finishing checks in flight, then flushing sinks");
+  begin_drain();
+}
+
+void Runtime::begin_drain() {
+  if (stopping_) return;
+  stopping_ = true;
+  run_for_timer_.cancel();
+  draining_ = pipelines_.size();
+  if (draining_ == 0) {
+    io_.stop();
+    return;
+  }
+  for (auto& p : pipelines_)
+    p->stop([this] {
+      if (--draining_ == 0) io_.stop();
+    });
+}
+
+void Runtime::reload() {
+  if (config_path_.empty() || stopping_) return;
+  log::info("watchpost", "SIGHUP: reloading " + config_path_);
+  std::vector<std::shared_ptr<Pipeline>> fresh;
+  try {
+    Config next = load_config(config_path_, catalog_);
+    fresh = build(next);
+    config_ = std::move(next);
+  } catch (const std::exception& e) {
+    log::error("watchpost", std::string("reload rejected, the running configuration stays:\n") + e.what());
+    return;
+  }
+  // Phases come from target ids and the wall clock, so an unchanged target keeps its slots
+  // in the new pipeline. Old pipelines finish their checks, then flush on a thread of their own.
+  for (auto& old : pipelines_) {
+    old->stop([this, old] {
+      retiring_.emplace_back([old, timeout = options_.drain_timeout]() mutable {
+        old->close_sinks(std::chrono::steady_clock::now() + timeout);
+      });
+    });
+  }
+  pipelines_.clear();
+  start(std::move(fresh));
+  log::info("watchpost", "reloaded: " + std::to_string(pipelines_.size()) + " pipelines");
+}
+
+}  // namespace watchpost

@@ -1,0 +1,65 @@
+// The running process: pipelines on one io_context, signals (drain, reload), and shutdown.
+#pragma once
+
+#include "config.hpp"
+#include "loader.hpp"
+#include "pipeline.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace watchpost {
+
+struct RunOptions {
+  bool once = false;                        // each target once, then exit
+  std::optional<std::chrono::milliseconds> run_for;  // stop after this long
+  std::chrono::milliseconds drain_timeout{30000};    // sinks get this long to flush at exit
+  std::function<void(const ResultPtr&)> observer;    // sees every result (check, tests)
+};
+
+class Runtime {
+ public:
+  // `config_path` is re-read on SIGHUP; empty when the config was built in memory.
+  Runtime(const PluginCatalog& catalog, Config config, std::string config_path, RunOptions options);
+  ~Runtime();
+  // Runs until drained after a signal, --for, or (once) every target checked. Exit code.
+  int run();
+  // Requests the same drain as SIGTERM (thread-safe).
+  void request_stop();
+
+ private:
+  std::vector<std::shared_ptr<Pipeline>> build(const Config& config);
+  void start(std::vector<std::shared_ptr<Pipeline>> pipelines);
+  void on_signal(int signal);
+  void reload();
+  void begin_drain();
+  void arm_signals();
+
+  const PluginCatalog& catalog_;
+  Config config_;
+  std::string config_path_;
+  RunOptions options_;
+  std::string node_;
+
+  boost::asio::io_context io_;
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer run_for_timer_;
+  std::vector<std::shared_ptr<Pipeline>> pipelines_;
+  std::vector<std::thread> retiring_;  // old pipelines flushing after a reload
+  size_t draining_ = 0;
+  bool stopping_ = false;
+  bool forced_ = false;
+};
+
+std::string host_name();
+
+}  // namespace watchpost

@@ -1,0 +1,510 @@
+// The C++ side of the SDK: write an ordinary class, export it with one macro.
+//
+//   class TcpProbe : public watchpost::Probe { ... };
+//   WATCHPOST_PLUGIN("tcp", "0.1.0", "TCP connect check", TcpProbe)
+//
+// The macro builds the C tables of plugin_api.h. Every generated entry is noexcept and turns
+// any exception (including std::bad_alloc from the shim itself) into WP_ERROR plus a message,
+// so nothing thrown ever crosses the library boundary.
+//
+// What each kind's class provides:
+//   Probe:     T(const Host&);  static const std::vector<wp_option_spec>& options();
+//              std::unique_ptr<ProbeTarget> make_target(const Options&);
+//              void start(ProbeTarget&, const Check&, Completion);
+//   Evaluator: T(const Host&, const Options&);  static options();
+//              Verdict evaluate(const wp_result&);          (const-safe: concurrent calls)
+//   Sink:      T(const Host&, const Options&);  static options();
+//              Status write(const Batch&);
+//   Source:    T(const Host&, const Options&);  static options();
+//              Status poll(Emitter&, uint32_t timeout_ms);  void ack(uint64_t token);
+// Any of them may add  static void validate(const Options&);  throwing OptionError.
+#pragma once
+
+#include <watchpost/plugin_api.h>
+#include <watchpost/values.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace watchpost {
+
+inline std::string_view view(wp_str s) { return s.data ? std::string_view(s.data, s.size) : std::string_view(); }
+inline wp_str str(std::string_view s) { return wp_str{s.data(), s.size()}; }
+
+// Thrown by plugin code for a bad option; the core reports it at that option's YAML position.
+class OptionError : public std::runtime_error {
+ public:
+  OptionError(std::string option, const std::string& message)
+      : std::runtime_error(message), option_(std::move(option)) {}
+  const std::string& option() const { return option_; }
+
+ private:
+  std::string option_;
+};
+
+// Declaring options: a static table per kind.
+inline wp_option_spec option(const char* name, uint32_t type, const char* default_value, const char* doc,
+                             const char* choices = nullptr) {
+  return wp_option_spec{sizeof(wp_option_spec), name, type, 0, default_value, choices, doc};
+}
+inline wp_option_spec required_option(const char* name, uint32_t type, const char* doc) {
+  return wp_option_spec{sizeof(wp_option_spec), name, type, 1, nullptr, nullptr, doc};
+}
+
+// Read-only typed access to validated options. The core fills defaults, so a declared option
+// with a default is always present.
+class Options {
+ public:
+  explicit Options(const wp_options* raw) : raw_(raw) {}
+
+  const wp_option* find(std::string_view name) const {
+    if (!raw_ || raw_->count == 0) return nullptr;
+    const char* base = reinterpret_cast<const char*>(raw_->items);
+    size_t stride = raw_->items[0].struct_size;
+    for (size_t i = 0; i < raw_->count; ++i) {
+      auto* o = reinterpret_cast<const wp_option*>(base + i * stride);
+      if (view(o->name) == name) return o;
+    }
+    return nullptr;
+  }
+  bool has(std::string_view name) const { return find(name) != nullptr; }
+  std::string string(std::string_view name, std::string_view fallback = {}) const {
+    auto* o = find(name);
+    return std::string(o ? view(o->text) : fallback);
+  }
+  int64_t integer(std::string_view name, int64_t fallback = 0) const {
+    auto* o = find(name);
+    return o ? o->integer : fallback;
+  }
+  bool boolean(std::string_view name, bool fallback = false) const {
+    auto* o = find(name);
+    return o ? o->integer != 0 : fallback;
+  }
+  double number(std::string_view name, double fallback = 0) const {
+    auto* o = find(name);
+    return o ? o->number : fallback;
+  }
+  std::vector<std::string> list(std::string_view name) const {
+    std::vector<std::string> out;
+    if (auto* o = find(name))
+      for (size_t i = 0; i < o->item_count; ++i) out.emplace_back(view(o->items[i]));
+    return out;
+  }
+  std::vector<std::pair<std::string, std::string>> map(std::string_view name) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (auto* o = find(name))
+      for (size_t i = 0; i + 1 < o->item_count; i += 2)
+        out.emplace_back(std::string(view(o->items[i])), std::string(view(o->items[i + 1])));
+    return out;
+  }
+
+ private:
+  const wp_options* raw_;
+};
+
+// The host's services, as the plugin sees them. Valid until the instance is destroyed.
+class Host {
+ public:
+  explicit Host(const wp_host* raw) : raw_(raw) {}
+  const wp_host* raw() const { return raw_; }
+  std::string_view name() const { return raw_->instance_name ? raw_->instance_name : ""; }
+  void log(int level, std::string_view message) const { raw_->log(raw_->ctx, level, message.data(), message.size()); }
+  void debug(std::string_view m) const { log(WP_LOG_DEBUG, m); }
+  void info(std::string_view m) const { log(WP_LOG_INFO, m); }
+  void warn(std::string_view m) const { log(WP_LOG_WARN, m); }
+  void error(std::string_view m) const { log(WP_LOG_ERROR, m); }
+  int64_t now_unix_us() const { return raw_->now_unix_us(raw_->ctx); }
+  void count(const char* name, double value = 1) const { raw_->counter_add(raw_->ctx, name, value); }
+  void gauge(const char* name, double value) const { raw_->gauge_set(raw_->ctx, name, value); }
+  std::string to_json(const wp_result& r) const {
+    std::string out(1024, '\0');
+    size_t n = raw_->result_to_json(raw_->ctx, &r, out.data(), out.size());
+    if (n > out.size()) {
+      out.resize(n);
+      raw_->result_to_json(raw_->ctx, &r, out.data(), out.size());
+    }
+    out.resize(n);
+    return out;
+  }
+
+ private:
+  const wp_host* raw_;
+};
+
+// ---- probe ---------------------------------------------------------------------------
+
+struct ProbeTarget {
+  virtual ~ProbeTarget() = default;
+};
+
+struct Check {
+  uint64_t check_id;
+  std::string_view result_id;
+  uint32_t timeout_ms;
+  uint32_t attempt;
+};
+
+// What a probe observed, in C++ form; Completion converts it to wp_probe_report.
+struct Report {
+  int32_t outcome = WP_OUTCOME_DOWN;
+  int32_t error_kind = WP_ERR_NONE;
+  std::string error_message;
+  int32_t http_status = 0;
+  uint64_t bytes_received = 0;
+  int64_t dns_us = -1, connect_us = -1, tls_us = -1, first_byte_us = -1, total_us = -1;
+  std::string resolved_ip;
+  int32_t ip_family = 0;
+  int32_t tls_days_left = INT32_MIN;
+  int32_t redirects = 0;
+  std::string body;
+  std::string effective_url;
+
+  void up() { outcome = WP_OUTCOME_UP; error_kind = WP_ERR_NONE; error_message.clear(); }
+  void down(int32_t kind, std::string message) {
+    outcome = WP_OUTCOME_DOWN;
+    error_kind = kind;
+    error_message = std::move(message);
+  }
+};
+
+// Call exactly once. Safe to call from any thread; moving it transfers the obligation.
+class Completion {
+ public:
+  Completion(wp_probe_done_fn fn, void* ctx, uint64_t check_id) : fn_(fn), ctx_(ctx), check_id_(check_id) {}
+  Completion(Completion&& o) noexcept : fn_(std::exchange(o.fn_, nullptr)), ctx_(o.ctx_), check_id_(o.check_id_) {}
+  Completion& operator=(Completion&& o) noexcept {
+    fn_ = std::exchange(o.fn_, nullptr);
+    ctx_ = o.ctx_;
+    check_id_ = o.check_id_;
+    return *this;
+  }
+  Completion(const Completion&) = delete;
+  Completion& operator=(const Completion&) = delete;
+  ~Completion() {
+    if (fn_) {  // a probe that forgot to report must not leave the core waiting
+      Report r;
+      r.down(WP_ERR_PROBE, "probe dropped the check without reporting");
+      (*this)(r);
+    }
+  }
+  bool pending() const { return fn_ != nullptr; }
+  void release() { fn_ = nullptr; }
+  uint64_t check_id() const { return check_id_; }
+
+  void operator()(const Report& r) noexcept {
+    if (!fn_) return;
+    wp_probe_report raw{};
+    raw.struct_size = sizeof(raw);
+    raw.check_id = check_id_;
+    raw.outcome = r.outcome;
+    raw.error_kind = r.error_kind;
+    raw.error_message = str(r.error_message);
+    raw.http_status = r.http_status;
+    raw.bytes_received = r.bytes_received;
+    raw.dns_us = r.dns_us;
+    raw.connect_us = r.connect_us;
+    raw.tls_us = r.tls_us;
+    raw.first_byte_us = r.first_byte_us;
+    raw.total_us = r.total_us;
+    raw.resolved_ip = str(r.resolved_ip);
+    raw.ip_family = r.ip_family;
+    raw.tls_days_left = r.tls_days_left;
+    raw.redirects = r.redirects;
+    raw.body = str(r.body);
+    raw.effective_url = str(r.effective_url);
+    std::exchange(fn_, nullptr)(ctx_, &raw);
+  }
+
+ private:
+  wp_probe_done_fn fn_;
+  void* ctx_;
+  uint64_t check_id_;
+};
+
+class Probe {
+ public:
+  virtual ~Probe() = default;
+  virtual std::unique_ptr<ProbeTarget> make_target(const Options& options) = 0;
+  virtual void start(ProbeTarget& target, const Check& check, Completion done) = 0;
+};
+
+// ---- evaluator -----------------------------------------------------------------------
+
+struct Verdict {
+  int32_t pass = 1;  // 1 pass, 0 fail, -1 undecided
+  int32_t error_kind = WP_ERR_NONE;
+  std::string message;
+  static Verdict passed(std::string m = {}) { return {1, WP_ERR_NONE, std::move(m)}; }
+  static Verdict failed(std::string m, int32_t kind = WP_ERR_BODY_MISMATCH) { return {0, kind, std::move(m)}; }
+  static Verdict undecided(std::string m) { return {-1, WP_ERR_EVALUATOR, std::move(m)}; }
+};
+
+class Evaluator {
+ public:
+  virtual ~Evaluator() = default;
+  virtual Verdict evaluate(const wp_result& result) const = 0;
+};
+
+// ---- sink ----------------------------------------------------------------------------
+
+struct Status {
+  int code = WP_OK;
+  std::string message;
+  static Status ok() { return {}; }
+  static Status retry(std::string m) { return {WP_RETRY, std::move(m)}; }
+  static Status error(std::string m) { return {WP_ERROR, std::move(m)}; }
+};
+
+class Batch {
+ public:
+  Batch(const wp_result* results, size_t count) : base_(results), count_(count) {}
+  size_t size() const { return count_; }
+  const wp_result& operator[](size_t i) const {
+    size_t stride = count_ ? base_[0].struct_size : sizeof(wp_result);
+    return *reinterpret_cast<const wp_result*>(reinterpret_cast<const char*>(base_) + i * stride);
+  }
+
+ private:
+  const wp_result* base_;
+  size_t count_;
+};
+
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual Status write(const Batch& batch) = 0;
+};
+
+// ---- source --------------------------------------------------------------------------
+
+class Emitter {
+ public:
+  Emitter(wp_source_emit_fn fn, void* ctx) : fn_(fn), ctx_(ctx) {}
+  void emit(const wp_result* results, size_t count, uint64_t ack_token) { fn_(ctx_, results, count, ack_token); }
+
+ private:
+  wp_source_emit_fn fn_;
+  void* ctx_;
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  virtual Status poll(Emitter& emit, uint32_t timeout_ms) = 0;
+  virtual void ack(uint64_t token) = 0;
+};
+
+// ---- generated shims -----------------------------------------------------------------
+namespace detail {
+
+inline void set_error(wp_error* e, std::string_view option, std::string_view message) noexcept {
+  if (!e) return;
+  size_t n = option.size() < sizeof(e->option) - 1 ? option.size() : sizeof(e->option) - 1;
+  std::memcpy(e->option, option.data(), n);
+  e->option[n] = '\0';
+  n = message.size() < sizeof(e->message) - 1 ? message.size() : sizeof(e->message) - 1;
+  std::memcpy(e->message, message.data(), n);
+  e->message[n] = '\0';
+}
+
+// Runs f; any exception becomes WP_ERROR with its message.
+template <class F>
+int guarded(wp_error* e, F&& f) noexcept {
+  try {
+    return f();
+  } catch (const OptionError& ex) {
+    set_error(e, ex.option(), ex.what());
+  } catch (const std::bad_alloc&) {
+    set_error(e, "", "out of memory");
+  } catch (const std::exception& ex) {
+    set_error(e, "", ex.what());
+  } catch (...) {
+    set_error(e, "", "unknown exception");
+  }
+  return WP_ERROR;
+}
+
+template <class T, class = void>
+struct has_validate : std::false_type {};
+template <class T>
+struct has_validate<T, std::void_t<decltype(T::validate(std::declval<const Options&>()))>> : std::true_type {};
+
+template <class T>
+int validate(const wp_options* o, wp_error* e) noexcept {
+  return guarded(e, [&] {
+    if constexpr (has_validate<T>::value) T::validate(Options(o));
+    return WP_OK;
+  });
+}
+
+template <class T>
+const wp_option_spec* specs() {
+  return T::options().empty() ? nullptr : T::options().data();
+}
+
+template <class T>
+int create_with_options(const wp_host* h, const wp_options* o, void** inst, wp_error* e) noexcept {
+  return guarded(e, [&] {
+    *inst = new T(Host(h), Options(o));
+    return WP_OK;
+  });
+}
+template <class T>
+void destroy(void* inst) noexcept {
+  try {
+    delete static_cast<T*>(inst);
+  } catch (...) {
+  }
+}
+
+template <class T>
+const wp_probe_api* probe_table() {
+  static const wp_probe_api table = {
+      sizeof(wp_probe_api),
+      specs<T>(),
+      T::options().size(),
+      &validate<T>,
+      [](const wp_host* h, void** inst, wp_error* e) noexcept {
+        return guarded(e, [&] {
+          *inst = new T(Host(h));
+          return WP_OK;
+        });
+      },
+      &destroy<T>,
+      [](void* inst, const wp_options* o, void** target, wp_error* e) noexcept {
+        return guarded(e, [&] {
+          *target = static_cast<T*>(inst)->make_target(Options(o)).release();
+          return WP_OK;
+        });
+      },
+      [](void*, void* target) noexcept {
+        try {
+          delete static_cast<ProbeTarget*>(target);
+        } catch (...) {
+        }
+      },
+      [](void* inst, void* target, const wp_check* c, wp_probe_done_fn done, void* ctx, wp_error* e) noexcept {
+        // The completion is made before anything can throw, and released if start throws, so
+        // a failed start is reported by return code only (the core then never waits for it).
+        Completion completion(done, ctx, c->check_id);
+        int rc = guarded(e, [&] {
+          Check check{c->check_id, view(c->result_id), c->timeout_ms, c->attempt};
+          static_cast<T*>(inst)->start(*static_cast<ProbeTarget*>(target), check, std::move(completion));
+          return WP_OK;
+        });
+        if (rc != WP_OK) completion.release();  // a failed start is reported by return code
+        return rc;
+      },
+  };
+  return &table;
+}
+
+template <class T>
+const wp_evaluator_api* evaluator_table() {
+  static const wp_evaluator_api table = {
+      sizeof(wp_evaluator_api), specs<T>(), T::options().size(), &validate<T>, &create_with_options<T>, &destroy<T>,
+      [](void* inst, const wp_result* r, wp_verdict* out, wp_error* e) noexcept {
+        return guarded(e, [&] {
+          Verdict v = static_cast<const T*>(inst)->evaluate(*r);
+          out->pass = v.pass;
+          out->error_kind = v.error_kind;
+          size_t n = v.message.size() < sizeof(out->message) - 1 ? v.message.size() : sizeof(out->message) - 1;
+          std::memcpy(out->message, v.message.data(), n);
+          out->message[n] = '\0';
+          return WP_OK;
+        });
+      },
+  };
+  return &table;
+}
+
+template <class T>
+const wp_sink_api* sink_table() {
+  static const wp_sink_api table = {
+      sizeof(wp_sink_api), specs<T>(), T::options().size(), &validate<T>, &create_with_options<T>, &destroy<T>,
+      [](void* inst, const wp_result* rs, size_t n, wp_error* e) noexcept {
+        return guarded(e, [&] {
+          Status s = static_cast<T*>(inst)->write(Batch(rs, n));
+          if (s.code != WP_OK) set_error(e, "", s.message);
+          return s.code;
+        });
+      },
+  };
+  return &table;
+}
+
+template <class T>
+const wp_source_api* source_table() {
+  static const wp_source_api table = {
+      sizeof(wp_source_api), specs<T>(), T::options().size(), &validate<T>, &create_with_options<T>, &destroy<T>,
+      [](void* inst, wp_source_emit_fn fn, void* ctx, uint32_t timeout_ms, wp_error* e) noexcept {
+        return guarded(e, [&] {
+          Emitter em(fn, ctx);
+          Status s = static_cast<T*>(inst)->poll(em, timeout_ms);
+          if (s.code != WP_OK) set_error(e, "", s.message);
+          return s.code;
+        });
+      },
+      [](void* inst, uint64_t token) noexcept {
+        try {
+          static_cast<T*>(inst)->ack(token);
+        } catch (...) {
+        }
+      },
+  };
+  return &table;
+}
+
+// Picks, among the classes named in the macro, the one deriving from Base (or void).
+template <class Base, class... Ts>
+struct pick {
+  using type = void;
+};
+template <class Base, class T, class... Ts>
+struct pick<Base, T, Ts...> {
+  using type = std::conditional_t<std::is_base_of_v<Base, T>, T, typename pick<Base, Ts...>::type>;
+};
+
+template <class... Ts>
+const wp_plugin_descriptor* describe(const char* name, const char* version, const char* description) {
+  using P = typename pick<Probe, Ts...>::type;
+  using E = typename pick<Evaluator, Ts...>::type;
+  using S = typename pick<Sink, Ts...>::type;
+  using R = typename pick<Source, Ts...>::type;
+  static const wp_plugin_descriptor d = {
+      sizeof(wp_plugin_descriptor),
+      WP_ABI_MAJOR,
+      WP_ABI_MINOR,
+      name,
+      version,
+      description,
+      [] { if constexpr (std::is_void_v<P>) return static_cast<const wp_probe_api*>(nullptr); else return probe_table<P>(); }(),
+      [] { if constexpr (std::is_void_v<E>) return static_cast<const wp_evaluator_api*>(nullptr); else return evaluator_table<E>(); }(),
+      [] { if constexpr (std::is_void_v<S>) return static_cast<const wp_sink_api*>(nullptr); else return sink_table<S>(); }(),
+      [] { if constexpr (std::is_void_v<R>) return static_cast<const wp_source_api*>(nullptr); else return source_table<R>(); }(),
+  };
+  return &d;
+}
+
+}  // namespace detail
+}  // namespace watchpost
+
+// Exports the library's one entry symbol. List the classes it provides, one per kind.
+#define WATCHPOST_PLUGIN(NAME, VERSION, DESCRIPTION, ...)                                   \
+  extern "C" WP_EXPORT const wp_plugin_descriptor* watchpost_plugin_descriptor(void) {     \
+    try {                                                                                   \
+      return ::watchpost::detail::describe<__VA_ARGS__>(NAME, VERSION, DESCRIPTION);        \
+    } catch (...) {                                                                         \
+      return nullptr;                                                                       \
+    }                                                                                       \
+  }

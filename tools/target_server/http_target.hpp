@@ -1,0 +1,44 @@
+// An HTTP(S) server on 127.0.0.1 whose answers are chosen by the path, so tests can produce
+// every situation a monitored site can be in:
+//   /                 200 "ok watchpost target"
+//   /status/N         status N
+//   /delay/MS         answer after MS milliseconds
+//   /redirect/N       302 to /redirect/N-1; /redirect/0 answers 200
+//   /body/N           N bytes (Content-Length)
+//   /chunked/N        N bytes, chunked transfer encoding
+//   /drip/N/MS        N bytes, one every MS milliseconds
+//   /reset            promises 100000 bytes, sends 1000, then resets the connection
+//   /close            closes the connection without answering
+//   /text/WORD        200 "hello WORD world"
+// A thread per connection: simple and plenty for tests; the benchmarks use nginx.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace watchpost::target {
+
+class HttpTarget {
+ public:
+  struct Options {
+    bool tls = false;
+    uint16_t port = 0;  // 0: any free port
+  };
+  explicit HttpTarget(Options options);
+  HttpTarget() : HttpTarget(Options{}) {}
+  ~HttpTarget();
+
+  uint16_t port() const;
+  std::string url(const std::string& path = "/") const;
+  // PEM of the self-signed certificate (TLS only): the ca_file that makes verification pass.
+  const std::string& certificate_pem() const;
+  uint64_t requests() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace watchpost::target

@@ -268,7 +268,8 @@ void Pipeline::on_report(std::unique_ptr<Report> rep) {
   }
   InFlight& f = it->second;
   const Target& t = targets_[f.target];
-  if (rep->outcome != WP_OUTCOME_UP && f.attempt < t.attempts && !stopping_) {
+  // Retries belong to the check, so they go on during a drain too (bounded by attempts).
+  if (rep->outcome != WP_OUTCOME_UP && f.attempt < t.attempts) {
     ++f.attempt;
     f.deadline_ms = Clock::now_ms() + t.retry_delay_ms + t.timeout_ms + kWatchdogGraceMs;
     metrics().add("watchpost_check_retries_total{pipeline=\"" + name_ + "\"}");

@@ -1,0 +1,42 @@
+# The two commands: `make demo` and `make test`. Everything else is for developers.
+BUILD        ?= build
+BUILD_ASAN   ?= build-asan
+BUILD_TSAN   ?= build-tsan
+CMAKE_FLAGS  ?=
+CTEST_FLAGS  ?= --output-on-failure -j2
+
+.PHONY: demo test build deps test-sanitize test-asan test-tsan install clean
+
+demo: build
+	./scripts/demo.sh $(BUILD)
+
+test: build
+	cd $(BUILD) && ctest $(CTEST_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD)
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+deps:
+	./scripts/install-deps.sh
+
+# ASan + UBSan over the whole suite, then TSan where threads meet.
+test-sanitize: test-asan test-tsan
+
+test-asan: deps
+	cmake -S . -B $(BUILD_ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWATCHPOST_SANITIZE=address,undefined
+	cmake --build $(BUILD_ASAN)
+	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest $(CTEST_FLAGS)
+
+test-tsan: deps
+	cmake -S . -B $(BUILD_TSAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWATCHPOST_SANITIZE=thread
+	cmake --build $(BUILD_TSAN)
+	cd $(BUILD_TSAN) && TSAN_OPTIONS=halt_on_error=1 ctest $(CTEST_FLAGS)
+
+install: build
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN)

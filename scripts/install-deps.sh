@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what watchpost needs to build and test, from Debian 12's packages. Only what is
+# missing is installed; nothing is downloaded from anywhere else. Uses sudo when not root.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libboost-dev               # Boost.Asio, Beast, DLL (header-only parts)
+  libcurl4-openssl-dev       # http probe
+  libssl-dev                 # TLS certificate expiry, test certificates
+  libpcre2-dev               # regex evaluator
+  libyaml-cpp-dev            # pipeline files
+  librdkafka-dev             # kafka sink/source and the dev broker
+  libpqxx-dev                # postgres sink
+  postgresql                 # tests start a real server
+  libgtest-dev               # test suite
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "installing: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo > /dev/null || { echo "need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

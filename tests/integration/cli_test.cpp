@@ -1,0 +1,105 @@
+// The watchpost binary as a user runs it.
+#include "http_target.hpp"
+#include "process.hpp"
+#include "wait.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+using namespace watchpost;
+namespace wt = watchpost::testing;
+using watchpost::target::HttpTarget;
+
+namespace {
+
+const std::string kBin = WATCHPOST_BIN;
+
+wt::ProcessResult wp(std::vector<std::string> args) {
+  args.insert(args.begin(), kBin);
+  return wt::run_process(args, std::chrono::seconds(60));
+}
+
+}  // namespace
+
+TEST(Cli, VersionAndHelp) {
+  auto v = wp({"--version"});
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_NE(v.out.find("watchpost 0.1.0 (plugin ABI 1.0)"), std::string::npos) << v.out;
+  auto h = wp({"--help"});
+  EXPECT_EQ(h.exit_code, 0);
+  for (const char* cmd : {"run FILE", "validate FILE", "plugins", "check URL"})
+    EXPECT_NE(h.out.find(cmd), std::string::npos) << cmd;
+  EXPECT_EQ(wp({"frobnicate"}).exit_code, 64);
+}
+
+TEST(Cli, ValidateNamesLineAndKeyOfAMisspelling) {
+  std::string dir = wt::temp_dir();
+  wt::write_file(dir + "/bad.yaml", R"(pipelines:
+  - name: web
+    probe:
+      plugin: http
+    targets:
+      - url: http://127.0.0.1/
+        timout: 5s
+    sinks:
+      - plugin: stdout
+)");
+  auto r = wp({"validate", dir + "/bad.yaml"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(dir + "/bad.yaml:7:9: unknown key 'timout'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean 'timeout'?"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 problem found"), std::string::npos) << r.err;
+}
+
+TEST(Cli, ValidateAcceptsTheQuickstart) {
+  auto r = wp({"validate", std::string(EXAMPLES_DIR) + "/quickstart.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(": ok ("), std::string::npos) << r.out;
+}
+
+TEST(Cli, PluginsListsEveryPluginWithOptions) {
+  auto r = wp({"plugins"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const char* s : {"http 0.1.0", "regex 0.1.0", "stdout 0.1.0", "expected_status", "must_match|must_not_match",
+                        "interval", "batch_size"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << s;
+  EXPECT_EQ(wp({"plugins", "nope"}).exit_code, 1);
+}
+
+TEST(Cli, CheckExitCodesFollowTheMonitoringPluginConvention) {
+  HttpTarget server;
+  auto up = wp({"check", server.url("/text/abc"), "--match", "hello abc"});
+  EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
+  EXPECT_NE(up.out.find("UP"), std::string::npos) << up.out;
+  auto down = wp({"check", server.url("/status/503")});
+  EXPECT_EQ(down.exit_code, 2) << down.out << down.err;
+  EXPECT_NE(down.out.find("down: http_status — HTTP 503"), std::string::npos) << down.out;
+  auto mismatch = wp({"check", server.url("/"), "--match", "absent-word", "--json"});
+  EXPECT_EQ(mismatch.exit_code, 2);
+  EXPECT_NE(mismatch.out.find("\"error_kind\":\"body_mismatch\""), std::string::npos) << mismatch.out;
+  auto bad = wp({"check", server.url("/"), "--match", "(unclosed"});
+  EXPECT_EQ(bad.exit_code, 3) << "a check that cannot run is unknown";
+  EXPECT_NE(bad.err.find("missing closing parenthesis"), std::string::npos) << bad.err;
+  EXPECT_EQ(wp({"check"}).exit_code, 3);
+}
+
+TEST(Cli, SigtermFinishesTheCheckInFlightThenExitsZero) {
+  HttpTarget server;
+  std::string dir = wt::temp_dir();
+  wt::write_file(dir + "/slow.yaml", R"(pipelines:
+  - name: slow
+    probe: {plugin: http, interval: 2s, timeout: 10s}
+    targets: [{id: slow, url: ")" + server.url("/delay/1500") + R"("}]
+    sinks: [{plugin: stdout, format: json}]
+)");
+  wt::ChildProcess p({kBin, "run", dir + "/slow.yaml", "--log-format", "json"});
+  ASSERT_TRUE(wt::wait_until([&] { return server.requests() >= 1; }, std::chrono::seconds(10)));
+  p.signal(SIGTERM);
+  auto r = p.wait(std::chrono::seconds(20));
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"target_id\":\"slow\""), std::string::npos) << "the in-flight check was finished and written";
+  EXPECT_NE(r.out.find("\"outcome\":\"up\""), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("received SIGTERM"), std::string::npos) << r.err;
+}

@@ -1,0 +1,255 @@
+// The http probe against real HTTP(S) servers on 127.0.0.1 (no core, no dlopen).
+#include "http_probe.hpp"
+#include "http_target.hpp"
+#include "process.hpp"
+#include "wait.hpp"
+
+#include <watchpost/testing.hpp>
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include <climits>
+#include <condition_variable>
+#include <future>
+
+using namespace watchpost;
+namespace wt = watchpost::testing;
+using watchpost::http::HttpProbe;
+using watchpost::target::HttpTarget;
+
+namespace {
+
+struct Seen {
+  int32_t outcome = -1, error_kind = -1, http_status = 0, redirects = 0, tls_days_left = INT32_MIN, ip_family = 0;
+  uint64_t bytes = 0;
+  int64_t dns_us, connect_us, tls_us, first_byte_us, total_us;
+  std::string message, body, ip;
+};
+
+class HttpProbeTest : public ::testing::Test {
+ protected:
+  wt::FakeHost host;
+  HttpProbe probe{host.host()};
+
+  Seen check(const std::string& url, std::map<std::string, std::string> opts = {}, uint32_t timeout_ms = 5000,
+             std::vector<std::string> expected = {}) {
+    wt::OptionsBuilder b(HttpProbe::options());
+    b.set("url", url);
+    for (auto& [k, v] : opts) b.set(k, v);
+    if (!expected.empty()) b.set_list("expected_status", expected);
+    auto built = b.build();
+    HttpProbe::validate(built.options());
+    auto target = probe.make_target(built.options());
+
+    struct Waiter {
+      std::mutex mu;
+      std::condition_variable cv;
+      bool done = false;
+      int calls = 0;
+      Seen seen;
+    } w;
+    auto on_done = [](void* ctx, const wp_probe_report* r) {
+      auto* w = static_cast<Waiter*>(ctx);
+      std::lock_guard<std::mutex> lock(w->mu);
+      ++w->calls;
+      Seen& s = w->seen;
+      s.outcome = r->outcome;
+      s.error_kind = r->error_kind;
+      s.http_status = r->http_status;
+      s.redirects = r->redirects;
+      s.tls_days_left = r->tls_days_left;
+      s.ip_family = r->ip_family;
+      s.bytes = r->bytes_received;
+      s.dns_us = r->dns_us;
+      s.connect_us = r->connect_us;
+      s.tls_us = r->tls_us;
+      s.first_byte_us = r->first_byte_us;
+      s.total_us = r->total_us;
+      s.message = std::string(view(r->error_message));
+      s.body = std::string(view(r->body));
+      s.ip = std::string(view(r->resolved_ip));
+      w->done = true;
+      w->cv.notify_all();
+    };
+    std::string rid = "01TESTRESULTID000000000000";
+    probe.start(*target, Check{1, rid, timeout_ms, 1}, Completion(on_done, &w, 1));
+    std::unique_lock<std::mutex> lock(w.mu);
+    EXPECT_TRUE(w.cv.wait_for(lock, std::chrono::seconds(30), [&] { return w.done; })) << "no report for " << url;
+    EXPECT_EQ(w.calls, 1) << "a check must be reported exactly once";
+    return w.seen;
+  }
+};
+
+// A port with nothing listening: bind, note the port, close.
+uint16_t closed_port() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return a.local_endpoint().port();
+}
+
+}  // namespace
+
+TEST_F(HttpProbeTest, OkIsUpWithTimingsAndAddress) {
+  HttpTarget server;
+  Seen s = check(server.url("/"));
+  EXPECT_EQ(s.outcome, WP_OUTCOME_UP) << s.message;
+  EXPECT_EQ(s.http_status, 200);
+  EXPECT_EQ(s.body, "ok watchpost target\n");
+  EXPECT_EQ(s.bytes, 20u);
+  EXPECT_EQ(s.ip, "127.0.0.1");
+  EXPECT_EQ(s.ip_family, 4);
+  EXPECT_GE(s.connect_us, 0);
+  EXPECT_GE(s.first_byte_us, 0);
+  EXPECT_GE(s.total_us, s.connect_us);
+  EXPECT_EQ(s.tls_us, -1) << "no TLS phase on plain HTTP";
+  EXPECT_EQ(s.tls_days_left, INT32_MIN);
+}
+
+TEST_F(HttpProbeTest, UnexpectedStatusesAreDownWithTheStatus) {
+  HttpTarget server;
+  Seen s404 = check(server.url("/status/404"));
+  EXPECT_EQ(s404.outcome, WP_OUTCOME_DOWN);
+  EXPECT_EQ(s404.error_kind, WP_ERR_HTTP_STATUS);
+  EXPECT_EQ(s404.http_status, 404);
+  EXPECT_EQ(s404.message, "HTTP 404, expected 200-399");
+  Seen s500 = check(server.url("/status/500"));
+  EXPECT_EQ(s500.error_kind, WP_ERR_HTTP_STATUS);
+  EXPECT_EQ(s500.http_status, 500);
+  // An explicit list can make 404 the expected answer (e.g. checking a page is gone).
+  EXPECT_EQ(check(server.url("/status/404"), {}, 5000, {"404"}).outcome, WP_OUTCOME_UP);
+  EXPECT_EQ(check(server.url("/status/204"), {}, 5000, {"2xx"}).outcome, WP_OUTCOME_UP);
+}
+
+TEST_F(HttpProbeTest, RedirectsAreFollowedAndBounded) {
+  HttpTarget server;
+  Seen followed = check(server.url("/redirect/3"));
+  EXPECT_EQ(followed.outcome, WP_OUTCOME_UP);
+  EXPECT_EQ(followed.redirects, 3);
+  EXPECT_EQ(followed.body, "landed\n");
+  Seen too_many = check(server.url("/redirect/5"), {{"max_redirects", "2"}});
+  EXPECT_EQ(too_many.outcome, WP_OUTCOME_DOWN);
+  EXPECT_EQ(too_many.error_kind, WP_ERR_REDIRECTS);
+  Seen not_followed = check(server.url("/redirect/1"), {{"follow_redirects", "false"}});
+  EXPECT_EQ(not_followed.http_status, 302);
+  EXPECT_EQ(not_followed.outcome, WP_OUTCOME_UP) << "302 is inside the default 200-399";
+}
+
+TEST_F(HttpProbeTest, SlowAnswerWithinTimeoutIsUpBeyondItIsTimeout) {
+  HttpTarget server;
+  EXPECT_EQ(check(server.url("/delay/200"), {}, 3000).outcome, WP_OUTCOME_UP);
+  auto start = std::chrono::steady_clock::now();
+  Seen s = check(server.url("/delay/5000"), {}, 500);
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(s.outcome, WP_OUTCOME_DOWN);
+  EXPECT_EQ(s.error_kind, WP_ERR_TIMEOUT) << s.message;
+  EXPECT_LT(took, std::chrono::milliseconds(3000)) << "the timeout must be honoured";
+}
+
+TEST_F(HttpProbeTest, DrippingBodyEndsAtTheTimeout) {
+  HttpTarget server;
+  Seen s = check(server.url("/drip/100/100"), {}, 700);
+  EXPECT_EQ(s.error_kind, WP_ERR_TIMEOUT) << s.message;
+  EXPECT_GT(s.bytes, 0u) << "some bytes arrived before the timeout";
+}
+
+TEST_F(HttpProbeTest, ConnectionRefusedIsConnect) {
+  Seen s = check("http://127.0.0.1:" + std::to_string(closed_port()) + "/");
+  EXPECT_EQ(s.outcome, WP_OUTCOME_DOWN);
+  EXPECT_EQ(s.error_kind, WP_ERR_CONNECT) << s.message;
+  EXPECT_EQ(s.http_status, 0);
+}
+
+TEST_F(HttpProbeTest, ResetMidBodyAndEmptyReplyAreRecv) {
+  HttpTarget server;
+  Seen reset = check(server.url("/reset"));
+  EXPECT_EQ(reset.outcome, WP_OUTCOME_DOWN);
+  EXPECT_EQ(reset.error_kind, WP_ERR_RECV) << reset.message;
+  Seen closed = check(server.url("/close"));
+  EXPECT_EQ(closed.error_kind, WP_ERR_RECV) << closed.message;
+}
+
+TEST_F(HttpProbeTest, LargeAndChunkedBodiesAreCountedAndKeptUpToMaxBody) {
+  HttpTarget server;
+  Seen big = check(server.url("/body/3000000"));
+  EXPECT_EQ(big.outcome, WP_OUTCOME_UP);
+  EXPECT_EQ(big.bytes, 3000000u);
+  EXPECT_EQ(big.body.size(), 1u << 20) << "kept up to the 1 MiB default";
+  Seen chunked = check(server.url("/chunked/500000"), {{"max_body", "64KiB"}});
+  EXPECT_EQ(chunked.outcome, WP_OUTCOME_UP);
+  EXPECT_EQ(chunked.bytes, 500000u);
+  EXPECT_EQ(chunked.body.size(), 65536u);
+}
+
+TEST_F(HttpProbeTest, HeadReadsNoBody) {
+  HttpTarget server;
+  Seen s = check(server.url("/body/5000"), {{"method", "HEAD"}});
+  EXPECT_EQ(s.outcome, WP_OUTCOME_UP);
+  EXPECT_EQ(s.bytes, 0u);
+}
+
+TEST_F(HttpProbeTest, SelfSignedTlsFailsVerificationAndPassesWithItsCa) {
+  HttpTarget server(HttpTarget::Options{true, 0});
+  Seen refused = check(server.url("/"));
+  EXPECT_EQ(refused.outcome, WP_OUTCOME_DOWN);
+  EXPECT_EQ(refused.error_kind, WP_ERR_TLS) << refused.message;
+
+  std::string dir = wt::temp_dir();
+  wt::write_file(dir + "/ca.pem", server.certificate_pem());
+  Seen trusted = check(server.url("/"), {{"ca_file", dir + "/ca.pem"}});
+  EXPECT_EQ(trusted.outcome, WP_OUTCOME_UP) << trusted.message;
+  EXPECT_GE(trusted.tls_us, 0);
+  EXPECT_TRUE(trusted.tls_days_left == 29 || trusted.tls_days_left == 30) << trusted.tls_days_left;
+
+  Seen unverified = check(server.url("/"), {{"tls_verify", "false"}});
+  EXPECT_EQ(unverified.outcome, WP_OUTCOME_UP) << unverified.message;
+}
+
+TEST_F(HttpProbeTest, UnresolvableNameIsDns) {
+  // .invalid never resolves (RFC 2606); with or without a resolver it must end as dns.
+  Seen s = check("http://watchpost-test.invalid/", {}, 3000);
+  EXPECT_EQ(s.outcome, WP_OUTCOME_DOWN);
+  EXPECT_EQ(s.error_kind, WP_ERR_DNS) << s.message;
+}
+
+TEST_F(HttpProbeTest, ManyChecksAtOnceAllReportExactlyOnce) {
+  HttpTarget server;
+  wt::OptionsBuilder b(HttpProbe::options());
+  b.set("url", server.url("/"));
+  auto built = b.build();
+  auto target = probe.make_target(built.options());
+  std::atomic<int> reports{0}, up{0};
+  struct Ctx {
+    std::atomic<int>* reports;
+    std::atomic<int>* up;
+  } ctx{&reports, &up};
+  auto on_done = [](void* c, const wp_probe_report* r) {
+    auto* x = static_cast<Ctx*>(c);
+    if (r->outcome == WP_OUTCOME_UP) ++*x->up;
+    ++*x->reports;
+  };
+  const int n = 200;
+  for (int i = 0; i < n; ++i) probe.start(*target, Check{uint64_t(i), "id", 10000, 1}, Completion(on_done, &ctx, i));
+  ASSERT_TRUE(wt::wait_until([&] { return reports.load() == n; }, std::chrono::seconds(30))) << reports.load();
+  EXPECT_EQ(up.load(), n);
+}
+
+TEST(HttpProbeLifetime, DestroyingTheProbeReportsChecksInFlightAsCancelled) {
+  HttpTarget server;
+  wt::FakeHost host;
+  std::atomic<int> cancelled{0};
+  {
+    HttpProbe probe(host.host());
+    wt::OptionsBuilder b(HttpProbe::options());
+    b.set("url", server.url("/delay/10000"));
+    auto built = b.build();
+    auto target = probe.make_target(built.options());
+    auto on_done = [](void* c, const wp_probe_report* r) {
+      if (r->error_kind == WP_ERR_CANCELLED) ++*static_cast<std::atomic<int>*>(c);
+    };
+    for (int i = 0; i < 5; ++i) probe.start(*target, Check{uint64_t(i), "id", 20000, 1}, Completion(on_done, &cancelled, i));
+    ASSERT_TRUE(wt::wait_until([&] { return server.requests() == 5; }));
+  }
+  EXPECT_EQ(cancelled.load(), 5);
+}

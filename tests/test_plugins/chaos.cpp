@@ -1,0 +1,106 @@
+// A misbehaving plugin written with the C++ SDK, one library holding three kinds:
+//   probe "chaos":  mode up | throw_start | never_report | down
+//   evaluator:      mode pass | throw
+//   sink:           mode ok | fail_always | retry_then_ok (retries N times) | throw;
+//                   appends the result ids it accepted to `path` (when set)
+// The core must survive all of it and keep the pipeline running.
+#include <watchpost/plugin.hpp>
+
+#include <fstream>
+#include <mutex>
+#include <vector>
+
+namespace {
+
+using namespace watchpost;
+
+struct ChaosTarget final : ProbeTarget {
+  std::string mode;
+};
+
+class ChaosProbe final : public Probe {
+ public:
+  explicit ChaosProbe(const Host&) {}
+  static const std::vector<wp_option_spec>& options() {
+    static const std::vector<wp_option_spec> s = {
+        option("mode", WP_OPT_STRING, "up", "behaviour", "up|down|throw_start|never_report")};
+    return s;
+  }
+  std::unique_ptr<ProbeTarget> make_target(const Options& o) override {
+    auto t = std::make_unique<ChaosTarget>();
+    t->mode = o.string("mode");
+    return t;
+  }
+  void start(ProbeTarget& target, const Check&, Completion done) override {
+    const std::string& mode = static_cast<ChaosTarget&>(target).mode;
+    if (mode == "throw_start") throw std::runtime_error("chaos: start threw on purpose");
+    if (mode == "never_report") {
+      std::lock_guard<std::mutex> lock(mu_);
+      held_.push_back(std::move(done));  // reported only when the probe is destroyed
+      return;
+    }
+    Report r;
+    if (mode == "up") r.up();
+    else r.down(WP_ERR_CONNECT, "chaos: down on purpose");
+    r.total_us = 10;
+    done(r);
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<Completion> held_;
+};
+
+class ChaosEvaluator final : public Evaluator {
+ public:
+  ChaosEvaluator(const Host&, const Options& o) : mode_(o.string("mode")) {}
+  static const std::vector<wp_option_spec>& options() {
+    static const std::vector<wp_option_spec> s = {option("mode", WP_OPT_STRING, "pass", "behaviour", "pass|throw")};
+    return s;
+  }
+  Verdict evaluate(const wp_result&) const override {
+    if (mode_ == "throw") throw std::logic_error("chaos: evaluator threw on purpose");
+    return Verdict::passed("fine");
+  }
+
+ private:
+  std::string mode_;
+};
+
+class ChaosSink final : public Sink {
+ public:
+  ChaosSink(const Host& host, const Options& o)
+      : host_(host), mode_(o.string("mode")), retries_(o.integer("retries")), path_(o.string("path")) {}
+  static const std::vector<wp_option_spec>& options() {
+    static const std::vector<wp_option_spec> s = {
+        option("mode", WP_OPT_STRING, "ok", "behaviour", "ok|fail_always|retry_then_ok|throw"),
+        option("retries", WP_OPT_INT, "3", "RETRY answers before OK in retry_then_ok"),
+        option("path", WP_OPT_STRING, nullptr, "file to append accepted result ids to"),
+    };
+    return s;
+  }
+  Status write(const Batch& batch) override {
+    if (mode_ == "throw") throw std::runtime_error("chaos: sink threw on purpose");
+    if (mode_ == "fail_always") return Status::error("chaos: permanent failure on purpose");
+    if (mode_ == "retry_then_ok" && retries_ > 0) {
+      --retries_;
+      host_.count("chaos_retries");
+      return Status::retry("chaos: transient failure on purpose");
+    }
+    if (!path_.empty()) {
+      std::ofstream f(path_, std::ios::app);
+      for (size_t i = 0; i < batch.size(); ++i) f << view(batch[i].result_id) << '\n';
+    }
+    return Status::ok();
+  }
+
+ private:
+  Host host_;
+  std::string mode_;
+  int64_t retries_;
+  std::string path_;
+};
+
+}  // namespace
+
+WATCHPOST_PLUGIN("chaos", "0.0.1", "misbehaves on purpose, for tests", ChaosProbe, ChaosEvaluator, ChaosSink)

@@ -1,0 +1,76 @@
+#include "result.hpp"
+#include "result_json.hpp"
+#include "ulid.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+using namespace watchpost;
+
+namespace {
+
+Result sample() {
+  Result r;
+  r.result_id = make_ulid(1'790'000'000'000);
+  r.target_id = "shop";
+  r.pipeline = "web";
+  r.url = "https://shop.example/\"quoted\"";
+  r.node = "n1";
+  r.labels = std::make_shared<Labels>(Labels{{"team", "web"}});
+  r.scheduled_at_us = 1'790'000'000'000'000;
+  r.started_at_us = r.scheduled_at_us + 1234;
+  r.total_us = 5000;
+  r.connect_us = 300;
+  r.http_status = 503;
+  r.outcome = WP_OUTCOME_DOWN;
+  r.error_kind = WP_ERR_HTTP_STATUS;
+  r.error_message = "HTTP 503\n";
+  r.verdicts.push_back({"web/regex", 0, "pattern 'x' not found"});
+  return r;
+}
+
+}  // namespace
+
+TEST(ResultJson, CarriesSchemaVersionAndEscapes) {
+  Result r = sample();
+  ResultViews v(r);
+  std::string json;
+  append_result_json(json, *v.data());
+  EXPECT_NE(json.find("\"schema_version\":1"), std::string::npos);
+  EXPECT_NE(json.find("\"outcome\":\"down\""), std::string::npos);
+  EXPECT_NE(json.find("\"error_kind\":\"http_status\""), std::string::npos);
+  EXPECT_NE(json.find("https://shop.example/\\\"quoted\\\""), std::string::npos);
+  EXPECT_NE(json.find("HTTP 503\\n"), std::string::npos);
+  EXPECT_NE(json.find("\"labels\":{\"team\":\"web\"}"), std::string::npos);
+  EXPECT_NE(json.find("\"dns\":null"), std::string::npos) << "unmeasured phases are null, not -1";
+  EXPECT_NE(json.find("\"connect\":300"), std::string::npos);
+  EXPECT_NE(json.find("\"scheduled_at\":\"2026-09-21T"), std::string::npos) << json;
+  EXPECT_NE(json.find("{\"evaluator\":\"web/regex\",\"pass\":\"fail\""), std::string::npos);
+}
+
+TEST(ResultViews, RoundTripThroughTheCView) {
+  Result r = sample();
+  ResultViews v(r);
+  Result back = result_from_c(*v.data());
+  EXPECT_EQ(back.result_id, r.result_id);
+  EXPECT_EQ(back.url, r.url);
+  EXPECT_EQ(back.labels->at(0).second, "web");
+  EXPECT_EQ(back.verdicts.at(0).message, r.verdicts[0].message);
+  EXPECT_EQ(back.error_kind, WP_ERR_HTTP_STATUS);
+  EXPECT_EQ(back.total_us, 5000);
+}
+
+TEST(Ulid, UniqueSortableAndTwentySixChars) {
+  std::set<std::string> ids;
+  std::string previous;
+  for (int64_t ms = 1'700'000'000'000; ms < 1'700'000'000'000 + 2000; ++ms) {
+    std::string id = make_ulid(ms);
+    ASSERT_EQ(id.size(), 26u);
+    EXPECT_GT(id.substr(0, 10), previous.empty() ? "" : previous.substr(0, 10));
+    previous = id;
+    ids.insert(id);
+    ids.insert(make_ulid(ms));  // same millisecond, still unique
+  }
+  EXPECT_EQ(ids.size(), 4000u);
+}

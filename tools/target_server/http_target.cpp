@@ -37,7 +37,15 @@ struct HttpTarget::Impl {
   struct Conn {
     tcp::socket socket;
     std::thread thread;
+    int fd = -1;  // guarded by mu: -1 once closed, so shutdown never hits a reused descriptor
   };
+
+  void close_socket(Conn& c) {
+    std::lock_guard<std::mutex> lock(mu);
+    c.fd = -1;
+    boost::system::error_code ignored;
+    c.socket.close(ignored);
+  }
   std::list<Conn> conns;
 
   // Waits up to `ms`, or less if the server is stopping. Returns false when stopping.
@@ -68,7 +76,7 @@ struct HttpTarget::Impl {
 
   // Returns whether the connection stays open.
   template <class Stream>
-  bool handle(Stream& s, tcp::socket& sock, const http::request<http::string_body>& req) {
+  bool handle(Stream& s, Conn& conn, const http::request<http::string_body>& req) {
     std::string path(req.target());
     auto arg = [&](size_t prefix) { return std::stoll(path.substr(prefix)); };
     try {
@@ -114,12 +122,12 @@ struct HttpTarget::Impl {
       if (path == "/reset") {
         raw(s, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + std::string(1000, 'r'));
         linger l{1, 0};  // close with RST, as a crashing server would
-        setsockopt(sock.native_handle(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
-        sock.close();
+        setsockopt(conn.socket.native_handle(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
+        close_socket(conn);
         return false;
       }
       if (path == "/close") {
-        sock.close();
+        close_socket(conn);
         return false;
       }
       return respond(s, req, 404, "no such path\n");
@@ -129,7 +137,7 @@ struct HttpTarget::Impl {
   }
 
   template <class Stream>
-  void serve(Stream& s, tcp::socket& sock) {
+  void serve(Stream& s, Conn& conn) {
     boost::beast::flat_buffer buffer;
     for (;;) {
       http::request<http::string_body> req;
@@ -137,24 +145,23 @@ struct HttpTarget::Impl {
       http::read(s, buffer, req, ec);
       if (ec) return;
       ++requests;
-      if (!handle(s, sock, req)) return;
+      if (!handle(s, conn, req)) return;
     }
   }
 
-  void connection(tcp::socket& sock) {
+  void connection(Conn& conn) {
     try {
       if (options.tls) {
-        asio::ssl::stream<tcp::socket&> tls(sock, ssl);
+        asio::ssl::stream<tcp::socket&> tls(conn.socket, ssl);
         tls.handshake(asio::ssl::stream_base::server);
-        serve(tls, sock);
+        serve(tls, conn);
       } else {
-        serve(sock, sock);
+        serve(conn.socket, conn);
       }
     } catch (const std::exception&) {
       // The client went away or the handshake failed: normal for a test target.
     }
-    boost::system::error_code ignored;
-    sock.shutdown(tcp::socket::shutdown_both, ignored);
+    close_socket(conn);
   }
 
   void accept_next() {
@@ -162,9 +169,10 @@ struct HttpTarget::Impl {
       if (ec) return;
       std::lock_guard<std::mutex> lock(mu);
       if (stopping) return;
-      conns.push_back(Conn{std::move(sock), {}});
+      int fd = sock.native_handle();
+      conns.push_back(Conn{std::move(sock), {}, fd});
       Conn& c = conns.back();
-      c.thread = std::thread([this, &c] { connection(c.socket); });
+      c.thread = std::thread([this, &c] { connection(c); });
       accept_next();
     });
   }
@@ -192,7 +200,8 @@ HttpTarget::~HttpTarget() {
     std::lock_guard<std::mutex> lock(impl_->mu);
     impl_->stopping = true;
     // Wake blocked reads: shutdown() on the descriptor is safe while another thread reads it.
-    for (auto& c : impl_->conns) ::shutdown(c.socket.native_handle(), SHUT_RDWR);
+    for (auto& c : impl_->conns)
+      if (c.fd >= 0) ::shutdown(c.fd, SHUT_RDWR);
   }
   impl_->stop_cv.notify_all();
   asio::post(impl_->io, [this] { impl_->acceptor.close(); });

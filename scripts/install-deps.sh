@@ -10,6 +10,9 @@ packages=(
   libssl-dev                 # TLS certificate expiry, test certificates
   libpcre2-dev               # regex evaluator
   libyaml-cpp-dev            # pipeline files
+  nlohmann-json3-dev         # reading results back from JSON (kafka_source)
+  python3-jsonschema         # tests validate messages against docs/result.schema.json
+  kcat                       # benchmarks: the peer kafka_sink is measured against
   librdkafka-dev             # kafka sink/source and the dev broker
   libpqxx-dev                # postgres sink
   postgresql                 # tests start a real server

@@ -4,8 +4,10 @@
 #include "log.hpp"
 #include "metrics.hpp"
 #include "result_json.hpp"
+#include "result_json_decode.hpp"
 
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 
 namespace watchpost {
@@ -40,6 +42,18 @@ HostContext::HostContext(std::string instance_name) : name_(std::move(instance_n
     append_result_json(s, *r);
     if (s.size() <= cap) std::memcpy(out, s.data(), s.size());
     return s.size();
+  };
+  raw_.result_from_json = [](void*, const char* data, size_t size, void (*fn)(void*, const wp_result*), void* user,
+                             wp_error* error) -> int {
+    Result r;
+    std::string why = decode_result_json(std::string_view(data, size), r);
+    if (!why.empty()) {
+      if (error) std::snprintf(error->message, sizeof error->message, "%s", why.c_str());
+      return WP_ERROR;
+    }
+    ResultViews view(r);
+    fn(user, view.data());
+    return WP_OK;
   };
 }
 

@@ -1,110 +1,45 @@
-// One probe pipeline at run time: targets on the scheduler, checks through the probe,
-// verdicts from evaluators, results fanned out to sink workers.
-//
-// Threads: everything here runs on the io_context's thread except the probe's completion
-// callback (any probe thread), which only copies the report and posts it back.
+// What the runtime runs: a pipeline fed by a probe (targets on a schedule) or by a source
+// (results from elsewhere, e.g. Kafka). Both end in the same sink workers.
 #pragma once
 
 #include "config.hpp"
-#include "instance.hpp"
 #include "loader.hpp"
 #include "result.hpp"
-#include "scheduler.hpp"
 #include "sink_worker.hpp"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
+#include <chrono>
 #include <functional>
 #include <memory>
-#include <unordered_map>
+#include <string>
 #include <vector>
 
 namespace watchpost {
 
-class Pipeline : public std::enable_shared_from_this<Pipeline> {
+class Pipeline {
  public:
-  // Constructs every plugin instance; throws std::runtime_error naming what failed.
-  static std::shared_ptr<Pipeline> build(const PipelineConfig& config, const PluginCatalog& catalog,
-                                         const std::string& node, boost::asio::io_context& io);
-  ~Pipeline();
-
-  // once: check every target one time, then drain (for `watchpost check` and `run --once`).
-  // on_once_done runs when, in once mode, every target has been checked and drained.
-  void start(bool once = false, std::function<void()> on_once_done = {});
-  // Stop scheduling; `on_drained` runs (on the io thread) when no check is in flight.
-  void stop(std::function<void()> on_drained);
-  // Flush and stop the sinks (blocking, bounded by deadline).
-  void close_sinks(std::chrono::steady_clock::time_point deadline);
-  // Sees every finished result (tests, `watchpost check`). Set before start().
-  void set_observer(std::function<void(const ResultPtr&)> observer) { observer_ = std::move(observer); }
-
-  const std::string& name() const { return name_; }
-  size_t target_count() const { return targets_.size(); }
-  size_t in_flight() const { return in_flight_; }
-
- private:
-  struct Target {
-    std::string id;
-    std::string url;
-    std::shared_ptr<const Labels> labels;
-    int64_t interval_ms;
-    uint32_t timeout_ms;
-    uint32_t attempts;
-    int64_t retry_delay_ms;
-    uint32_t evaluator_set;
-    void* probe_target = nullptr;
-  };
-  struct InFlight {
-    uint32_t target;
-    std::string result_id;
-    int64_t scheduled_at_us;
-    int64_t started_at_us;
-    uint32_t attempt;
-    int64_t deadline_ms;  // watchdog: the probe must have answered by then
-  };
-  struct Report;  // an owned copy of wp_probe_report
-  struct DoneContext;
-
-  Pipeline(boost::asio::io_context& io, std::string name, std::string node);
-  static void on_probe_done(void* ctx, const wp_probe_report* report);
-
-  void dispatch();
-  void arm_timer();
-  void begin_check(uint32_t target, int64_t slot_ms);
-  void start_attempt(uint64_t check_id);
-  void on_report(std::unique_ptr<Report> report);
-  void evaluate(const Target& t, Result& r);
-  void finish(uint64_t check_id, Result r);
-  Result make_result(const InFlight& f) const;
-  void sweep();
-  bool sinks_have_room() const;
-  void maybe_drained();
-
-  boost::asio::io_context& io_;
-  std::string name_;
-  std::string node_;
-  int64_t concurrency_ = 512;
-
-  std::unique_ptr<ProbeInstance> probe_;
-  std::vector<Target> targets_;
-  std::vector<std::vector<std::unique_ptr<EvaluatorInstance>>> evaluator_sets_;
-  std::vector<std::unique_ptr<SinkWorker>> sinks_;
-  DoneContext* done_ctx_ = nullptr;
-
-  Scheduler scheduler_;
-  boost::asio::steady_timer timer_;
-  boost::asio::steady_timer sweep_timer_;
-  std::unordered_map<uint64_t, InFlight> inflight_;
-  uint64_t next_check_id_ = 1;
-  size_t in_flight_ = 0;
-  bool stopping_ = false;
-  bool once_ = false;
-  size_t once_cursor_ = 0;
-  bool in_dispatch_ = false;
-  std::function<void()> on_drained_;
-  std::function<void()> on_once_done_;
-  std::function<void(const ResultPtr&)> observer_;
+  virtual ~Pipeline() = default;
+  // once: probe pipelines check every target one time, then call on_once_done (drained).
+  // Source pipelines have no "once": they run until stopped.
+  virtual void start(bool once = false, std::function<void()> on_once_done = {}) = 0;
+  // Stop taking in work; `on_drained` runs on the io thread when nothing is in flight.
+  virtual void stop(std::function<void()> on_drained) = 0;
+  // Flush and stop the sinks (blocking, bounded by deadline). After stop() drained.
+  virtual void close_sinks(std::chrono::steady_clock::time_point deadline) = 0;
+  // Sees every result as it enters the sinks (tests, `watchpost check`). Before start().
+  virtual void set_observer(std::function<void(const ResultPtr&)> observer) = 0;
+  virtual const std::string& name() const = 0;
+  virtual bool has_source() const { return false; }
 };
+
+// Builds the pipeline a config describes; throws std::runtime_error naming what failed.
+std::shared_ptr<Pipeline> build_pipeline(const PipelineConfig& config, const PluginCatalog& catalog,
+                                         const std::string& node, boost::asio::io_context& io);
+
+// The sink workers of a pipeline, created from its config.
+std::vector<std::unique_ptr<SinkWorker>> make_sink_workers(const PipelineConfig& config, const PluginCatalog& catalog,
+                                                           std::function<void()> on_room,
+                                                           SinkWorker::WrittenFn on_written = {});
 
 }  // namespace watchpost

@@ -43,6 +43,7 @@ struct Result {
   int32_t redirects = 0;
   std::vector<VerdictRecord> verdicts;
   std::string body;  // only until evaluators ran
+  uint64_t ack_token = 0;  // set by source pipelines: acknowledged upstream once every sink has it
 };
 
 using ResultPtr = std::shared_ptr<const Result>;

@@ -33,7 +33,7 @@ Runtime::~Runtime() {
 std::vector<std::shared_ptr<Pipeline>> Runtime::build(const Config& config) {
   std::vector<std::shared_ptr<Pipeline>> out;
   for (auto& pc : config.pipelines) {
-    auto p = Pipeline::build(pc, catalog_, node_, io_);
+    auto p = build_pipeline(pc, catalog_, node_, io_);
     if (options_.observer) p->set_observer(options_.observer);
     out.push_back(std::move(p));
   }
@@ -42,14 +42,17 @@ std::vector<std::shared_ptr<Pipeline>> Runtime::build(const Config& config) {
 
 void Runtime::start(std::vector<std::shared_ptr<Pipeline>> pipelines) {
   pipelines_ = std::move(pipelines);
-  if (options_.once) draining_ = pipelines_.size();
+  // "Once" is about probes; sources run until stopped (if there are only sources, that is
+  // until a signal).
+  draining_ = 0;
+  for (auto& p : pipelines_) draining_ += options_.once && !p->has_source();
   for (auto& p : pipelines_) {
-    if (!options_.once) {
+    if (!options_.once || p->has_source()) {
       p->start();
       continue;
     }
     p->start(true, [this] {
-      if (--draining_ == 0) io_.stop();
+      if (--draining_ == 0) begin_drain();  // sources, if any, stop too
     });
   }
 }

@@ -9,8 +9,12 @@
 namespace watchpost {
 
 SinkWorker::SinkWorker(std::unique_ptr<SinkInstance> instance, const SinkConfig& config, std::string pipeline,
-                       std::function<void()> on_room)
-    : instance_(std::move(instance)), config_(config), pipeline_(std::move(pipeline)), on_room_(std::move(on_room)) {}
+                       std::function<void()> on_room, WrittenFn on_written)
+    : instance_(std::move(instance)),
+      config_(config),
+      pipeline_(std::move(pipeline)),
+      on_room_(std::move(on_room)),
+      on_written_(std::move(on_written)) {}
 
 SinkWorker::~SinkWorker() {
   if (thread_.joinable()) close(std::chrono::steady_clock::now());
@@ -78,6 +82,7 @@ void SinkWorker::run() {
       queue_.insert(queue_.begin(), batch.begin(), batch.end());
       return;
     }
+    if (on_written_) on_written_(batch);
     bool notify = false;
     {
       std::lock_guard<std::mutex> lock(mu_);

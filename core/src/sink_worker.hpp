@@ -18,9 +18,13 @@ namespace watchpost {
 
 class SinkWorker {
  public:
+  // Called from the sink thread once a batch is settled: written (OK) or refused for good
+  // (ERROR, counted). Sources use it to acknowledge upstream.
+  using WrittenFn = std::function<void(const std::vector<ResultPtr>&)>;
+
   // `on_room` is called (from the sink thread) when a full queue has room again.
   SinkWorker(std::unique_ptr<SinkInstance> instance, const SinkConfig& config, std::string pipeline,
-             std::function<void()> on_room);
+             std::function<void()> on_room, WrittenFn on_written = {});
   ~SinkWorker();
 
   void start();
@@ -42,6 +46,7 @@ class SinkWorker {
   SinkConfig config_;
   std::string pipeline_;
   std::function<void()> on_room_;
+  WrittenFn on_written_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

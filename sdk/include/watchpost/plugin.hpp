@@ -136,6 +136,17 @@ class Host {
     out.resize(n);
     return out;
   }
+  // Decodes JSON into a result and hands `fn` a view of it; throws nothing, returns an error
+  // message (empty on success).
+  template <class F>
+  std::string from_json(std::string_view json, F&& fn) const {
+    wp_error err{};
+    err.struct_size = sizeof err;
+    using Fn = std::remove_reference_t<F>;
+    auto thunk = [](void* user, const wp_result* r) { (*static_cast<Fn*>(user))(*r); };
+    if (raw_->result_from_json(raw_->ctx, json.data(), json.size(), thunk, &fn, &err) == WP_OK) return {};
+    return err.message[0] ? std::string(err.message) : std::string("undecodable");
+  }
 
  private:
   const wp_host* raw_;

@@ -166,6 +166,10 @@ typedef struct wp_host {
   /* Encode one result in the documented JSON form (docs/result-format.md). Writes at most
    * `capacity` bytes to `out` and returns the full size needed (like snprintf, no NUL). */
   size_t (*result_to_json)(void* ctx, const wp_result* result, char* out, size_t capacity);
+  /* Decode one result from its JSON form; calls `fn` with a view valid only during that call.
+   * Returns WP_ERROR (and fills `error`) for malformed input or an unknown schema_version. */
+  int (*result_from_json)(void* ctx, const char* data, size_t size,
+                          void (*fn)(void* user, const wp_result* result), void* user, wp_error* error);
 } wp_host;
 
 /* ---- the record that flows: one check result ---------------------------------------- */

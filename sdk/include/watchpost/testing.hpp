@@ -46,6 +46,11 @@ class FakeHost {
       if (s.size() <= cap) std::memcpy(out, s.data(), s.size());
       return s.size();
     };
+    raw_.result_from_json = [](void*, const char*, size_t, void (*)(void*, const wp_result*), void*,
+                               wp_error* e) -> int {
+      detail::set_error(e, "", "FakeHost does not decode JSON");
+      return WP_ERROR;
+    };
   }
   FakeHost(const FakeHost&) = delete;
   FakeHost& operator=(const FakeHost&) = delete;

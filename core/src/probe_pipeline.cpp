@@ -1,0 +1,366 @@
+#include "probe_pipeline.hpp"
+
+#include "clock.hpp"
+#include "log.hpp"
+#include "metrics.hpp"
+#include "ulid.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <climits>
+
+namespace watchpost {
+
+namespace asio = boost::asio;
+
+// Owned copy of what the probe reported: the probe's buffers die when its callback returns.
+struct ProbePipeline::Report {
+  uint64_t check_id;
+  int32_t outcome, error_kind, http_status, ip_family, tls_days_left, redirects;
+  uint64_t bytes_received;
+  int64_t dns_us, connect_us, tls_us, first_byte_us, total_us;
+  std::string error_message, resolved_ip, body;
+};
+
+struct ProbePipeline::DoneContext {
+  std::weak_ptr<ProbePipeline> pipeline;
+  asio::io_context* io;
+};
+
+namespace {
+constexpr int64_t kWatchdogGraceMs = 5000;
+std::string owned(wp_str s) { return s.data ? std::string(s.data, s.size) : std::string(); }
+}  // namespace
+
+ProbePipeline::ProbePipeline(asio::io_context& io, std::string name, std::string node)
+    : io_(io), name_(std::move(name)), node_(std::move(node)), timer_(io), sweep_timer_(io) {}
+
+std::shared_ptr<ProbePipeline> ProbePipeline::build(const PipelineConfig& config, const PluginCatalog& catalog,
+                                          const std::string& node, asio::io_context& io) {
+  std::shared_ptr<ProbePipeline> p(new ProbePipeline(io, config.name, node));
+  p->concurrency_ = config.concurrency;
+  p->done_ctx_ = new DoneContext{p, &io};
+  const std::string prefix = config.name + "/";
+
+  auto make_evaluators = [&](const std::vector<PluginBlock>& blocks) {
+    std::vector<std::unique_ptr<EvaluatorInstance>> set;
+    for (auto& b : blocks) {
+      const Plugin* plugin = catalog.find(b.plugin);
+      auto inst = std::make_unique<EvaluatorInstance>(plugin->library, plugin->descriptor->evaluator, prefix + b.plugin);
+      inst->create(b.options);
+      set.push_back(std::move(inst));
+    }
+    return set;
+  };
+  p->evaluator_sets_.push_back(make_evaluators(config.evaluators));
+
+  const Plugin* probe_plugin = catalog.find(config.probe->plugin);
+  p->probe_ = std::make_unique<ProbeInstance>(probe_plugin->library, probe_plugin->descriptor->probe,
+                                              prefix + config.probe->plugin);
+  p->probe_->create_probe();
+
+  p->targets_.reserve(config.targets.size());
+  for (auto& tc : config.targets) {
+    Target t;
+    t.id = tc.id;
+    t.url = tc.url;
+    t.labels = std::make_shared<const Labels>(tc.labels);
+    t.interval_ms = tc.interval_ms;
+    t.timeout_ms = static_cast<uint32_t>(tc.timeout_ms);
+    t.attempts = static_cast<uint32_t>(tc.attempts);
+    t.retry_delay_ms = tc.retry_delay_ms;
+    t.evaluator_set = 0;
+    if (tc.evaluators) {
+      t.evaluator_set = static_cast<uint32_t>(p->evaluator_sets_.size());
+      p->evaluator_sets_.push_back(make_evaluators(*tc.evaluators));
+    }
+    OptionsView view(tc.probe_options);
+    wp_error err = ProbeInstance::blank_error();
+    if (p->probe_->api()->target_create(p->probe_->handle(), view.get(), &t.probe_target, &err) != WP_OK)
+      throw std::runtime_error(tc.pos.str() + ": target '" + tc.id + "': " + ProbeInstance::describe(err));
+    p->targets_.push_back(std::move(t));
+  }
+
+  // A sink that had no room tells the scheduler to resume; posted so it runs on the io thread.
+  std::weak_ptr<ProbePipeline> weak = p;
+  p->sinks_ = make_sink_workers(config, catalog, [weak, &io] {
+    asio::post(io, [weak] {
+      if (auto self = weak.lock()) self->dispatch();
+    });
+  });
+  return p;
+}
+
+ProbePipeline::~ProbePipeline() {
+  for (auto& s : sinks_) s->close(std::chrono::steady_clock::now());
+  sinks_.clear();
+  if (probe_) {
+    for (auto& t : targets_)
+      if (t.probe_target) probe_->api()->target_destroy(probe_->handle(), t.probe_target);
+    probe_.reset();  // cancels what is still in flight; late reports find the pipeline gone
+  }
+  delete done_ctx_;
+  evaluator_sets_.clear();
+}
+
+void ProbePipeline::start(bool once, std::function<void()> on_once_done) {
+  once_ = once;
+  on_once_done_ = std::move(on_once_done);
+  for (auto& s : sinks_) s->start();
+  if (!once) {
+    int64_t now = Clock::now_ms();
+    for (uint32_t i = 0; i < targets_.size(); ++i)
+      scheduler_.add(i, targets_[i].interval_ms, phase_hash(targets_[i].id), now);
+  }
+  log::info(name_, "started with " + std::to_string(targets_.size()) + " targets, " + std::to_string(sinks_.size()) +
+                       " sinks" + (once ? " (each target once)" : ""));
+  sweep();
+  dispatch();
+}
+
+void ProbePipeline::stop(std::function<void()> on_drained) {
+  stopping_ = true;
+  on_drained_ = std::move(on_drained);
+  timer_.cancel();
+  maybe_drained();
+}
+
+void ProbePipeline::maybe_drained() {
+  if (!stopping_ || in_flight_ > 0 || !on_drained_) return;
+  sweep_timer_.cancel();
+  auto done = std::move(on_drained_);
+  on_drained_ = nullptr;
+  done();
+}
+
+void ProbePipeline::close_sinks(std::chrono::steady_clock::time_point deadline) {
+  for (auto& s : sinks_) s->close(deadline);
+}
+
+bool ProbePipeline::sinks_have_room() const {
+  for (auto& s : sinks_)
+    if (!s->has_room()) return false;
+  return true;
+}
+
+void ProbePipeline::dispatch() {
+  // finish() may run inside this loop (a probe that fails to start); the loop sees the freed
+  // capacity itself, so re-entering would only deepen the stack.
+  if (stopping_ || in_dispatch_) return;
+  in_dispatch_ = true;
+  struct Reset {
+    bool& flag;
+    ~Reset() { flag = false; }
+  } reset{in_dispatch_};
+  if (once_) {
+    while (once_cursor_ < targets_.size() && static_cast<int64_t>(in_flight_) < concurrency_ && sinks_have_room())
+      begin_check(static_cast<uint32_t>(once_cursor_++), Clock::now_ms());
+    if (once_cursor_ == targets_.size()) stop(on_once_done_ ? std::move(on_once_done_) : std::function<void()>([] {}));
+    return;
+  }
+  int64_t now = Clock::now_ms();
+  Scheduler::Due due;
+  while (static_cast<int64_t>(in_flight_) < concurrency_ && sinks_have_room() && scheduler_.pop_due(now, due)) {
+    if (due.skipped > 0) {
+      metrics().add("watchpost_scheduler_missed_slots_total{pipeline=\"" + name_ + "\"}", static_cast<double>(due.skipped));
+    }
+    metrics().add("watchpost_scheduler_lateness_seconds_sum{pipeline=\"" + name_ + "\"}", due.lateness_ms / 1000.0);
+    metrics().add("watchpost_scheduler_lateness_seconds_count{pipeline=\"" + name_ + "\"}");
+    begin_check(due.target, due.slot_ms);
+  }
+  // Held back (concurrency or a full sink queue): finish() or the sink's on_room resumes us.
+  if (scheduler_.next_due_ms() > now) arm_timer();
+}
+
+void ProbePipeline::arm_timer() {
+  int64_t due = scheduler_.next_due_ms();
+  if (due == INT64_MAX) return;
+  timer_.expires_at(Clock::to_steady(due));
+  std::weak_ptr<ProbePipeline> weak = shared_from_this();
+  timer_.async_wait([weak](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) self->dispatch();
+  });
+}
+
+void ProbePipeline::begin_check(uint32_t target, int64_t slot_ms) {
+  const Target& t = targets_[target];
+  uint64_t id = next_check_id_++;
+  InFlight f{target, make_ulid(slot_ms), slot_ms * 1000, Clock::wall_us(), 1, 0};
+  inflight_.emplace(id, std::move(f));
+  ++in_flight_;
+  (void)t;
+  start_attempt(id);
+}
+
+void ProbePipeline::start_attempt(uint64_t check_id) {
+  auto it = inflight_.find(check_id);
+  if (it == inflight_.end()) return;
+  InFlight& f = it->second;
+  const Target& t = targets_[f.target];
+  f.deadline_ms = Clock::now_ms() + t.timeout_ms + kWatchdogGraceMs;
+  wp_check check{sizeof(wp_check), check_id, wp_str{f.result_id.data(), f.result_id.size()}, t.timeout_ms, f.attempt};
+  wp_error err = ProbeInstance::blank_error();
+  int rc = probe_->api()->start(probe_->handle(), t.probe_target, &check, &ProbePipeline::on_probe_done, done_ctx_, &err);
+  if (rc == WP_OK) return;
+  // The probe could not even start: that is the plugin failing, not the target being down.
+  metrics().add("watchpost_probe_errors_total{pipeline=\"" + name_ + "\"}");
+  auto again = inflight_.find(check_id);
+  if (again == inflight_.end()) return;  // it reported before failing; that report stands
+  Result r = make_result(again->second);
+  r.outcome = WP_OUTCOME_UNKNOWN;
+  r.error_kind = WP_ERR_PROBE;
+  r.error_message = "probe failed to start the check: " + ProbeInstance::describe(err);
+  finish(check_id, std::move(r));
+}
+
+void ProbePipeline::on_probe_done(void* ctx, const wp_probe_report* raw) {
+  auto* done = static_cast<DoneContext*>(ctx);
+  auto report = std::make_unique<Report>();
+  report->check_id = raw->check_id;
+  report->outcome = raw->outcome;
+  report->error_kind = raw->error_kind;
+  report->http_status = raw->http_status;
+  report->ip_family = raw->ip_family;
+  report->tls_days_left = raw->tls_days_left;
+  report->redirects = raw->redirects;
+  report->bytes_received = raw->bytes_received;
+  report->dns_us = raw->dns_us;
+  report->connect_us = raw->connect_us;
+  report->tls_us = raw->tls_us;
+  report->first_byte_us = raw->first_byte_us;
+  report->total_us = raw->total_us;
+  report->error_message = owned(raw->error_message);
+  report->resolved_ip = owned(raw->resolved_ip);
+  report->body = owned(raw->body);
+  asio::post(*done->io, [weak = done->pipeline, report = std::move(report)]() mutable {
+    if (auto self = weak.lock()) self->on_report(std::move(report));
+  });
+}
+
+Result ProbePipeline::make_result(const InFlight& f) const {
+  const Target& t = targets_[f.target];
+  Result r;
+  r.result_id = f.result_id;
+  r.target_id = t.id;
+  r.pipeline = name_;
+  r.url = t.url;
+  r.node = node_;
+  r.labels = t.labels;
+  r.scheduled_at_us = f.scheduled_at_us;
+  r.started_at_us = f.started_at_us;
+  r.attempts = f.attempt;
+  return r;
+}
+
+void ProbePipeline::on_report(std::unique_ptr<Report> rep) {
+  auto it = inflight_.find(rep->check_id);
+  if (it == inflight_.end()) {
+    // The watchdog already gave up on this check; its result was recorded then.
+    metrics().add("watchpost_probe_late_reports_total{pipeline=\"" + name_ + "\"}");
+    return;
+  }
+  InFlight& f = it->second;
+  const Target& t = targets_[f.target];
+  // Retries belong to the check, so they go on during a drain too (bounded by attempts).
+  if (rep->outcome != WP_OUTCOME_UP && f.attempt < t.attempts) {
+    ++f.attempt;
+    f.deadline_ms = Clock::now_ms() + t.retry_delay_ms + t.timeout_ms + kWatchdogGraceMs;
+    metrics().add("watchpost_check_retries_total{pipeline=\"" + name_ + "\"}");
+    auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(t.retry_delay_ms));
+    std::weak_ptr<ProbePipeline> weak = shared_from_this();
+    uint64_t id = rep->check_id;
+    timer->async_wait([weak, timer, id](const boost::system::error_code&) {
+      if (auto self = weak.lock()) self->start_attempt(id);
+    });
+    return;
+  }
+  Result r = make_result(f);
+  r.outcome = rep->outcome == WP_OUTCOME_UP ? WP_OUTCOME_UP : WP_OUTCOME_DOWN;
+  r.error_kind = rep->error_kind;
+  r.error_message = std::move(rep->error_message);
+  r.http_status = rep->http_status;
+  r.bytes_received = rep->bytes_received;
+  r.dns_us = rep->dns_us;
+  r.connect_us = rep->connect_us;
+  r.tls_us = rep->tls_us;
+  r.first_byte_us = rep->first_byte_us;
+  r.total_us = rep->total_us;
+  r.resolved_ip = std::move(rep->resolved_ip);
+  r.ip_family = rep->ip_family;
+  r.tls_days_left = rep->tls_days_left;
+  r.redirects = rep->redirects;
+  r.body = std::move(rep->body);
+  if (r.outcome == WP_OUTCOME_UP) evaluate(t, r);
+  finish(rep->check_id, std::move(r));
+}
+
+void ProbePipeline::evaluate(const Target& t, Result& r) {
+  auto& set = evaluator_sets_[t.evaluator_set];
+  for (auto& e : set) {
+    ResultViews view(r, /*with_body=*/true);
+    wp_verdict v{};
+    v.struct_size = sizeof(v);
+    v.pass = 1;
+    wp_error err = EvaluatorInstance::blank_error();
+    VerdictRecord record{e->name(), 1, {}};
+    if (e->api()->evaluate(e->handle(), view.data(), &v, &err) != WP_OK) {
+      metrics().add("watchpost_evaluator_errors_total{pipeline=\"" + name_ + "\"}");
+      record.pass = -1;
+      record.message = "evaluator failed: " + EvaluatorInstance::describe(err);
+    } else {
+      record.pass = v.pass;
+      record.message = v.message;
+    }
+    if (record.pass == 0 && r.outcome != WP_OUTCOME_DOWN) {
+      r.outcome = WP_OUTCOME_DOWN;
+      r.error_kind = v.error_kind != WP_ERR_NONE ? v.error_kind : WP_ERR_BODY_MISMATCH;
+      r.error_message = record.message;
+    } else if (record.pass == -1 && r.outcome == WP_OUTCOME_UP) {
+      r.outcome = WP_OUTCOME_UNKNOWN;
+      r.error_kind = WP_ERR_EVALUATOR;
+      r.error_message = record.message;
+    }
+    r.verdicts.push_back(std::move(record));
+  }
+}
+
+void ProbePipeline::finish(uint64_t check_id, Result r) {
+  inflight_.erase(check_id);
+  --in_flight_;
+  r.body.clear();
+  r.body.shrink_to_fit();
+  metrics().add("watchpost_checks_total{pipeline=\"" + name_ + "\",outcome=\"" + std::string(outcome_name(r.outcome)) + "\"}");
+  if (r.error_kind != WP_ERR_NONE)
+    metrics().add("watchpost_check_errors_total{pipeline=\"" + name_ + "\",kind=\"" +
+                  std::string(error_kind_name(r.error_kind)) + "\"}");
+  auto result = std::make_shared<const Result>(std::move(r));
+  for (auto& s : sinks_) s->push(result);
+  if (observer_) observer_(result);
+  if (stopping_) maybe_drained();
+  else dispatch();
+}
+
+void ProbePipeline::sweep() {
+  int64_t now = Clock::now_ms();
+  std::vector<uint64_t> overdue;
+  for (auto& [id, f] : inflight_)
+    if (f.deadline_ms && f.deadline_ms < now) overdue.push_back(id);
+  for (uint64_t id : overdue) {
+    auto it = inflight_.find(id);
+    Result r = make_result(it->second);
+    r.outcome = WP_OUTCOME_UNKNOWN;
+    r.error_kind = WP_ERR_PROBE;
+    r.error_message = "the probe did not report within its timeout plus " + std::to_string(kWatchdogGraceMs / 1000) + "s";
+    metrics().add("watchpost_probe_errors_total{pipeline=\"" + name_ + "\"}");
+    finish(id, std::move(r));
+  }
+  sweep_timer_.expires_after(std::chrono::seconds(1));
+  std::weak_ptr<ProbePipeline> weak = shared_from_this();
+  sweep_timer_.async_wait([weak](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) self->sweep();
+  });
+}
+
+}  // namespace watchpost

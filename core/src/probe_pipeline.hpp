@@ -1,0 +1,111 @@
+// A probe pipeline at run time: targets on the scheduler, checks through the probe,
+// verdicts from evaluators, results fanned out to sink workers.
+//
+// Threads: everything here runs on the io_context's thread except the probe's completion
+// callback (any probe thread), which only copies the report and posts it back.
+#pragma once
+
+#include "config.hpp"
+#include "pipeline.hpp"
+#include "instance.hpp"
+#include "loader.hpp"
+#include "result.hpp"
+#include "scheduler.hpp"
+#include "sink_worker.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <functional>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace watchpost {
+
+class ProbePipeline final : public Pipeline, public std::enable_shared_from_this<ProbePipeline> {
+ public:
+  // Constructs every plugin instance; throws std::runtime_error naming what failed.
+  static std::shared_ptr<ProbePipeline> build(const PipelineConfig& config, const PluginCatalog& catalog,
+                                              const std::string& node, boost::asio::io_context& io);
+  ~ProbePipeline() override;
+
+  // once: check every target one time, then drain (for `watchpost check` and `run --once`).
+  // on_once_done runs when, in once mode, every target has been checked and drained.
+  void start(bool once = false, std::function<void()> on_once_done = {}) override;
+  // Stop scheduling; `on_drained` runs (on the io thread) when no check is in flight.
+  void stop(std::function<void()> on_drained) override;
+  // Flush and stop the sinks (blocking, bounded by deadline).
+  void close_sinks(std::chrono::steady_clock::time_point deadline) override;
+  // Sees every finished result (tests, `watchpost check`). Set before start().
+  void set_observer(std::function<void(const ResultPtr&)> observer) override { observer_ = std::move(observer); }
+
+  const std::string& name() const override { return name_; }
+  size_t target_count() const { return targets_.size(); }
+  size_t in_flight() const { return in_flight_; }
+
+ private:
+  struct Target {
+    std::string id;
+    std::string url;
+    std::shared_ptr<const Labels> labels;
+    int64_t interval_ms;
+    uint32_t timeout_ms;
+    uint32_t attempts;
+    int64_t retry_delay_ms;
+    uint32_t evaluator_set;
+    void* probe_target = nullptr;
+  };
+  struct InFlight {
+    uint32_t target;
+    std::string result_id;
+    int64_t scheduled_at_us;
+    int64_t started_at_us;
+    uint32_t attempt;
+    int64_t deadline_ms;  // watchdog: the probe must have answered by then
+  };
+  struct Report;  // an owned copy of wp_probe_report
+  struct DoneContext;
+
+  ProbePipeline(boost::asio::io_context& io, std::string name, std::string node);
+  static void on_probe_done(void* ctx, const wp_probe_report* report);
+
+  void dispatch();
+  void arm_timer();
+  void begin_check(uint32_t target, int64_t slot_ms);
+  void start_attempt(uint64_t check_id);
+  void on_report(std::unique_ptr<Report> report);
+  void evaluate(const Target& t, Result& r);
+  void finish(uint64_t check_id, Result r);
+  Result make_result(const InFlight& f) const;
+  void sweep();
+  bool sinks_have_room() const;
+  void maybe_drained();
+
+  boost::asio::io_context& io_;
+  std::string name_;
+  std::string node_;
+  int64_t concurrency_ = 512;
+
+  std::unique_ptr<ProbeInstance> probe_;
+  std::vector<Target> targets_;
+  std::vector<std::vector<std::unique_ptr<EvaluatorInstance>>> evaluator_sets_;
+  std::vector<std::unique_ptr<SinkWorker>> sinks_;
+  DoneContext* done_ctx_ = nullptr;
+
+  Scheduler scheduler_;
+  boost::asio::steady_timer timer_;
+  boost::asio::steady_timer sweep_timer_;
+  std::unordered_map<uint64_t, InFlight> inflight_;
+  uint64_t next_check_id_ = 1;
+  size_t in_flight_ = 0;
+  bool stopping_ = false;
+  bool once_ = false;
+  size_t once_cursor_ = 0;
+  bool in_dispatch_ = false;
+  std::function<void()> on_drained_;
+  std::function<void()> on_once_done_;
+  std::function<void(const ResultPtr&)> observer_;
+};
+
+}  // namespace watchpost

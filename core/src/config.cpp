@@ -282,6 +282,7 @@ class Parser {
                                                   "evaluate", "source", "sinks"};
     OptionList probe_shared;  // pipeline-level interval/timeout/... for every target
     YAML::Node targets_node;
+    bool has_targets = false;
     for (auto it : n) {
       std::string key = it.first.Scalar();
       const YAML::Node& v = it.second;
@@ -296,7 +297,10 @@ class Parser {
       } else if (key == "probe") {
         p.probe = parse_block(v, Kind::probe, &target_shared_schema(), &probe_shared, "probe");
         if (p.probe) p.probe->options.insert(p.probe->options.end(), probe_shared.begin(), probe_shared.end());
-      } else if (key == "targets") targets_node = v;
+      } else if (key == "targets") {
+        targets_node.reset(v);  // reset, not =: assigning a yaml-cpp Node writes through it
+        has_targets = true;
+      }
       else if (key == "evaluate") p.evaluators = parse_evaluators(v, "pipeline '" + p.name + "'");
       else if (key == "source") {
         p.source = parse_block(v, Kind::source, nullptr, nullptr, "source");
@@ -311,7 +315,7 @@ class Parser {
     if (!p.probe && !p.source) issue(n, "pipeline '" + p.name + "' needs a 'probe' (with targets) or a 'source'");
     if (p.sinks.empty()) issue(n, "pipeline '" + p.name + "' has no sinks: add e.g. '- plugin: stdout'");
     if (p.probe) {
-      if (!targets_node) issue(n, "pipeline '" + p.name + "' has a probe but no 'targets' list");
+      if (!has_targets) issue(n, "pipeline '" + p.name + "' has a probe but no 'targets' list");
       else if (!targets_node.IsSequence()) issue(targets_node, "'targets' must be a list");
       else {
         std::set<std::string> ids;
@@ -324,7 +328,7 @@ class Parser {
           p.targets.push_back(std::move(*target));
         }
       }
-    } else if (targets_node) {
+    } else if (has_targets) {
       issue(targets_node, "'targets' needs a 'probe' in the same pipeline");
     }
     return p;

@@ -16,31 +16,33 @@ struct Bad {
   std::string why;
 };
 
-const json& member(const json& j, const char* name, bool required) {
-  static const json null_value;
+// The member, or nullptr when absent (or null where null is allowed). A null where the schema
+// does not allow one is an error, as is a missing required member.
+const json* member(const json& j, const char* name, bool required, bool allow_null = false) {
   auto it = j.find(name);
   if (it == j.end()) {
     if (required) throw Bad{std::string("missing '") + name + "'"};
-    return null_value;
+    return nullptr;
   }
-  return *it;
+  if (it->is_null()) {
+    if (allow_null && !required) return nullptr;
+    throw Bad{std::string("'") + name + "' must not be null"};
+  }
+  return &*it;
 }
 
 std::string text(const json& j, const char* name, bool required, bool allow_null = false) {
-  const json& v = member(j, name, required);
-  if (v.is_null() && (allow_null || !required)) return {};
-  if (!v.is_string()) throw Bad{std::string("'") + name + "' must be a string"};
-  return v.get<std::string>();
+  const json* v = member(j, name, required, allow_null);
+  if (!v) return {};
+  if (!v->is_string()) throw Bad{std::string("'") + name + "' must be a string"};
+  return v->get<std::string>();
 }
 
 int64_t integer(const json& j, const char* name, int64_t fallback, int64_t lo, int64_t hi, bool allow_null) {
-  const json& v = member(j, name, false);
-  if (v.is_null()) {
-    if (j.contains(name) && !allow_null) throw Bad{std::string("'") + name + "' must not be null"};
-    return fallback;
-  }
-  if (!v.is_number_integer()) throw Bad{std::string("'") + name + "' must be an integer"};
-  int64_t n = v.get<int64_t>();
+  const json* v = member(j, name, false, allow_null);
+  if (!v) return fallback;
+  if (!v->is_number_integer()) throw Bad{std::string("'") + name + "' must be an integer"};
+  int64_t n = v->get<int64_t>();
   if (n < lo || n > hi) throw Bad{std::string("'") + name + "' is out of range"};
   return n;
 }
@@ -108,7 +110,7 @@ std::string decode_result_json(std::string_view input, Result& r) {
   if (j.is_discarded()) return "not valid JSON";
   if (!j.is_object()) return "not a JSON object";
   try {
-    const json& version = member(j, "schema_version", true);
+    const json& version = *member(j, "schema_version", true);
     if (!version.is_number_integer()) throw Bad{"'schema_version' must be an integer"};
     if (version.get<int64_t>() != kResultSchemaVersion)
       throw Bad{"unknown schema_version " + version.dump() + " (this watchpost reads " +
@@ -124,10 +126,9 @@ std::string decode_result_json(std::string_view input, Result& r) {
     r.url = text(j, "url", false);
     r.node = text(j, "node", false);
     auto labels = std::make_shared<Labels>();
-    const json& lj = member(j, "labels", false);
-    if (!lj.is_null()) {
-      if (!lj.is_object()) throw Bad{"'labels' must be an object"};
-      for (auto& [k, v] : lj.items()) {
+    if (const json* lj = member(j, "labels", false)) {
+      if (!lj->is_object()) throw Bad{"'labels' must be an object"};
+      for (auto& [k, v] : lj->items()) {
         if (!v.is_string()) throw Bad{"label '" + k + "' must be a string"};
         labels->emplace_back(k, v.get<std::string>());
       }
@@ -144,14 +145,13 @@ std::string decode_result_json(std::string_view input, Result& r) {
     r.error_kind = kind.empty() ? WP_ERR_NONE : error_kind_from(kind);
     r.error_message = text(j, "error_message", false, true);
     r.http_status = static_cast<int32_t>(integer(j, "http_status", 0, 100, 599, true));
-    const json& timings = member(j, "timings_us", false);
-    if (!timings.is_null()) {
-      if (!timings.is_object()) throw Bad{"'timings_us' must be an object"};
-      r.dns_us = integer(timings, "dns", -1, 0, INT64_MAX, true);
-      r.connect_us = integer(timings, "connect", -1, 0, INT64_MAX, true);
-      r.tls_us = integer(timings, "tls", -1, 0, INT64_MAX, true);
-      r.first_byte_us = integer(timings, "first_byte", -1, 0, INT64_MAX, true);
-      r.total_us = integer(timings, "total", -1, 0, INT64_MAX, true);
+    if (const json* timings = member(j, "timings_us", false)) {
+      if (!timings->is_object()) throw Bad{"'timings_us' must be an object"};
+      r.dns_us = integer(*timings, "dns", -1, 0, INT64_MAX, true);
+      r.connect_us = integer(*timings, "connect", -1, 0, INT64_MAX, true);
+      r.tls_us = integer(*timings, "tls", -1, 0, INT64_MAX, true);
+      r.first_byte_us = integer(*timings, "first_byte", -1, 0, INT64_MAX, true);
+      r.total_us = integer(*timings, "total", -1, 0, INT64_MAX, true);
     }
     r.bytes_received = static_cast<uint64_t>(integer(j, "bytes_received", 0, 0, INT64_MAX, false));
     r.resolved_ip = text(j, "resolved_ip", false, true);
@@ -161,10 +161,9 @@ std::string decode_result_json(std::string_view input, Result& r) {
     r.tls_days_left = static_cast<int32_t>(integer(j, "tls_days_left", INT32_MIN, -100000, 100000, true));
     r.attempts = static_cast<uint32_t>(integer(j, "attempts", 1, 1, 1000, false));
     r.redirects = static_cast<int32_t>(integer(j, "redirects", 0, 0, 1000, false));
-    const json& verdicts = member(j, "verdicts", false);
-    if (!verdicts.is_null()) {
-      if (!verdicts.is_array()) throw Bad{"'verdicts' must be an array"};
-      for (auto& v : verdicts) {
+    if (const json* verdicts = member(j, "verdicts", false)) {
+      if (!verdicts->is_array()) throw Bad{"'verdicts' must be an array"};
+      for (auto& v : *verdicts) {
         if (!v.is_object()) throw Bad{"each verdict must be an object"};
         VerdictRecord vr;
         vr.evaluator = text(v, "evaluator", true);

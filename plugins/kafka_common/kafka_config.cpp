@@ -1,0 +1,46 @@
+#include "kafka_config.hpp"
+
+namespace watchpost::kafka {
+
+namespace {
+
+void set(rd_kafka_conf_t* conf, const std::string& key, const std::string& value, const char* option) {
+  char err[512];
+  if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK)
+    throw OptionError(option, "librdkafka refused '" + key + "': " + err);
+}
+
+}  // namespace
+
+wp_option_spec brokers_option() {
+  return required_option("brokers", WP_OPT_STRING, "Bootstrap servers, host:port[,host:port...]");
+}
+
+wp_option_spec properties_option() {
+  return option("properties", WP_OPT_STRING_MAP, nullptr,
+                "librdkafka properties passed through (security.protocol, ssl.*, sasl.*, ...)");
+}
+
+ConfPtr make_conf(const Options& o, const Settings& defaults) {
+  ConfPtr conf(rd_kafka_conf_new());
+  set(conf.get(), "bootstrap.servers", o.string("brokers"), "brokers");
+  for (auto& [k, v] : defaults) set(conf.get(), k, v, "properties");
+  for (auto& [k, v] : o.map("properties")) set(conf.get(), k, v, "properties");
+  return conf;
+}
+
+void route_logs(rd_kafka_conf_t* conf, const Host* host) {
+  rd_kafka_conf_set_opaque(conf, const_cast<Host*>(host));
+  rd_kafka_conf_set_log_cb(conf, [](const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
+    auto* h = static_cast<const Host*>(rd_kafka_opaque(rk));
+    int l = level <= 3 ? WP_LOG_ERROR : level <= 4 ? WP_LOG_WARN : level <= 6 ? WP_LOG_INFO : WP_LOG_DEBUG;
+    h->log(l, std::string("librdkafka ") + fac + ": " + buf);
+  });
+  rd_kafka_conf_set_error_cb(conf, [](rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+    auto* h = static_cast<const Host*>(opaque);
+    h->count("client_errors");
+    h->warn(std::string("kafka: ") + rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)) + ": " + reason);
+  });
+}
+
+}  // namespace watchpost::kafka

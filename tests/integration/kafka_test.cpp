@@ -1,0 +1,441 @@
+// kafka_sink and kafka_source against a Kafka-protocol broker (librdkafka's mock cluster on
+// 127.0.0.1), with exact accounting by result id.
+#include "config.hpp"
+#include "instance.hpp"
+#include "kafka_sink.hpp"
+#include "loader.hpp"
+#include "metrics.hpp"
+#include "mock_kafka.hpp"
+#include "process.hpp"
+#include "result.hpp"
+#include "runtime.hpp"
+#include "ulid.hpp"
+#include "wait.hpp"
+
+#include <librdkafka/rdkafka.h>
+#include <watchpost/testing.hpp>
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+using namespace watchpost;
+namespace wt = watchpost::testing;
+using watchpost::devbroker::MockKafka;
+
+namespace {
+
+const PluginCatalog& catalog() {
+  static PluginCatalog c = [] {
+    PluginCatalog c;
+    c.scan({WATCHPOST_PLUGIN_DIR, TEST_PLUGIN_DIR});
+    return c;
+  }();
+  return c;
+}
+
+// Counts every result id seen, so duplicates are visible.
+class Seen {
+ public:
+  void add(const ResultPtr& r) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++count_[r->result_id];
+  }
+  size_t unique() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return count_.size();
+  }
+  size_t duplicates() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    size_t d = 0;
+    for (auto& [id, n] : count_) d += n - 1;
+    return d;
+  }
+  bool has(const std::string& id) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return count_.count(id) > 0;
+  }
+  std::set<std::string> ids() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::set<std::string> out;
+    for (auto& [id, n] : count_) out.insert(id);
+    return out;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, size_t> count_;
+};
+
+// A Runtime on its own thread, built from YAML, observed.
+class Running {
+ public:
+  explicit Running(const std::string& yaml) {
+    file_ = wt::temp_dir() + "/pipelines.yaml";
+    wt::write_file(file_, yaml);
+    RunOptions o;
+    o.observer = [this](const ResultPtr& r) { seen.add(r); };
+    o.drain_timeout = std::chrono::seconds(20);
+    runtime_ = std::make_unique<Runtime>(catalog(), load_config(file_, catalog()), file_, std::move(o));
+    thread_ = std::thread([this] { code_ = runtime_->run(); });
+  }
+  ~Running() { stop(); }
+  int stop() {
+    if (thread_.joinable()) {
+      runtime_->request_stop();
+      thread_.join();
+    }
+    return code_;
+  }
+  Seen seen;
+
+ private:
+  std::string file_;
+  std::unique_ptr<Runtime> runtime_;
+  std::thread thread_;
+  int code_ = -1;
+};
+
+Result make_result(int i) {
+  Result r;
+  r.result_id = make_ulid(1'790'000'000'000 + i);
+  r.target_id = "target-" + std::to_string(i % 50);
+  r.pipeline = "bench";
+  r.url = "http://127.0.0.1/" + std::to_string(i);
+  r.node = "test";
+  r.labels = std::make_shared<Labels>();
+  r.scheduled_at_us = (1'790'000'000'000 + i) * 1000;
+  r.started_at_us = r.scheduled_at_us + 100;
+  r.total_us = 1000 + i % 100;
+  r.http_status = 200;
+  r.outcome = WP_OUTCOME_UP;
+  return r;
+}
+
+// Produces through the real kafka_sink plugin, as the core would.
+std::vector<std::string> produce(const std::string& bootstrap, const std::string& topic, int first, int count) {
+  const Plugin* p = catalog().find("kafka_sink");
+  SinkInstance sink(p->library, p->descriptor->sink, "test/kafka_sink");
+  OptionList opts;
+  auto add = [&](const char* name, const std::string& value) {
+    OptionValue v;
+    parse_scalar_option(*p->sink.find(name), value, v);
+    opts.push_back(v);
+  };
+  add("brokers", bootstrap);
+  add("topic", topic);
+  add("key", "target_id");
+  add("compression", "lz4");
+  add("linger", "5ms");
+  add("batch_messages", "10000");
+  add("delivery_timeout", "30s");
+  sink.create(opts);
+  std::vector<std::string> ids;
+  for (int start = first; start < first + count; start += 1000) {
+    std::vector<ResultPtr> batch;
+    for (int i = start; i < std::min(first + count, start + 1000); ++i) {
+      batch.push_back(std::make_shared<Result>(make_result(i)));
+      ids.push_back(batch.back()->result_id);
+    }
+    ResultViews views(batch);
+    wp_error err = SinkInstance::blank_error();
+    EXPECT_EQ(sink.api()->write(sink.handle(), views.data(), views.size(), &err), WP_OK) << err.message;
+  }
+  return ids;
+}
+
+void produce_raw(const std::string& bootstrap, const std::string& topic, const std::vector<std::string>& payloads) {
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), err, sizeof err);
+  rd_kafka_t* p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  ASSERT_NE(p, nullptr) << err;
+  for (auto& m : payloads)
+    rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                      RD_KAFKA_V_VALUE(const_cast<char*>(m.data()), m.size()), RD_KAFKA_V_END);
+  EXPECT_EQ(rd_kafka_flush(p, 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
+  rd_kafka_destroy(p);
+}
+
+struct Message {
+  std::string payload;
+  std::map<std::string, std::string> headers;
+};
+
+// Reads a topic from the beginning until `expected` messages arrived or the deadline passed.
+std::vector<Message> read_topic(const std::string& bootstrap, const std::string& topic, size_t expected,
+                                std::chrono::seconds timeout = std::chrono::seconds(30)) {
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), err, sizeof err);
+  rd_kafka_conf_set(conf, "group.id", ("reader-" + make_ulid(0)).c_str(), err, sizeof err);
+  rd_kafka_conf_set(conf, "auto.offset.reset", "earliest", err, sizeof err);
+  rd_kafka_t* c = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+  rd_kafka_poll_set_consumer(c);
+  rd_kafka_topic_partition_list_t* subs = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(subs, topic.c_str(), RD_KAFKA_PARTITION_UA);
+  rd_kafka_subscribe(c, subs);
+  rd_kafka_topic_partition_list_destroy(subs);
+  std::vector<Message> out;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (out.size() < expected && std::chrono::steady_clock::now() < deadline) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(c, 200);
+    if (!m) continue;
+    if (!m->err) {
+      Message msg{std::string(static_cast<const char*>(m->payload), m->len), {}};
+      rd_kafka_headers_t* h = nullptr;
+      if (rd_kafka_message_headers(m, &h) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        const char* name;
+        const void* value;
+        size_t size;
+        for (size_t i = 0; rd_kafka_header_get_all(h, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i)
+          msg.headers[name] = std::string(static_cast<const char*>(value), size);
+      }
+      out.push_back(std::move(msg));
+    }
+    rd_kafka_message_destroy(m);
+  }
+  rd_kafka_consumer_close(c);
+  rd_kafka_destroy(c);
+  return out;
+}
+
+std::string id_of(const std::string& json) {
+  auto at = json.find("\"result_id\":\"");
+  return at == std::string::npos ? std::string() : json.substr(at + 13, 26);
+}
+
+// Group membership settles in seconds instead of the default 45 s session timeout.
+const char* kFastGroup = ", properties: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"500\"}";
+
+std::string writer_yaml(const std::string& bootstrap, const std::string& topic, const std::string& group,
+                        const std::string& extra = "") {
+  return "pipelines:\n  - name: writer\n    source: {plugin: kafka_source, brokers: \"" + bootstrap + "\", topics: " +
+         topic + ", group: " + group + extra + kFastGroup + "}\n    sinks: [{plugin: chaos}]\n";
+}
+
+}  // namespace
+
+TEST(Kafka, HundredThousandResultsRoundTripWithExactAccounting) {
+  MockKafka kafka(3);
+  kafka.create_topic("results", 8, 3);
+  auto ids = produce(kafka.bootstrap(), "results", 0, 100'000);
+  ASSERT_EQ(ids.size(), 100'000u);
+  Running writer(writer_yaml(kafka.bootstrap(), "results", "writers"));
+  bool all = wt::wait_until([&] { return writer.seen.unique() >= ids.size(); }, std::chrono::seconds(120));
+  EXPECT_EQ(writer.stop(), 0);
+  EXPECT_TRUE(all) << writer.seen.unique() << " of " << ids.size();
+  for (auto& id : ids)
+    if (!writer.seen.has(id)) {
+      ADD_FAILURE() << "lost " << id;
+      break;
+    }
+  ::testing::Test::RecordProperty("duplicates", static_cast<int>(writer.seen.duplicates()));
+  std::printf("round trip: %zu unique results, %zu duplicates\n", writer.seen.unique(), writer.seen.duplicates());
+}
+
+TEST(Kafka, BrokerDownWhileProducingLosesNothing) {
+  MockKafka kafka(1);
+  kafka.create_topic("results", 2, 1);
+  kafka.broker_down(1);
+  const std::string retries = "watchpost_sink_retries_total{sink=\"checker/kafka_sink\"}";
+  double retries_before = metrics().get(retries);
+  Seen checked;
+  {
+    Running checker("pipelines:\n  - name: checker\n    probe: {plugin: cprobe, interval: 1s}\n"
+                    "    targets: [{id: a, name: a}, {id: b, name: b}, {id: c, name: c}]\n"
+                    "    sinks: [{plugin: kafka_sink, brokers: \"" + kafka.bootstrap() +
+                    "\", topic: results, delivery_timeout: 1s, max_retry_delay: 500ms, batch_delay: 50ms}]\n");
+    ASSERT_TRUE(wt::wait_until([&] { return metrics().get(retries) >= retries_before + 2; }, std::chrono::seconds(30)))
+        << "the sink should be failing and retrying while the broker is down";
+    kafka.broker_up(1);
+    ASSERT_TRUE(wt::wait_until([&] { return checker.seen.unique() >= 12; }, std::chrono::seconds(30)));
+    EXPECT_EQ(checker.stop(), 0);
+    for (auto& id : checker.seen.ids()) checked.add(std::make_shared<Result>([&] {
+      Result r;
+      r.result_id = id;
+      return r;
+    }()));
+  }
+  auto messages = read_topic(kafka.bootstrap(), "results", checked.unique());
+  std::set<std::string> in_kafka;
+  for (auto& m : messages) in_kafka.insert(id_of(m.payload));
+  for (auto& id : checked.ids()) EXPECT_TRUE(in_kafka.count(id)) << "result " << id << " never reached Kafka";
+}
+
+TEST(Kafka, MalformedAndUnknownVersionMessagesAreDeadLetteredAndGoodOnesFlow) {
+  MockKafka kafka(1);
+  kafka.create_topic("results", 1, 1);
+  kafka.create_topic("results-dlq", 1, 1);
+  auto good = produce(kafka.bootstrap(), "results", 0, 2);
+  produce_raw(kafka.bootstrap(), "results",
+              {"this is not json", "{\"schema_version\":99,\"result_id\":\"01ARZ3NDEKTSV4RRFFQ69G5FAV\"}"});
+  auto more = produce(kafka.bootstrap(), "results", 2, 2);
+  Running writer(writer_yaml(kafka.bootstrap(), "results", "writers", ", dead_letter_topic: results-dlq"));
+  ASSERT_TRUE(wt::wait_until([&] { return writer.seen.unique() == 4; }, std::chrono::seconds(30)));
+  for (auto& id : good) EXPECT_TRUE(writer.seen.has(id));
+  for (auto& id : more) EXPECT_TRUE(writer.seen.has(id)) << "messages after the bad ones still flow";
+  auto dead = read_topic(kafka.bootstrap(), "results-dlq", 2);
+  ASSERT_EQ(dead.size(), 2u);
+  EXPECT_EQ(dead[0].payload, "this is not json");
+  EXPECT_EQ(dead[0].headers["x-watchpost-error"], "not valid JSON");
+  EXPECT_EQ(dead[0].headers["x-original-topic"], "results");
+  EXPECT_NE(dead[1].headers["x-watchpost-error"].find("unknown schema_version 99"), std::string::npos);
+  EXPECT_EQ(writer.stop(), 0);
+}
+
+TEST(Kafka, TwoConsumersSplitThePartitionsAndOneTakesOverWhenTheOtherLeaves) {
+  MockKafka kafka(1);
+  kafka.create_topic("results", 4, 1);
+  std::string yaml = writer_yaml(kafka.bootstrap(), "results", "shared");
+  Running a(yaml);
+  auto first = produce(kafka.bootstrap(), "results", 0, 200);
+  ASSERT_TRUE(wt::wait_until([&] { return a.seen.unique() >= 200; }, std::chrono::seconds(30)));
+
+  auto b = std::make_unique<Running>(yaml);
+  // Keep producing until the group has rebalanced and both members receive a share.
+  int next = 200;
+  std::vector<std::string> second;
+  ASSERT_TRUE(wt::wait_until(
+      [&] {
+        auto ids = produce(kafka.bootstrap(), "results", next, 100);
+        next += 100;
+        second.insert(second.end(), ids.begin(), ids.end());
+        size_t in_a = 0, in_b = 0;
+        for (auto& id : ids) {
+          in_a += a.seen.has(id);
+          in_b += b->seen.has(id);
+        }
+        // The previous round must have been split between the two members.
+        return b->seen.unique() > 0 && a.seen.unique() > 200 && in_a + in_b > 0 && b->seen.unique() < second.size();
+      },
+      std::chrono::seconds(60)))
+      << "the second member never got partitions";
+  ASSERT_TRUE(wt::wait_until(
+      [&] {
+        for (auto& id : second)
+          if (!a.seen.has(id) && !b->seen.has(id)) return false;
+        return true;
+      },
+      std::chrono::seconds(30)));
+  EXPECT_GT(b->seen.unique(), 0u);
+  EXPECT_EQ(b->stop(), 0);
+  b.reset();
+
+  auto third = produce(kafka.bootstrap(), "results", 100'000, 200);
+  ASSERT_TRUE(wt::wait_until(
+      [&] {
+        for (auto& id : third)
+          if (!a.seen.has(id)) return false;
+        return true;
+      },
+      std::chrono::seconds(60)))
+      << "after the other member left, the remaining one must take over every partition";
+  EXPECT_EQ(a.stop(), 0);
+}
+
+TEST(Kafka, AWriterKilledBeforeItsCommitGetsEverythingAgainOnRestart) {
+  MockKafka kafka(1);
+  kafka.create_topic("results", 2, 1);
+  auto ids = produce(kafka.bootstrap(), "results", 0, 300);
+  std::string dir = wt::temp_dir();
+  std::string out = dir + "/stored.jsonl";
+  auto yaml = [&](const std::string& commit_interval) {
+    return "pipelines:\n  - name: writer\n    source: {plugin: kafka_source, brokers: \"" + kafka.bootstrap() +
+           "\", topics: results, group: writers, commit_interval: " + commit_interval + kFastGroup +
+           "}\n    sinks: [{plugin: stdout, format: json, path: \"" + out + "\", batch_delay: 10ms}]\n";
+  };
+  auto stored = [&] {
+    std::map<std::string, int> count;
+    std::stringstream ss(wt::read_file(out));
+    for (std::string line; std::getline(ss, line);)
+      if (!line.empty()) ++count[id_of(line)];
+    return count;
+  };
+  // First run never commits; it is killed once the sink has written everything.
+  wt::write_file(dir + "/no-commit.yaml", yaml("1h"));
+  {
+    wt::ChildProcess first({WATCHPOST_BIN, "run", dir + "/no-commit.yaml", "--log-format", "json"});
+    ASSERT_TRUE(wt::wait_until([&] { return stored().size() >= ids.size(); }, std::chrono::seconds(60)));
+    first.signal(SIGKILL);
+    first.wait();
+  }
+  // The restart, in the same group, must be handed every message again.
+  wt::write_file(dir + "/restart.yaml", yaml("100ms"));
+  wt::ChildProcess second({WATCHPOST_BIN, "run", dir + "/restart.yaml", "--log-format", "json"});
+  bool redelivered = wt::wait_until(
+      [&] {
+        auto s = stored();
+        for (auto& id : ids)
+          if (s[id] < 2) return false;
+        return true;
+      },
+      std::chrono::seconds(60));
+  second.signal(SIGTERM);
+  auto r = second.wait();
+  EXPECT_TRUE(redelivered) << "uncommitted messages must be delivered again after a crash";
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (auto& id : ids) EXPECT_GE(stored()[id], 1) << "lost " << id;
+}
+
+TEST(KafkaConfig, SslAndSaslOptionsReachLibrdkafka) {
+  wt::OptionsBuilder b(kafka::KafkaSink::options());
+  b.set("brokers", "kafka-1.example:9093");
+  b.set("topic", "results");
+  auto built = b.build();
+  // The map option is given as alternating key, value items.
+  wt::OptionsBuilder with_props(kafka::KafkaSink::options());
+  with_props.set("brokers", "kafka-1.example:9093");
+  with_props.set("topic", "results");
+  with_props.set_list("properties", {"security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
+                                     "sasl.username", "checker", "sasl.password", "s3cret", "ssl.ca.location",
+                                     "/etc/kafka/ca.pem", "ssl.certificate.location", "/etc/kafka/client.pem",
+                                     "ssl.key.location", "/etc/kafka/client.key", "acks", "1"});
+  auto props = with_props.build();
+  auto get = [](rd_kafka_conf_t* conf, const char* key) {
+    char value[512];
+    size_t size = sizeof value;
+    if (rd_kafka_conf_get(conf, key, value, &size) != RD_KAFKA_CONF_OK) return std::string("<unset>");
+    return std::string(value);
+  };
+  auto defaults = kafka::KafkaSink::producer_conf(built.options());
+  EXPECT_EQ(get(defaults.get(), "bootstrap.servers"), "kafka-1.example:9093");
+  EXPECT_EQ(get(defaults.get(), "acks"), "-1") << "acks=all by default";
+  EXPECT_EQ(get(defaults.get(), "enable.idempotence"), "true");
+  auto conf = kafka::KafkaSink::producer_conf(props.options());
+  EXPECT_EQ(get(conf.get(), "security.protocol"), "sasl_ssl");
+  EXPECT_EQ(get(conf.get(), "sasl.mechanisms"), "SCRAM-SHA-512");
+  EXPECT_EQ(get(conf.get(), "sasl.username"), "checker");
+  EXPECT_EQ(get(conf.get(), "ssl.ca.location"), "/etc/kafka/ca.pem");
+  EXPECT_EQ(get(conf.get(), "ssl.certificate.location"), "/etc/kafka/client.pem");
+  EXPECT_EQ(get(conf.get(), "ssl.key.location"), "/etc/kafka/client.key");
+  EXPECT_EQ(get(conf.get(), "acks"), "1") << "the user's properties override the defaults";
+}
+
+TEST(KafkaConfig, AMisspeltPropertyIsAConfigErrorWithLibrdkafkasMessage) {
+  std::string dir = wt::temp_dir();
+  wt::write_file(dir + "/bad.yaml", R"(pipelines:
+  - probe: {plugin: cprobe}
+    targets: [{name: x}]
+    sinks:
+      - plugin: kafka_sink
+        brokers: 127.0.0.1:9092
+        topic: results
+        properties:
+          security.protocl: SSL
+)");
+  try {
+    load_config(dir + "/bad.yaml", catalog());
+    FAIL() << "a misspelt librdkafka property must be refused";
+  } catch (const ConfigError& e) {
+    std::string m = e.what();
+    EXPECT_NE(m.find("bad.yaml:9:11: sink 'kafka_sink': 'properties': librdkafka refused 'security.protocl'"),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("No such configuration property"), std::string::npos) << m;
+  }
+}

@@ -1,16 +1,36 @@
 #!/usr/bin/env bash
-# The demo: starts a local HTTP target, then runs examples/quickstart.yaml against it (and a
-# few public sites, which show a clear reason when there is no internet) for a short while.
+# The demo: the fleet shape on one machine. A local HTTP target, the dev Kafka broker
+# (librdkafka's mock cluster), a checker node (http -> regex -> kafka_sink) and a writer node
+# (kafka_source -> stdout), as separate processes, for a short while.
 set -euo pipefail
 build=${1:-build}
 seconds=${DEMO_SECONDS:-25}
 here=$(cd "$(dirname "$0")/.." && pwd)
+run=$build/demo
+mkdir -p "$run"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
 
-"$build/bin/watchpost-target" > "$build/demo-target.out" &
-target_pid=$!
-trap 'kill $target_pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q listening "$build/demo-target.out" && break; sleep 0.05; done
-export DEMO_TARGET=$(sed -n 's|^listening \(http://[^/]*\)/.*|\1|p' "$build/demo-target.out")
-echo "== local target at $DEMO_TARGET"
-echo "== watchpost run examples/quickstart.yaml for ${seconds}s (Ctrl-C stops it cleanly)"
-"$build/bin/watchpost" run "$here/examples/quickstart.yaml" --for "${seconds}s" --log-format human
+wait_for() {  # file, pattern
+  for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
+  echo "demo: $1 never showed '$2'" >&2; cat "$1" >&2; exit 1
+}
+
+"$build/bin/watchpost-target" > "$run/target.out" &
+pids+=($!)
+"$build/bin/watchpost-dev-broker" --topic watchpost.results:4 --topic watchpost.results.dead:1 \
+  > "$run/broker.out" 2> "$run/broker.err" &
+pids+=($!)
+wait_for "$run/target.out" listening
+wait_for "$run/broker.out" bootstrap
+export DEMO_TARGET=$(sed -n 's|^listening \(http://[^/]*\)/.*|\1|p' "$run/target.out")
+export KAFKA_BROKERS=$(sed -n 's|^bootstrap ||p' "$run/broker.out")
+echo "== local target     $DEMO_TARGET"
+echo "== dev Kafka broker $KAFKA_BROKERS (mock cluster: development only)"
+echo "== checker: examples/checker.yaml (http -> regex -> kafka_sink); logs in $run/checker.log"
+"$build/bin/watchpost" run "$here/examples/checker.yaml" --log-format json > "$run/checker.log" 2>&1 &
+pids+=($!)
+echo "== writer:  examples/writer.yaml  (kafka_source -> stdout), for ${seconds}s"
+echo
+"$build/bin/watchpost" run "$here/examples/writer.yaml" --for "${seconds}s" --log-format human

@@ -31,6 +31,8 @@ class JsonWriter {
   void value(uint32_t v) { value(static_cast<uint64_t>(v)); }
   void value(bool v) { value_prefix(); out_ += v ? "true" : "false"; }
   void null() { value_prefix(); out_ += "null"; }
+  // A value already in JSON form (e.g. a formatted number).
+  void raw(std::string_view json) { value_prefix(); out_ += json; }
   template <class T>
   void field(std::string_view k, const T& v) { key(k); value(v); }
 

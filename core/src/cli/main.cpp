@@ -22,6 +22,7 @@ Usage:
   watchpost validate FILE
   watchpost plugins [NAME]
   watchpost check URL [--match REGEX] [--timeout 5s] [--attempts N] [--insecure] [--json]
+  watchpost report [--dsn DSN] [--since 24h] [--target ID] [--schema watchpost] [--json]
   watchpost --version | --help
 
 Commands:
@@ -31,6 +32,8 @@ Commands:
              for each problem.
   plugins    List the plugins found, their kinds and their options.
   check      Check one URL now and print the result. Exit 0 up, 2 down, 3 unknown.
+  report     Per target from PostgreSQL: checks, up, down, uptime %, p50/p95/max latency,
+             last error. --dsn (or $WATCHPOST_DSN, or libpq's PG* variables).
 
 Options for every command:
   --plugin-dir DIR    Look for plugins here first (repeatable). Also searched:
@@ -59,6 +62,7 @@ int main(int argc, char** argv) {
     if (cmd == "validate") return watchpost::cli::cmd_validate(argc, argv);
     if (cmd == "plugins") return watchpost::cli::cmd_plugins(argc, argv);
     if (cmd == "check") return watchpost::cli::cmd_check(argc, argv);
+    if (cmd == "report") return watchpost::cli::cmd_report(argc, argv);
     std::fprintf(stderr, "watchpost: unknown command '%s' (try: watchpost --help)\n", cmd.c_str());
     return 64;
   } catch (const watchpost::cli::UsageError& e) {

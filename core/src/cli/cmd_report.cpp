@@ -1,0 +1,31 @@
+// watchpost report: per target, checks, uptime and latency over a window, from PostgreSQL.
+#include "../report/uptime_report.hpp"
+#include "args.hpp"
+#include "commands.hpp"
+
+#include <watchpost/values.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace watchpost::cli {
+
+int cmd_report(int argc, char** argv) {
+  auto valued = common_valued();
+  valued.insert(valued.end(), {"dsn", "schema", "since", "target"});
+  Args args(argc, argv, 2, valued, {"json"});
+  if (!args.positional().empty()) throw UsageError("report takes no positional arguments");
+  report::Query q;
+  const char* env = std::getenv("WATCHPOST_DSN");
+  q.dsn = args.value("dsn", env ? env : "");  // empty: libpq's PG* environment and defaults
+  q.schema = args.value("schema", "watchpost");
+  auto since = parse_duration_ms(args.value("since", "24h"));
+  if (!since || *since <= 0) throw UsageError("--since takes a duration such as 24h or 7d");
+  q.since_ms = *since;
+  q.target = args.value("target");
+  auto rows = report::run_query(q);
+  std::fputs((args.flag("json") ? report::render_json(rows, q) : report::render_table(rows, q)).c_str(), stdout);
+  return 0;
+}
+
+}  // namespace watchpost::cli

@@ -1,0 +1,33 @@
+// "How did each target do over the last N hours?" — read from pg_sink's check_results.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace watchpost::report {
+
+struct TargetReport {
+  std::string pipeline;
+  std::string target_id;
+  int64_t checks = 0, up = 0, down = 0, unknown = 0;
+  std::optional<double> uptime_percent;  // up / (up + down); unknown checks are not counted
+  std::optional<double> p50_ms, p95_ms, max_ms;  // over checks that were up
+  std::optional<std::string> last_error_kind, last_error_message, last_error_at;
+};
+
+struct Query {
+  std::string dsn;
+  std::string schema = "watchpost";
+  int64_t since_ms = 24LL * 3600 * 1000;
+  std::string target;  // empty: all
+};
+
+// Throws std::runtime_error with a readable message (connection, missing schema, ...).
+std::vector<TargetReport> run_query(const Query& q);
+
+std::string render_table(const std::vector<TargetReport>& rows, const Query& q);
+std::string render_json(const std::vector<TargetReport>& rows, const Query& q);
+
+}  // namespace watchpost::report

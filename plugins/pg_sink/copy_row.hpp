@@ -1,0 +1,25 @@
+// One result as the fields of a COPY row, in the column order of kCopyColumns. NULL is a
+// null pointer; libpqxx's stream_to does the COPY text escaping.
+#pragma once
+
+#include <watchpost/plugin_api.h>
+
+#include <array>
+#include <string>
+
+namespace watchpost::pg {
+
+extern const char* const kCopyColumns;  // "result_id, scheduled_at, ..."
+inline constexpr size_t kCopyColumnCount = 24;
+
+struct CopyRow {
+  std::array<std::string, kCopyColumnCount> storage;
+  std::array<const char*, kCopyColumnCount> fields{};  // into storage, or nullptr for NULL
+};
+
+void fill_copy_row(CopyRow& row, const wp_result& r);
+
+// Microseconds since the epoch as "2026-11-21 13:37:43.057000+00".
+std::string timestamp_text(int64_t us);
+
+}  // namespace watchpost::pg

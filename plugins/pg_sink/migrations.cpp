@@ -1,0 +1,128 @@
+#include "migrations.hpp"
+
+#include <pqxx/nontransaction>
+#include <pqxx/transaction>
+
+namespace watchpost::pg {
+
+namespace {
+
+const Migration kMigrations[] = {
+    {1, "check_results (partitioned by day) and targets",
+     R"SQL(
+CREATE TABLE {schema}.check_results (
+  result_id      char(26)    NOT NULL,
+  scheduled_at   timestamptz NOT NULL,
+  started_at     timestamptz,
+  pipeline       text        NOT NULL,
+  target_id      text        NOT NULL,
+  url            text        NOT NULL,
+  node           text        NOT NULL,
+  labels         jsonb       NOT NULL DEFAULT '{}',
+  outcome        text        NOT NULL CHECK (outcome IN ('up', 'down', 'unknown')),
+  error_kind     text,
+  error_message  text,
+  http_status    smallint,
+  dns_us         bigint,
+  connect_us     bigint,
+  tls_us         bigint,
+  first_byte_us  bigint,
+  total_us       bigint,
+  bytes_received bigint      NOT NULL DEFAULT 0,
+  resolved_ip    text,
+  ip_family      smallint,
+  tls_days_left  integer,
+  attempts       smallint    NOT NULL DEFAULT 1,
+  redirects      smallint    NOT NULL DEFAULT 0,
+  verdicts       jsonb       NOT NULL DEFAULT '[]',
+  stored_at      timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (result_id, scheduled_at)
+) PARTITION BY RANGE (scheduled_at);
+
+-- "The last 24 hours of one target" reads one index range per daily partition.
+CREATE INDEX check_results_target_time ON {schema}.check_results (target_id, scheduled_at DESC);
+
+CREATE TABLE {schema}.targets (
+  pipeline             text        NOT NULL,
+  target_id            text        NOT NULL,
+  url                  text        NOT NULL,
+  node                 text        NOT NULL,
+  labels               jsonb       NOT NULL DEFAULT '{}',
+  outcome              text        NOT NULL,
+  http_status          smallint,
+  total_us             bigint,
+  error_kind           text,
+  error_message        text,
+  tls_days_left        integer,
+  consecutive_failures integer     NOT NULL DEFAULT 0,
+  last_checked_at      timestamptz NOT NULL,
+  last_result_id       char(26)    NOT NULL,
+  last_up_at           timestamptz,
+  last_down_at         timestamptz,
+  updated_at           timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (pipeline, target_id)
+);
+)SQL"},
+};
+
+}  // namespace
+
+const Migration* migrations(size_t& count) {
+  count = sizeof(kMigrations) / sizeof(kMigrations[0]);
+  return kMigrations;
+}
+
+std::string with_schema(const std::string& sql, const std::string& schema) {
+  std::string out = sql;
+  const std::string token = "{schema}";
+  const std::string quoted = "\"" + schema + "\"";
+  for (size_t at; (at = out.find(token)) != std::string::npos;) out.replace(at, token.size(), quoted);
+  return out;
+}
+
+int apply_migrations(pqxx::connection& c, const std::string& schema) {
+  const std::string lock = "SELECT pg_advisory_lock(hashtext('watchpost.migrations:' || " + c.quote(schema) + "))";
+  const std::string unlock = "SELECT pg_advisory_unlock(hashtext('watchpost.migrations:' || " + c.quote(schema) + "))";
+  {
+    pqxx::nontransaction n(c);
+    n.exec(lock);
+  }
+  int applied = 0;
+  try {
+    {
+      pqxx::work w(c);
+      w.exec(with_schema("CREATE SCHEMA IF NOT EXISTS {schema}", schema));
+      w.exec(with_schema(
+          "CREATE TABLE IF NOT EXISTS {schema}.schema_migrations (version integer PRIMARY KEY, "
+          "description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+          schema));
+      w.commit();
+    }
+    int current;
+    {
+      pqxx::work w(c);
+      current = w.exec(with_schema("SELECT coalesce(max(version), 0) FROM {schema}.schema_migrations", schema))[0][0]
+                    .as<int>();
+    }
+    size_t count;
+    const Migration* list = migrations(count);
+    for (size_t i = 0; i < count; ++i) {
+      if (list[i].version <= current) continue;
+      pqxx::work w(c);
+      w.exec(with_schema(list[i].sql, schema));
+      w.exec(with_schema("INSERT INTO {schema}.schema_migrations (version, description) VALUES (", schema) +
+             std::to_string(list[i].version) + ", " + w.quote(list[i].description) + ")");
+      w.commit();
+      ++applied;
+    }
+  } catch (...) {
+    pqxx::nontransaction n(c);
+    n.exec(unlock);
+    throw;
+  }
+  pqxx::nontransaction n(c);
+  n.exec(unlock);
+  return applied;
+}
+
+}  // namespace watchpost::pg

@@ -1,0 +1,245 @@
+#include "pg_sink.hpp"
+
+#include "copy_row.hpp"
+#include "migrations.hpp"
+
+#include <pqxx/pqxx>
+
+#include <cctype>
+
+namespace watchpost::pg {
+namespace {
+
+constexpr int64_t kDayUs = 86'400'000'000;
+
+std::string day_text(int64_t day) {
+  return timestamp_text(day * kDayUs).substr(0, 10);  // YYYY-MM-DD
+}
+
+bool transient(const pqxx::sql_error& e) {
+  // Connection, transaction rollback (serialization, deadlock), resources, operator
+  // intervention, system errors: worth retrying. Anything else is a fault in the data or the
+  // schema that a retry cannot fix.
+  const std::string& state = e.sqlstate();
+  if (state.size() < 2) return true;
+  std::string cls = state.substr(0, 2);
+  return cls == "08" || cls == "40" || cls == "53" || cls == "55" || cls == "57" || cls == "58";
+}
+
+// The batch's bookkeeping, as one multi-statement string so it is one round trip.
+const char* kApplySql = R"SQL(
+WITH ins AS (
+  INSERT INTO {schema}.check_results SELECT * FROM pg_temp.wp_staging
+  ON CONFLICT (result_id, scheduled_at) DO NOTHING
+  RETURNING pipeline, target_id, url, node, labels, outcome, http_status, total_us, error_kind, error_message,
+            tls_days_left, scheduled_at, result_id)
+INSERT INTO pg_temp.wp_inserted SELECT * FROM ins;
+
+WITH b AS (
+  SELECT i.*,
+         max(scheduled_at) FILTER (WHERE outcome = 'up') OVER (PARTITION BY pipeline, target_id) AS batch_last_up,
+         max(scheduled_at) FILTER (WHERE outcome <> 'up') OVER (PARTITION BY pipeline, target_id) AS batch_last_down
+  FROM pg_temp.wp_inserted i),
+c AS (
+  SELECT pipeline, target_id,
+         count(*) FILTER (WHERE outcome <> 'up' AND (batch_last_up IS NULL OR scheduled_at > batch_last_up)) AS fails,
+         bool_or(outcome = 'up') AS had_up
+  FROM b GROUP BY pipeline, target_id)
+INSERT INTO pg_temp.wp_latest
+SELECT DISTINCT ON (b.pipeline, b.target_id)
+       b.pipeline, b.target_id, b.url, b.node, b.labels, b.outcome, b.http_status, b.total_us, b.error_kind,
+       b.error_message, b.tls_days_left, b.scheduled_at, b.result_id, b.batch_last_up, b.batch_last_down,
+       c.fails, c.had_up
+FROM b JOIN c USING (pipeline, target_id)
+ORDER BY b.pipeline, b.target_id, b.scheduled_at DESC;
+
+INSERT INTO {schema}.targets AS t (pipeline, target_id, url, node, labels, outcome, http_status, total_us,
+    error_kind, error_message, tls_days_left, consecutive_failures, last_checked_at, last_result_id,
+    last_up_at, last_down_at, updated_at)
+SELECT pipeline, target_id, url, node, labels, outcome, http_status, total_us, error_kind, error_message,
+       tls_days_left, fails, scheduled_at, result_id, batch_last_up, batch_last_down, now()
+FROM pg_temp.wp_latest
+ON CONFLICT (pipeline, target_id) DO NOTHING;
+
+-- Only a newer check moves the latest status; a late, older one is history only.
+UPDATE {schema}.targets AS t SET
+  url = l.url, node = l.node, labels = l.labels, outcome = l.outcome, http_status = l.http_status,
+  total_us = l.total_us, error_kind = l.error_kind, error_message = l.error_message,
+  tls_days_left = l.tls_days_left,
+  consecutive_failures = CASE WHEN l.had_up THEN l.fails ELSE t.consecutive_failures + l.fails END,
+  last_checked_at = l.scheduled_at, last_result_id = l.result_id,
+  last_up_at = coalesce(l.batch_last_up, t.last_up_at), last_down_at = coalesce(l.batch_last_down, t.last_down_at),
+  updated_at = now()
+FROM pg_temp.wp_latest l
+WHERE t.pipeline = l.pipeline AND t.target_id = l.target_id AND t.last_checked_at < l.scheduled_at;
+)SQL";
+
+const char* kTempTablesSql = R"SQL(
+CREATE TEMP TABLE IF NOT EXISTS wp_staging (LIKE {schema}.check_results INCLUDING DEFAULTS) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS wp_inserted (
+  pipeline text, target_id text, url text, node text, labels jsonb, outcome text, http_status smallint,
+  total_us bigint, error_kind text, error_message text, tls_days_left integer, scheduled_at timestamptz,
+  result_id char(26)) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS wp_latest (
+  pipeline text, target_id text, url text, node text, labels jsonb, outcome text, http_status smallint,
+  total_us bigint, error_kind text, error_message text, tls_days_left integer, scheduled_at timestamptz,
+  result_id char(26), batch_last_up timestamptz, batch_last_down timestamptz, fails bigint, had_up boolean)
+  ON COMMIT DELETE ROWS;
+)SQL";
+
+}  // namespace
+
+const std::vector<wp_option_spec>& PgSink::options() {
+  static const std::vector<wp_option_spec> specs = {
+      required_option("dsn", WP_OPT_STRING,
+                      "libpq conninfo or postgresql:// URI; keep the password out with ${ENV} or PGPASSWORD"),
+      option("schema", WP_OPT_STRING, "watchpost", "Schema holding targets, check_results, schema_migrations"),
+      option("retention", WP_OPT_DURATION, "30d", "Daily partitions of check_results older than this are dropped; 0 keeps all"),
+      option("connect_timeout", WP_OPT_DURATION, "5s", "Give up connecting after this long"),
+      option("sslmode", WP_OPT_STRING, nullptr, "libpq sslmode", "disable|allow|prefer|require|verify-ca|verify-full"),
+      option("sslrootcert", WP_OPT_STRING, nullptr, "CA certificate file (libpq sslrootcert)"),
+      option("sslcert", WP_OPT_STRING, nullptr, "Client certificate file (libpq sslcert)"),
+      option("sslkey", WP_OPT_STRING, nullptr, "Client key file (libpq sslkey)"),
+  };
+  return specs;
+}
+
+Conninfo PgSink::conninfo(const Options& o) {
+  try {
+    return build_conninfo(o.string("dsn"),
+                          {{"connect_timeout", std::to_string(std::max<int64_t>(1, o.integer("connect_timeout", 5000) / 1000))},
+                           {"application_name", "watchpost"},
+                           {"sslmode", o.string("sslmode")},
+                           {"sslrootcert", o.string("sslrootcert")},
+                           {"sslcert", o.string("sslcert")},
+                           {"sslkey", o.string("sslkey")}});
+  } catch (const std::invalid_argument& e) {
+    throw OptionError("dsn", std::string("not a valid libpq connection string: ") + e.what());
+  }
+}
+
+void PgSink::validate(const Options& o) {
+  conninfo(o);
+  std::string schema = o.string("schema", "watchpost");
+  bool ok = !schema.empty() && (std::islower(static_cast<unsigned char>(schema[0])) || schema[0] == '_');
+  for (char c : schema) ok = ok && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_');
+  if (!ok || schema.size() > 63) throw OptionError("schema", "'" + schema + "' must be a lower-case SQL identifier");
+}
+
+PgSink::PgSink(const Host& host, const Options& o)
+    : host_(host),
+      conninfo_(conninfo(o)),
+      schema_(o.string("schema", "watchpost")),
+      retention_days_(o.integer("retention", 30LL * 86'400'000) / 86'400'000) {
+  // No connection here: the pipeline starts even while PostgreSQL is down, and the first
+  // write connects (and migrates) when it can.
+}
+
+PgSink::~PgSink() = default;
+
+void PgSink::connect() {
+  known_days_.clear();
+  try {
+    conn_ = std::make_unique<pqxx::connection>(conninfo_.text);
+  } catch (const std::exception& e) {
+    conn_.reset();
+    std::string why = e.what();
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    throw pqxx::broken_connection("cannot connect to PostgreSQL (" + conninfo_.display + "): " + why);
+  }
+  int applied = apply_migrations(*conn_, schema_);
+  if (applied) host_.info("applied " + std::to_string(applied) + " schema migrations to " + schema_);
+  pqxx::nontransaction n(*conn_);
+  n.exec(with_schema(kTempTablesSql, schema_));
+  host_.info("connected to PostgreSQL (" + conninfo_.display + ")");
+}
+
+void PgSink::ensure_partitions(pqxx::transaction_base& tx, const std::set<int64_t>& days) {
+  bool locked = false;
+  for (int64_t day : days) {
+    if (known_days_.count(day)) continue;
+    if (!locked) {  // writers starting together must not race on CREATE TABLE
+      tx.exec("SELECT pg_advisory_xact_lock(hashtext('watchpost.partitions:' || " + tx.quote(schema_) + "))");
+      locked = true;
+    }
+    std::string from = day_text(day), to = day_text(day + 1);
+    std::string name = "check_results_p" + from.substr(0, 4) + from.substr(5, 2) + from.substr(8, 2);
+    tx.exec(with_schema("CREATE TABLE IF NOT EXISTS {schema}.\"" + name + "\" PARTITION OF {schema}.check_results " +
+                            "FOR VALUES FROM ('" + from + " 00:00:00+00') TO ('" + to + " 00:00:00+00')",
+                        schema_));
+  }
+}
+
+void PgSink::apply_retention() {
+  auto now = std::chrono::steady_clock::now();
+  if (retention_days_ <= 0 || now < next_retention_) return;
+  next_retention_ = now + std::chrono::hours(1);
+  pqxx::work w(*conn_);
+  auto rows = w.exec(with_schema(
+      "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+      "JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace "
+      "WHERE p.relname = 'check_results' AND n.nspname = " + w.quote(schema_) +
+          " AND c.relname < 'check_results_p' || to_char(now() AT TIME ZONE 'UTC' - make_interval(days => " +
+          std::to_string(retention_days_) + "), 'YYYYMMDD') ORDER BY 1",
+      schema_));
+  for (auto row : rows) {
+    std::string name = row[0].as<std::string>();
+    w.exec(with_schema("DROP TABLE IF EXISTS {schema}.\"" + name + "\"", schema_));
+    host_.info("retention: dropped partition " + name);
+    host_.count("partitions_dropped");
+  }
+  w.commit();
+}
+
+Status PgSink::write(const Batch& batch) {
+  try {
+    if (!conn_ || !conn_->is_open()) connect();
+    std::set<int64_t> days;
+    for (size_t i = 0; i < batch.size(); ++i) days.insert(batch[i].scheduled_at_us / kDayUs);
+    pqxx::work tx(*conn_);
+    ensure_partitions(tx, days);
+    {
+      pqxx::stream_to copy(tx, "pg_temp.wp_staging", [] {
+        std::vector<std::string> cols;
+        std::string all = kCopyColumns;
+        size_t start = 0;
+        for (size_t comma; (comma = all.find(", ", start)) != std::string::npos; start = comma + 2)
+          cols.push_back(all.substr(start, comma - start));
+        cols.push_back(all.substr(start));
+        return cols;
+      }());
+      CopyRow row;
+      for (size_t i = 0; i < batch.size(); ++i) {
+        fill_copy_row(row, batch[i]);
+        copy << row.fields;
+      }
+      copy.complete();
+    }
+    tx.exec(with_schema(kApplySql, schema_));
+    tx.commit();
+    known_days_.insert(days.begin(), days.end());
+    host_.count("rows_written", static_cast<double>(batch.size()));
+    apply_retention();
+    return Status::ok();
+  } catch (const pqxx::broken_connection& e) {
+    conn_.reset();
+    host_.count("connection_errors");
+    return Status::retry(e.what());
+  } catch (const pqxx::in_doubt_error& e) {
+    // The commit may or may not have happened: retrying is safe, result ids make it idempotent.
+    conn_.reset();
+    return Status::retry(std::string("commit in doubt, retrying (idempotent): ") + e.what());
+  } catch (const pqxx::sql_error& e) {
+    host_.count("sql_errors");
+    if (transient(e)) {
+      if (e.sqlstate().rfind("08", 0) == 0 || e.sqlstate().rfind("57", 0) == 0) conn_.reset();
+      return Status::retry("PostgreSQL (" + conninfo_.display + "): " + e.what());
+    }
+    return Status::error("PostgreSQL refused the batch (SQLSTATE " + e.sqlstate() + "): " + e.what());
+  } catch (const std::exception& e) {
+    conn_.reset();
+    return Status::retry(std::string("PostgreSQL: ") + e.what());
+  }
+}
+
+}  // namespace watchpost::pg

@@ -1,0 +1,318 @@
+// pg_sink against a real PostgreSQL 15 started by the test, with exact accounting by result id.
+#include "config.hpp"
+#include "instance.hpp"
+#include "loader.hpp"
+#include "metrics.hpp"
+#include "postgres_server.hpp"
+#include "process.hpp"
+#include "result.hpp"
+#include "runtime.hpp"
+#include "ulid.hpp"
+#include "wait.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+using namespace watchpost;
+namespace wt = watchpost::testing;
+
+namespace {
+
+const PluginCatalog& catalog() {
+  static PluginCatalog c = [] {
+    PluginCatalog c;
+    c.scan({WATCHPOST_PLUGIN_DIR, TEST_PLUGIN_DIR});
+    return c;
+  }();
+  return c;
+}
+
+#define REQUIRE_POSTGRES()                                                          \
+  if (auto why = wt::PostgresServer::unavailable_reason(); !why.empty()) GTEST_SKIP() << why
+
+// A pg_sink instance made through the plugin, as the core makes it.
+class Sink {
+ public:
+  explicit Sink(const std::string& dsn, const std::string& retention = "30d") {
+    const Plugin* p = catalog().find("pg_sink");
+    instance_ = std::make_unique<SinkInstance>(p->library, p->descriptor->sink, "test/pg_sink");
+    OptionList opts;
+    for (auto [name, value] : {std::pair<const char*, std::string>{"dsn", dsn}, {"schema", "watchpost"},
+                               {"retention", retention}, {"connect_timeout", "5s"}}) {
+      OptionValue v;
+      EXPECT_EQ(parse_scalar_option(*p->sink.find(name), value, v), "");
+      opts.push_back(v);
+    }
+    instance_->create(opts);
+  }
+  // WP_OK, WP_RETRY or WP_ERROR; `message` gets the error.
+  int write(const std::vector<ResultPtr>& batch, std::string* message = nullptr) {
+    ResultViews views(batch);
+    wp_error err = SinkInstance::blank_error();
+    int rc = instance_->api()->write(instance_->handle(), views.data(), views.size(), &err);
+    if (message) *message = err.message;
+    return rc;
+  }
+
+ private:
+  std::unique_ptr<SinkInstance> instance_;
+};
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+ResultPtr result(const std::string& target, int64_t scheduled_us, int32_t outcome, int64_t total_us = 1000,
+                 int32_t kind = WP_ERR_NONE, const std::string& message = "") {
+  auto r = std::make_shared<Result>();
+  r->result_id = make_ulid(scheduled_us / 1000);
+  r->target_id = target;
+  r->pipeline = "web";
+  r->url = "https://" + target + ".example/";
+  r->node = "n1";
+  r->labels = std::make_shared<Labels>(Labels{{"team", "web"}});
+  r->scheduled_at_us = scheduled_us;
+  r->started_at_us = scheduled_us + 10;
+  r->total_us = total_us;
+  r->http_status = outcome == WP_OUTCOME_UP ? 200 : 0;
+  r->outcome = outcome;
+  r->error_kind = kind;
+  r->error_message = message;
+  return r;
+}
+
+int64_t scalar(const std::string& dsn, const std::string& sql) {
+  pqxx::connection c(dsn);
+  pqxx::work w(c);
+  return w.exec(sql)[0][0].as<int64_t>();
+}
+
+}  // namespace
+
+TEST(PgSink, HundredThousandResultsStoredExactlyOnceWhenEveryBatchArrivesTwice) {
+  REQUIRE_POSTGRES();
+  wt::PostgresServer pg;
+  Sink sink(pg.dsn());
+  int64_t base = now_us() - 3'600'000'000;
+  for (int b = 0; b < 100; ++b) {
+    std::vector<ResultPtr> batch;
+    for (int i = 0; i < 1000; ++i) {
+      int n = b * 1000 + i;
+      batch.push_back(result("t" + std::to_string(n % 100), base + n * 1000, n % 7 ? WP_OUTCOME_UP : WP_OUTCOME_DOWN));
+    }
+    std::string why;
+    ASSERT_EQ(sink.write(batch, &why), WP_OK) << why;
+    ASSERT_EQ(sink.write(batch, &why), WP_OK) << "the same batch again: " << why;
+  }
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM watchpost.check_results"), 100'000);
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(DISTINCT result_id) FROM watchpost.check_results"), 100'000);
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM watchpost.targets"), 100);
+}
+
+TEST(PgSink, TargetsHoldTheLatestStatusAndConsecutiveFailures) {
+  REQUIRE_POSTGRES();
+  wt::PostgresServer pg;
+  Sink sink(pg.dsn());
+  int64_t t0 = now_us() - 600'000'000;
+  ASSERT_EQ(sink.write({result("shop", t0, WP_OUTCOME_UP, 120'000),
+                        result("shop", t0 + 60'000'000, WP_OUTCOME_DOWN, 5'000'000, WP_ERR_TIMEOUT, "slow")}),
+            WP_OK);
+  ASSERT_EQ(sink.write({result("shop", t0 + 120'000'000, WP_OUTCOME_DOWN, 5'000'000, WP_ERR_TIMEOUT, "slower")}), WP_OK);
+  pqxx::connection c(pg.dsn());
+  {
+    pqxx::work w(c);
+    auto row = w.exec("SELECT outcome, consecutive_failures, error_kind, error_message, last_up_at IS NOT NULL, "
+                      "total_us FROM watchpost.targets WHERE target_id = 'shop'")[0];
+    EXPECT_EQ(row[0].as<std::string>(), "down");
+    EXPECT_EQ(row[1].as<int>(), 2);
+    EXPECT_EQ(row[2].as<std::string>(), "timeout");
+    EXPECT_EQ(row[3].as<std::string>(), "slower");
+    EXPECT_TRUE(row[4].as<bool>());
+    EXPECT_EQ(row[5].as<int64_t>(), 5'000'000);
+  }
+  // A late, older result is history, not status.
+  ASSERT_EQ(sink.write({result("shop", t0 + 30'000'000, WP_OUTCOME_UP)}), WP_OK);
+  ASSERT_EQ(sink.write({result("shop", t0 + 180'000'000, WP_OUTCOME_UP, 90'000)}), WP_OK);
+  pqxx::work w(c);
+  auto row = w.exec("SELECT outcome, consecutive_failures, error_kind IS NULL FROM watchpost.targets")[0];
+  EXPECT_EQ(row[0].as<std::string>(), "up");
+  EXPECT_EQ(row[1].as<int>(), 0);
+  EXPECT_TRUE(row[2].as<bool>());
+  EXPECT_EQ(w.exec("SELECT count(*) FROM watchpost.check_results")[0][0].as<int>(), 5);
+}
+
+TEST(PgSink, PostgresRestartedMidStreamLosesAndDuplicatesNothing) {
+  REQUIRE_POSTGRES();
+  wt::PostgresServer pg;
+  std::string dir = wt::temp_dir();
+  wt::write_file(dir + "/p.yaml", "pipelines:\n  - name: web\n    probe: {plugin: cprobe, interval: 1s}\n"
+                                  "    targets: [{id: a, name: a}, {id: b, name: b}, {id: c, name: c}, {id: d, name: d}]\n"
+                                  "    sinks: [{plugin: pg_sink, dsn: \"" + pg.dsn() +
+                                  "\", batch_delay: 50ms, max_retry_delay: 500ms}]\n");
+  std::mutex mu;
+  std::set<std::string> observed;
+  RunOptions o;
+  o.observer = [&](const ResultPtr& r) {
+    std::lock_guard<std::mutex> lock(mu);
+    observed.insert(r->result_id);
+  };
+  Runtime rt(catalog(), load_config(dir + "/p.yaml", catalog()), dir + "/p.yaml", std::move(o));
+  std::thread runner([&] { rt.run(); });
+  auto stored = [&] {
+    try {
+      return scalar(pg.dsn(), "SELECT count(*) FROM watchpost.check_results");
+    } catch (const std::exception&) {
+      return int64_t{-1};
+    }
+  };
+  ASSERT_TRUE(wt::wait_until([&] { return stored() >= 4; }, std::chrono::seconds(30)));
+  const std::string retries = "watchpost_sink_retries_total{sink=\"web/pg_sink\"}";
+  double before = metrics().get(retries);
+  pg.stop();
+  EXPECT_TRUE(wt::wait_until([&] { return metrics().get(retries) > before; }, std::chrono::seconds(30)))
+      << "writes must fail (and be retried) while PostgreSQL is down";
+  pg.start();
+  size_t observed_at_restart;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    observed_at_restart = observed.size();
+  }
+  ASSERT_TRUE(wt::wait_until([&] { return stored() >= static_cast<int64_t>(observed_at_restart) + 4; },
+                             std::chrono::seconds(30)));
+  rt.request_stop();
+  runner.join();
+  pqxx::connection c(pg.dsn());
+  pqxx::work w(c);
+  std::multiset<std::string> in_db;
+  for (auto row : w.exec("SELECT result_id FROM watchpost.check_results")) in_db.insert(row[0].as<std::string>());
+  EXPECT_EQ(in_db.size(), observed.size()) << "every observed result stored, none twice";
+  for (auto& id : observed) EXPECT_EQ(in_db.count(id), 1u) << id;
+}
+
+TEST(PgSink, WritersStartingTogetherApplyMigrationsOnce) {
+  REQUIRE_POSTGRES();
+  wt::PostgresServer pg;
+  std::vector<std::thread> writers;
+  std::atomic<int> ok{0};
+  int64_t t = now_us();
+  for (int i = 0; i < 4; ++i)
+    writers.emplace_back([&, i] {
+      Sink sink(pg.dsn());
+      std::string why;
+      if (sink.write({result("w" + std::to_string(i), t + i, WP_OUTCOME_UP)}, &why) == WP_OK) ++ok;
+      else ADD_FAILURE() << why;
+    });
+  for (auto& w : writers) w.join();
+  EXPECT_EQ(ok.load(), 4);
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM watchpost.schema_migrations"), 1);
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM watchpost.check_results"), 4);
+}
+
+TEST(PgSink, WrongPasswordAndBadDsnGiveClearErrors) {
+  REQUIRE_POSTGRES();
+  wt::PostgresServer pg;
+  Sink wrong(pg.dsn("not-the-password"));
+  std::string why;
+  EXPECT_EQ(wrong.write({result("x", now_us(), WP_OUTCOME_UP)}, &why), WP_RETRY);
+  EXPECT_NE(why.find("host=127.0.0.1 port=" + std::to_string(pg.port())), std::string::npos) << why;
+  EXPECT_NE(why.find("password authentication failed"), std::string::npos) << why;
+  EXPECT_EQ(why.find("not-the-password"), std::string::npos) << "the password must never be shown";
+
+  std::string dir = wt::temp_dir();
+  wt::write_file(dir + "/bad.yaml", R"(pipelines:
+  - probe: {plugin: cprobe}
+    targets: [{name: x}]
+    sinks:
+      - plugin: pg_sink
+        dsn: "host='unterminated"
+)");
+  try {
+    load_config(dir + "/bad.yaml", catalog());
+    FAIL() << "a malformed dsn must be a config error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.yaml:6:14: sink 'pg_sink': 'dsn': not a valid libpq connection string"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(PgSink, RetentionDropsOldDailyPartitions) {
+  REQUIRE_POSTGRES();
+  wt::PostgresServer pg;
+  Sink sink(pg.dsn(), "7d");
+  int64_t now = now_us();
+  ASSERT_EQ(sink.write({result("old", now - 20LL * 86'400'000'000, WP_OUTCOME_UP), result("new", now, WP_OUTCOME_UP)}),
+            WP_OK);
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM watchpost.check_results WHERE target_id = 'old'"), 0);
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM watchpost.check_results WHERE target_id = 'new'"), 1);
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent "
+                             "WHERE p.relname = 'check_results'"),
+            1)
+      << "only today's partition remains";
+}
+
+TEST(Report, NumbersEqualThoseComputedByHand) {
+  REQUIRE_POSTGRES();
+  wt::PostgresServer pg;
+  Sink sink(pg.dsn());
+  // A known history: shop 40 checks (latencies 10..400 ms, every 8th down), blog 10 checks
+  // (all up), and an old check outside the window.
+  int64_t now = now_us();
+  std::vector<ResultPtr> batch;
+  std::vector<int64_t> shop_up_latencies;
+  int shop_up = 0, shop_down = 0;
+  for (int i = 0; i < 40; ++i) {
+    bool down = i % 8 == 7;
+    int64_t latency = (i + 1) * 10'000;
+    batch.push_back(result("shop", now - (40 - i) * 60'000'000LL, down ? WP_OUTCOME_DOWN : WP_OUTCOME_UP, latency,
+                           down ? WP_ERR_HTTP_STATUS : WP_ERR_NONE, down ? "HTTP 503" : ""));
+    if (down) ++shop_down;
+    else {
+      ++shop_up;
+      shop_up_latencies.push_back(latency);
+    }
+  }
+  for (int i = 0; i < 10; ++i) batch.push_back(result("blog", now - (10 - i) * 60'000'000LL, WP_OUTCOME_UP, 50'000));
+  batch.push_back(result("shop", now - 48LL * 3'600'000'000, WP_OUTCOME_DOWN, 1, WP_ERR_DNS, "too old to count"));
+  ASSERT_EQ(sink.write(batch), WP_OK);
+
+  auto r = wt::run_process({WATCHPOST_BIN, "report", "--dsn", pg.dsn(), "--since", "24h", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto report = nlohmann::json::parse(r.out);
+  ASSERT_EQ(report["targets"].size(), 2u) << r.out;
+  auto shop = report["targets"][1];
+  ASSERT_EQ(shop["target_id"], "shop");
+  EXPECT_EQ(shop["checks"], 40);
+  EXPECT_EQ(shop["up"], shop_up);
+  EXPECT_EQ(shop["down"], shop_down);
+  EXPECT_NEAR(shop["uptime_percent"].get<double>(), 100.0 * shop_up / 40, 1e-9);
+  std::sort(shop_up_latencies.begin(), shop_up_latencies.end());
+  auto pct = [&](double p) {  // percentile_disc: the first value whose rank reaches p
+    size_t idx = static_cast<size_t>(std::ceil(p * shop_up_latencies.size())) - 1;
+    return shop_up_latencies[idx] / 1000.0;
+  };
+  EXPECT_DOUBLE_EQ(shop["latency_ms"]["p50"].get<double>(), pct(0.5));
+  EXPECT_DOUBLE_EQ(shop["latency_ms"]["p95"].get<double>(), pct(0.95));
+  EXPECT_DOUBLE_EQ(shop["latency_ms"]["max"].get<double>(), shop_up_latencies.back() / 1000.0);
+  EXPECT_EQ(shop["last_error"]["kind"], "http_status");
+  EXPECT_EQ(shop["last_error"]["message"], "HTTP 503");
+  auto blog = report["targets"][0];
+  EXPECT_EQ(blog["checks"], 10);
+  EXPECT_DOUBLE_EQ(blog["uptime_percent"].get<double>(), 100.0);
+  EXPECT_TRUE(blog["last_error"].is_null());
+
+  auto one = wt::run_process({WATCHPOST_BIN, "report", "--dsn", pg.dsn(), "--target", "blog"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NE(one.out.find("blog"), std::string::npos) << one.out;
+  EXPECT_EQ(one.out.find("shop"), std::string::npos) << one.out;
+  EXPECT_NE(one.out.find("100.00%"), std::string::npos) << one.out;
+}

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# The demo: the fleet shape on one machine. A local HTTP target, the dev Kafka broker
-# (librdkafka's mock cluster), a checker node (http -> regex -> kafka_sink) and a writer node
-# (kafka_source -> stdout), as separate processes, for a short while.
+# The demo: the classic architecture on one machine. A local HTTP target, PostgreSQL (in a
+# folder of the build tree), the dev Kafka broker (librdkafka's mock cluster), a checker node
+# (http -> regex -> kafka_sink) and a writer node (kafka_source -> pg_sink + stdout), as
+# separate processes; after a while, `watchpost report` reads back what was stored.
 set -euo pipefail
 build=${1:-build}
-seconds=${DEMO_SECONDS:-25}
+seconds=${DEMO_SECONDS:-30}
 here=$(cd "$(dirname "$0")/.." && pwd)
 run=$build/demo
 mkdir -p "$run"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  "$here/scripts/dev-postgres.sh" stop "$run/postgres"
+}
 trap cleanup EXIT
 
 wait_for() {  # file, pattern
@@ -26,11 +31,16 @@ wait_for "$run/target.out" listening
 wait_for "$run/broker.out" bootstrap
 export DEMO_TARGET=$(sed -n 's|^listening \(http://[^/]*\)/.*|\1|p' "$run/target.out")
 export KAFKA_BROKERS=$(sed -n 's|^bootstrap ||p' "$run/broker.out")
+export WATCHPOST_DSN=$("$here/scripts/dev-postgres.sh" start "$run/postgres" | sed -n 's|^dsn ||p')
 echo "== local target     $DEMO_TARGET"
 echo "== dev Kafka broker $KAFKA_BROKERS (mock cluster: development only)"
-echo "== checker: examples/checker.yaml (http -> regex -> kafka_sink); logs in $run/checker.log"
+echo "== PostgreSQL       ${WATCHPOST_DSN/password=demo/password=***} (data in $run/postgres)"
+echo "== checker: examples/checker.yaml (http -> regex -> kafka_sink); log in $run/checker.log"
 "$build/bin/watchpost" run "$here/examples/checker.yaml" --log-format json > "$run/checker.log" 2>&1 &
 pids+=($!)
-echo "== writer:  examples/writer.yaml  (kafka_source -> stdout), for ${seconds}s"
+echo "== writer:  examples/writer.yaml  (kafka_source -> pg_sink, and stdout to watch), ${seconds}s"
 echo
 "$build/bin/watchpost" run "$here/examples/writer.yaml" --for "${seconds}s" --log-format human
+echo
+echo "== watchpost report --since 1h   (read back from PostgreSQL)"
+"$build/bin/watchpost" report --since 1h

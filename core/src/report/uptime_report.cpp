@@ -77,6 +77,7 @@ std::string fmt_ms(const std::optional<double>& v) {
   if (!v) return "-";
   char buf[32];
   if (*v >= 1000) std::snprintf(buf, sizeof buf, "%.2fs", *v / 1000);
+  else if (*v < 10) std::snprintf(buf, sizeof buf, "%.1fms", *v);
   else std::snprintf(buf, sizeof buf, "%.0fms", *v);
   return buf;
 }

@@ -67,11 +67,12 @@ class Parser {
       issue(root, "the file must be a mapping with a 'pipelines' list");
       finish();
     }
-    static const std::vector<std::string> keys = {"node", "log", "pipelines"};
+    static const std::vector<std::string> keys = {"node", "log", "spool", "pipelines"};
     for (auto it : root) {
       std::string key = it.first.Scalar();
       if (key == "node") cfg.node = scalar(it.second);
       else if (key == "log") parse_log(it.second, cfg);
+      else if (key == "spool") parse_spool(it.second, cfg);
       else if (key == "pipelines") {
         if (!it.second.IsSequence()) issue(it.second, "'pipelines' must be a list");
         else
@@ -80,8 +81,10 @@ class Parser {
     }
     if (!root["pipelines"]) issue(root, "no 'pipelines' list: add at least one pipeline");
     std::set<std::string> names;
-    for (auto& p : cfg.pipelines)
+    for (auto& p : cfg.pipelines) {
       if (!names.insert(p.name).second) issues_.push_back({p.pos, "duplicate pipeline name '" + p.name + "'"});
+      p.spool = cfg.spool;
+    }
     finish();
     return cfg;
   }
@@ -128,6 +131,32 @@ class Parser {
         cfg.log_level = v;
       } else unknown_key(it.first, key, {"format", "level"}, "'log'");
     }
+  }
+
+  void parse_spool(const YAML::Node& n, Config& cfg) {
+    if (!n.IsMap()) return issue(n, "'spool' must be a mapping with 'dir' (and optionally max_size, fsync)");
+    static const wp_option_spec specs[] = {
+        option("dir", WP_OPT_STRING, nullptr, ""), option("max_size", WP_OPT_BYTES, "1GiB", ""),
+        option("fsync", WP_OPT_STRING, "batch", "", "always|batch|never")};
+    SpoolConfig sc;
+    for (auto it : n) {
+      std::string key = it.first.Scalar();
+      const wp_option_spec* spec = nullptr;
+      for (auto& s : specs)
+        if (key == s.name) spec = &s;
+      if (!spec) {
+        unknown_key(it.first, key, {"dir", "max_size", "fsync"}, "'spool'");
+        continue;
+      }
+      OptionValue v;
+      if (!parse_value(*spec, it.second, v)) continue;
+      if (key == "dir") sc.dir = v.text;
+      else if (key == "max_size") sc.max_bytes = v.integer;
+      else sc.fsync = v.text;
+    }
+    if (sc.dir.empty()) return issue(n, "'spool' needs 'dir': a folder the sinks may write their spools to");
+    if (sc.max_bytes < (1 << 20)) issue(n, "'spool.max_size' must be at least 1MiB");
+    cfg.spool = sc;
   }
 
   // One option of a schema from a YAML value.

@@ -66,8 +66,16 @@ struct TargetConfig {
   Position pos;
 };
 
+// Where sinks spool what they cannot write now (top-level `spool:`).
+struct SpoolConfig {
+  std::string dir;
+  int64_t max_bytes = int64_t{1} << 30;
+  std::string fsync = "batch";  // always | batch | never
+};
+
 struct PipelineConfig {
   std::string name;
+  std::optional<SpoolConfig> spool;  // the file's spool settings, copied here for the sinks
   Position pos;
   int64_t concurrency = 512;
   std::optional<PluginBlock> probe;
@@ -82,6 +90,7 @@ struct Config {
   std::string node;  // empty: the host name
   std::string log_format = "auto";
   std::string log_level = "info";
+  std::optional<SpoolConfig> spool;
   std::vector<PipelineConfig> pipelines;
 };
 

@@ -15,11 +15,23 @@ std::vector<std::unique_ptr<SinkWorker>> make_sink_workers(const PipelineConfig&
                                                            std::function<void()> on_room,
                                                            SinkWorker::WrittenFn on_written) {
   std::vector<std::unique_ptr<SinkWorker>> out;
-  for (auto& sc : config.sinks) {
+  for (size_t i = 0; i < config.sinks.size(); ++i) {
+    const SinkConfig& sc = config.sinks[i];
     const Plugin* plugin = catalog.find(sc.plugin);
     auto inst = std::make_unique<SinkInstance>(plugin->library, plugin->descriptor->sink, config.name + "/" + sc.plugin);
     inst->create(sc.options);
-    out.push_back(std::make_unique<SinkWorker>(std::move(inst), sc, config.name, on_room, on_written));
+    std::shared_ptr<Spool> spool;
+    if (config.spool) {
+      Spool::Options so;
+      // One folder per sink: pipeline name, then position and plugin (stable across restarts).
+      so.dir = config.spool->dir + "/" + config.name + "/" + std::to_string(i) + "-" + sc.plugin;
+      so.max_bytes = config.spool->max_bytes;
+      so.fsync = config.spool->fsync == "always" ? Spool::Fsync::always
+                 : config.spool->fsync == "never" ? Spool::Fsync::never
+                                                  : Spool::Fsync::batch;
+      spool = Spool::open(so);
+    }
+    out.push_back(std::make_unique<SinkWorker>(std::move(inst), sc, config.name, on_room, on_written, spool));
   }
   return out;
 }

@@ -2,6 +2,8 @@
 
 #include "log.hpp"
 #include "metrics.hpp"
+#include "result_json.hpp"
+#include "result_json_decode.hpp"
 
 #include <algorithm>
 #include <random>
@@ -9,12 +11,29 @@
 namespace watchpost {
 
 SinkWorker::SinkWorker(std::unique_ptr<SinkInstance> instance, const SinkConfig& config, std::string pipeline,
-                       std::function<void()> on_room, WrittenFn on_written)
+                       std::function<void()> on_room, WrittenFn on_written, std::shared_ptr<Spool> spool)
     : instance_(std::move(instance)),
       config_(config),
       pipeline_(std::move(pipeline)),
       on_room_(std::move(on_room)),
-      on_written_(std::move(on_written)) {}
+      on_written_(std::move(on_written)),
+      spool_(std::move(spool)) {
+  label_ = "{sink=\"" + instance_->name() + "\"}";
+  if (spool_) {
+    spool_reader_ = spool_->claim_reader();
+    spool_dropped_seen_ = spool_->dropped();
+    auto& rec = spool_->recovery();
+    if (rec.truncated_bytes) {
+      metrics().add("watchpost_spool_truncated_bytes_total" + label_, static_cast<double>(rec.truncated_bytes));
+      log::warn(name(), "spool had a torn or corrupt tail, truncated: " + rec.note);
+    }
+    if (!spool_->empty()) {
+      spooling_ = true;  // what waits on disk goes first; new results queue behind it
+      log::info(name(), std::to_string(spool_->records()) + " spooled results will be delivered first");
+    }
+    report_spool();
+  }
+}
 
 SinkWorker::~SinkWorker() {
   if (thread_.joinable()) close(std::chrono::steady_clock::now());
@@ -22,16 +41,45 @@ SinkWorker::~SinkWorker() {
 
 void SinkWorker::start() { thread_ = std::thread([this] { run(); }); }
 
+void SinkWorker::spool_locked(const std::vector<ResultPtr>& results) {
+  std::vector<std::string> records;
+  records.reserve(results.size());
+  for (auto& r : results) {
+    ResultViews v(*r);
+    std::string json;
+    append_result_json(json, *v.data());
+    records.push_back(std::move(json));
+  }
+  spool_->append(records);
+  metrics().add("watchpost_spool_appended_total" + label_, static_cast<double>(records.size()));
+}
+
 void SinkWorker::push(ResultPtr result) {
+  bool spooled = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(std::move(result));
-    if (static_cast<int64_t>(queue_.size()) >= config_.queue_capacity) was_full_ = true;
+    if (spool_ && (spooling_ || static_cast<int64_t>(queue_.size()) >= config_.queue_capacity)) {
+      try {
+        spool_locked({result});
+        spooling_ = true;
+        spooled = true;
+      } catch (const std::exception& e) {
+        // A full or failing disk must not lose the result: keep it in memory instead.
+        metrics().add("watchpost_spool_errors_total" + label_);
+        log::error(name(), std::string("spool append failed, keeping the result in memory: ") + e.what());
+      }
+    }
+    if (!spooled) {
+      queue_.push_back(result);
+      if (static_cast<int64_t>(queue_.size()) >= config_.queue_capacity) was_full_ = true;
+    }
   }
+  if (spooled && on_written_) on_written_({result});  // durable on disk: upstream may let go
   cv_.notify_one();
 }
 
 bool SinkWorker::has_room() const {
+  if (spool_) return true;
   std::lock_guard<std::mutex> lock(mu_);
   return static_cast<int64_t>(queue_.size()) < config_.queue_capacity;
 }
@@ -39,6 +87,17 @@ bool SinkWorker::has_room() const {
 size_t SinkWorker::depth() const {
   std::lock_guard<std::mutex> lock(mu_);
   return queue_.size();
+}
+
+void SinkWorker::report_spool() {
+  if (!spool_) return;
+  metrics().set("watchpost_spool_records" + label_, static_cast<double>(spool_->records()));
+  metrics().set("watchpost_spool_bytes" + label_, static_cast<double>(spool_->bytes()));
+  uint64_t dropped = spool_->dropped();
+  if (dropped > spool_dropped_seen_) {
+    metrics().add("watchpost_spool_dropped_total" + label_, static_cast<double>(dropped - spool_dropped_seen_));
+    spool_dropped_seen_ = dropped;
+  }
 }
 
 void SinkWorker::close(std::chrono::steady_clock::time_point deadline) {
@@ -49,43 +108,99 @@ void SinkWorker::close(std::chrono::steady_clock::time_point deadline) {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!queue_.empty()) {
-    metrics().add("watchpost_sink_unflushed_total{sink=\"" + name() + "\"}", static_cast<double>(queue_.size()));
-    log::error(name(), std::to_string(queue_.size()) + " results were not written before the drain deadline");
+  std::vector<ResultPtr> left;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    left.assign(queue_.begin(), queue_.end());
     queue_.clear();
+    if (!left.empty() && spool_) {
+      try {
+        spool_locked(left);
+        spool_->sync();
+        log::warn(name(), std::to_string(left.size()) + " results not written before the drain deadline were spooled");
+        report_spool();
+        left.clear();
+      } catch (const std::exception& e) {
+        log::error(name(), std::string("spool append failed at exit: ") + e.what());
+      }
+    }
   }
+  if (!left.empty()) {
+    metrics().add("watchpost_sink_unflushed_total" + label_, static_cast<double>(left.size()));
+    log::error(name(), std::to_string(left.size()) +
+                           " results were not written before the drain deadline and are lost (configure a spool to keep them)");
+  }
+  if (spool_) spool_->sync();
+}
+
+std::vector<ResultPtr> SinkWorker::take_from_spool(size_t& peeked) {
+  std::vector<ResultPtr> batch;
+  auto records = spool_->peek(spool_reader_, static_cast<size_t>(config_.batch_size));
+  peeked = records.size();
+  for (auto& rec : records) {
+    Result r;
+    std::string why = decode_result_json(rec, r);
+    if (!why.empty()) {  // checksummed, so this is a format change, not disk damage
+      metrics().add("watchpost_spool_undecodable_total" + label_);
+      log::error(name(), "skipping an undecodable spooled record: " + why);
+      continue;
+    }
+    batch.push_back(std::make_shared<const Result>(std::move(r)));
+  }
+  return batch;
 }
 
 void SinkWorker::run() {
   const auto batch_delay = std::chrono::milliseconds(config_.batch_delay_ms);
-  const std::string label = "{sink=\"" + name() + "\"}";
   for (;;) {
     std::vector<ResultPtr> batch;
+    size_t from_spool = 0;  // records peeked from the spool for this batch
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return !queue_.empty() || closing_; });
-      if (queue_.empty()) return;  // closing and nothing left
-      // Wait a little for a fuller batch, unless closing (then flush at once).
-      auto fill_until = std::chrono::steady_clock::now() + batch_delay;
-      cv_.wait_until(lock, fill_until, [&] {
-        return closing_ || static_cast<int64_t>(queue_.size()) >= config_.batch_size;
-      });
-      size_t n = std::min<size_t>(queue_.size(), static_cast<size_t>(config_.batch_size));
-      batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.begin() + n));
-      queue_.erase(queue_.begin(), queue_.begin() + n);
-      metrics().set("watchpost_sink_queue_depth" + label, static_cast<double>(queue_.size()));
+      auto spool_waiting = [&] { return spool_ && !closing_ && !spool_->empty() && spool_->is_reader(spool_reader_); };
+      cv_.wait_for(lock, std::chrono::milliseconds(500), [&] { return !queue_.empty() || closing_ || spool_waiting(); });
+      if (queue_.empty() && closing_) return;
+      if (!queue_.empty()) {
+        // Wait a little for a fuller batch, unless closing (then flush at once).
+        auto fill_until = std::chrono::steady_clock::now() + batch_delay;
+        cv_.wait_until(lock, fill_until, [&] {
+          return closing_ || static_cast<int64_t>(queue_.size()) >= config_.batch_size;
+        });
+        size_t n = std::min<size_t>(queue_.size(), static_cast<size_t>(config_.batch_size));
+        batch.assign(queue_.begin(), queue_.begin() + static_cast<long>(n));
+        queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(n));
+        metrics().set("watchpost_sink_queue_depth" + label_, static_cast<double>(queue_.size()));
+      } else if (spool_waiting()) {
+        lock.unlock();
+        batch = take_from_spool(from_spool);
+        if (batch.empty() && from_spool == 0) continue;
+      } else {
+        if (spool_) spool_->sync();  // idle: make what was appended durable
+        continue;
+      }
     }
-    if (!write_with_retry(batch)) {
-      std::lock_guard<std::mutex> lock(mu_);
-      // Deadline passed while retrying: put the batch back so close() counts it.
-      queue_.insert(queue_.begin(), batch.begin(), batch.end());
+    bool written = batch.empty() || write_with_retry(batch);
+    if (!written) {
+      // Deadline passed while retrying. Spooled records stay in the spool; queued ones go
+      // back so close() can spool (or count) them.
+      if (from_spool == 0) {
+        std::lock_guard<std::mutex> lock(mu_);
+        queue_.insert(queue_.begin(), batch.begin(), batch.end());
+      }
       return;
     }
-    if (on_written_) on_written_(batch);
+    if (from_spool) {
+      spool_->consume(spool_reader_, from_spool);
+      report_spool();
+    }
+    if (on_written_ && from_spool == 0) on_written_(batch);
     bool notify = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
+      if (spooling_ && queue_.empty() && spool_->empty()) {
+        spooling_ = false;
+        log::info(name(), "spool drained; back to writing directly");
+      }
       if (was_full_ && static_cast<int64_t>(queue_.size()) < config_.queue_capacity) {
         was_full_ = false;
         notify = true;
@@ -96,7 +211,6 @@ void SinkWorker::run() {
 }
 
 bool SinkWorker::write_with_retry(const std::vector<ResultPtr>& batch) {
-  const std::string label = "{sink=\"" + name() + "\"}";
   thread_local std::mt19937_64 rng{std::random_device{}()};
   ResultViews views(batch);
   int64_t backoff_cap_ms = 100;
@@ -104,23 +218,24 @@ bool SinkWorker::write_with_retry(const std::vector<ResultPtr>& batch) {
     wp_error err = SinkInstance::blank_error();
     int rc = instance_->api()->write(instance_->handle(), views.data(), views.size(), &err);
     if (rc == WP_OK) {
-      metrics().add("watchpost_sink_written_total" + label, static_cast<double>(batch.size()));
+      metrics().add("watchpost_sink_written_total" + label_, static_cast<double>(batch.size()));
       if (attempt > 1) log::info(name(), "recovered after " + std::to_string(attempt - 1) + " retries");
       return true;
     }
     if (rc != WP_RETRY) {
       // Permanent: the sink says these results can never be stored. Counted, logged, not retried.
-      metrics().add("watchpost_sink_errors_total" + label, static_cast<double>(batch.size()));
+      metrics().add("watchpost_sink_errors_total" + label_, static_cast<double>(batch.size()));
       log::error(name(), "dropped a batch of " + std::to_string(batch.size()) +
                              " results after a permanent error: " + SinkInstance::describe(err));
       return true;
     }
-    metrics().add("watchpost_sink_retries_total" + label);
+    metrics().add("watchpost_sink_retries_total" + label_);
     backoff_cap_ms = std::min<int64_t>(backoff_cap_ms * 2, config_.max_retry_delay_ms);
     std::uniform_int_distribution<int64_t> jitter(backoff_cap_ms / 10, backoff_cap_ms);
     auto delay = std::chrono::milliseconds(jitter(rng));
-    log::warn(name(), "write failed (attempt " + std::to_string(attempt) + "), retrying in " +
-                          std::to_string(delay.count()) + "ms: " + SinkInstance::describe(err));
+    if (attempt == 1 || attempt % 10 == 0)
+      log::warn(name(), "write failed (attempt " + std::to_string(attempt) + "), retrying in " +
+                            std::to_string(delay.count()) + "ms: " + SinkInstance::describe(err));
     std::unique_lock<std::mutex> lock(mu_);
     auto wake = std::min(std::chrono::steady_clock::now() + delay, deadline_);
     cv_.wait_until(lock, wake, [&] { return closing_ && std::chrono::steady_clock::now() >= deadline_; });

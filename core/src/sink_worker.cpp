@@ -157,9 +157,13 @@ void SinkWorker::run() {
     size_t from_spool = 0;  // records peeked from the spool for this batch
     {
       std::unique_lock<std::mutex> lock(mu_);
-      auto spool_waiting = [&] { return spool_ && !closing_ && !spool_->empty() && spool_->is_reader(spool_reader_); };
+      // At a drain the spool is delivered too, as far as the deadline allows.
+      auto spool_waiting = [&] {
+        return spool_ && !spool_->empty() && spool_->is_reader(spool_reader_) &&
+               !(closing_ && std::chrono::steady_clock::now() >= deadline_);
+      };
       cv_.wait_for(lock, std::chrono::milliseconds(500), [&] { return !queue_.empty() || closing_ || spool_waiting(); });
-      if (queue_.empty() && closing_) return;
+      if (queue_.empty() && closing_ && !spool_waiting()) return;
       if (!queue_.empty()) {
         // Wait a little for a fuller batch, unless closing (then flush at once).
         auto fill_until = std::chrono::steady_clock::now() + batch_delay;

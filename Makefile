@@ -5,7 +5,9 @@ BUILD_TSAN   ?= build-tsan
 CMAKE_FLAGS  ?=
 CTEST_FLAGS  ?= --output-on-failure -j2
 
-.PHONY: demo test build deps test-sanitize test-asan test-tsan install clean
+.PHONY: demo test build deps test-sanitize test-asan test-tsan fuzz install clean
+BUILD_FUZZ   ?= build-fuzz
+FUZZ_SECONDS ?= 600
 
 demo: build
 	./scripts/demo.sh $(BUILD)
@@ -36,8 +38,15 @@ test-tsan: deps
 	cmake --build $(BUILD_TSAN)
 	cd $(BUILD_TSAN) && TSAN_OPTIONS=halt_on_error=1 ctest $(CTEST_FLAGS)
 
+# libFuzzer (clang) on the config loader and the Kafka message decoder, FUZZ_SECONDS each.
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(BUILD_FUZZ) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DWATCHPOST_SANITIZE=address,undefined -DWATCHPOST_BUILD_FUZZ=ON -DWATCHPOST_BUILD_TESTS=OFF
+	cmake --build $(BUILD_FUZZ)
+	./fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
+
 install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN) $(BUILD_FUZZ)

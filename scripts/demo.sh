@@ -31,6 +31,7 @@ wait_for "$run/target.out" listening
 wait_for "$run/broker.out" bootstrap
 export DEMO_TARGET=$(sed -n 's|^listening \(http://[^/]*\)/.*|\1|p' "$run/target.out")
 export KAFKA_BROKERS=$(sed -n 's|^bootstrap ||p' "$run/broker.out")
+export WATCHPOST_SPOOL_DIR=$(cd "$run" && pwd)/spool
 export WATCHPOST_DSN=$("$here/scripts/dev-postgres.sh" start "$run/postgres" | sed -n 's|^dsn ||p')
 echo "== local target     $DEMO_TARGET"
 echo "== dev Kafka broker $KAFKA_BROKERS (mock cluster: development only)"

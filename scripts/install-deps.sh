@@ -17,6 +17,7 @@ packages=(
   libpqxx-dev                # postgres sink
   postgresql                 # tests start a real server
   libgtest-dev               # test suite
+  clang libclang-rt-14-dev   # make fuzz: libFuzzer
 )
 
 missing=()

@@ -80,7 +80,9 @@ bool parse_rfc3339_us(std::string_view t, int64_t& out) {
       (t[10] != 'T' && t[10] != 't') || !digits(11, 2, h) || t[13] != ':' || !digits(14, 2, mi) || t[16] != ':' ||
       !digits(17, 2, s))
     return false;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
+  // Check results are not from before the epoch; refusing them keeps every accepted time
+  // representable in what we write back.
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
   size_t i = 19;
   int64_t frac = 0;
   if (i < t.size() && t[i] == '.') {

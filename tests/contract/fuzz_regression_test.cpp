@@ -1,0 +1,66 @@
+// Replays the inputs kept in fuzz/regressions/ (and the seed corpus) through the code the
+// fuzzers target: no crash, and no broken round trip.
+#include "config.hpp"
+#include "loader.hpp"
+#include "result.hpp"
+#include "result_json.hpp"
+#include "result_json_decode.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace watchpost;
+
+namespace {
+
+std::vector<std::pair<std::string, std::string>> files_in(const std::vector<std::string>& dirs) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& d : dirs) {
+    std::error_code ec;
+    for (auto& e : std::filesystem::directory_iterator(d, ec)) {
+      if (e.path().filename() == "README.md") continue;
+      std::ifstream f(e.path(), std::ios::binary);
+      std::stringstream ss;
+      ss << f.rdbuf();
+      out.emplace_back(e.path().string(), ss.str());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(FuzzRegressions, ConfigInputsOnlyEverFailWithAConfigError) {
+  PluginCatalog catalog;
+  catalog.scan({WATCHPOST_PLUGIN_DIR});
+  auto files = files_in({std::string(FUZZ_DIR) + "/regressions/config", std::string(FUZZ_DIR) + "/corpus/config"});
+  EXPECT_FALSE(files.empty());
+  for (auto& [path, text] : files) {
+    try {
+      parse_config(text, path, catalog);
+    } catch (const ConfigError&) {
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << path << " threw something other than a ConfigError: " << e.what();
+    }
+  }
+}
+
+TEST(FuzzRegressions, MessagesDecodeOrAreRejectedAndRoundTrip) {
+  auto files = files_in({std::string(FUZZ_DIR) + "/regressions/result", std::string(FUZZ_DIR) + "/corpus/result"});
+  EXPECT_FALSE(files.empty());
+  for (auto& [path, text] : files) {
+    Result r;
+    if (!decode_result_json(text, r).empty()) continue;
+    std::string once, twice;
+    ResultViews v1(r);
+    append_result_json(once, *v1.data());
+    Result back;
+    ASSERT_EQ(decode_result_json(once, back), "") << path;
+    ResultViews v2(back);
+    append_result_json(twice, *v2.data());
+    EXPECT_EQ(once, twice) << path;
+  }
+}

@@ -67,12 +67,23 @@ class Parser {
       issue(root, "the file must be a mapping with a 'pipelines' list");
       finish();
     }
-    static const std::vector<std::string> keys = {"node", "log", "spool", "pipelines"};
+    static const std::vector<std::string> keys = {"node", "log", "spool", "admin", "pipelines"};
     for (auto it : root) {
       std::string key = it.first.Scalar();
       if (key == "node") cfg.node = scalar(it.second);
       else if (key == "log") parse_log(it.second, cfg);
       else if (key == "spool") parse_spool(it.second, cfg);
+      else if (key == "admin") {
+        const YAML::Node& a = it.second;
+        if (!a.IsMap() || !a["listen"]) issue(a, "'admin' needs 'listen: HOST:PORT' (e.g. 127.0.0.1:9100)");
+        else {
+          for (auto kv : a)
+            if (kv.first.Scalar() != "listen") unknown_key(kv.first, kv.first.Scalar(), {"listen"}, "'admin'");
+          cfg.admin_listen = scalar(a["listen"]);
+          if (cfg.admin_listen.find(':') == std::string::npos)
+            issue(a["listen"], "'listen' must be HOST:PORT, e.g. 127.0.0.1:9100");
+        }
+      }
       else if (key == "pipelines") {
         if (!it.second.IsSequence()) issue(it.second, "'pipelines' must be a list");
         else

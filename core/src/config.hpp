@@ -91,6 +91,7 @@ struct Config {
   std::string log_format = "auto";
   std::string log_level = "info";
   std::optional<SpoolConfig> spool;
+  std::string admin_listen;  // "host:port" of the admin endpoint; empty: none
   std::vector<PipelineConfig> pipelines;
 };
 

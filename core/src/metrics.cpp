@@ -21,6 +21,21 @@ double Metrics::get(const std::string& name) const {
   return 0;
 }
 
+namespace {
+const double kBuckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+constexpr size_t kBucketCount = sizeof(kBuckets) / sizeof(kBuckets[0]);
+}  // namespace
+
+void Metrics::observe(const std::string& family, const std::string& labels, double seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Histogram& h = histograms_[{family, labels}];
+  if (h.buckets.empty()) h.buckets.assign(kBucketCount, 0);
+  for (size_t i = 0; i < kBucketCount; ++i)
+    if (seconds <= kBuckets[i]) ++h.buckets[i];
+  h.sum += seconds;
+  ++h.count;
+}
+
 std::string Metrics::render_prometheus() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::string out;
@@ -39,6 +54,24 @@ std::string Metrics::render_prometheus() const {
   };
   emit(counters_, "counter");
   emit(gauges_, "gauge");
+  char buf[64];
+  for (auto& [key, h] : histograms_) {
+    const std::string& family = key.first;
+    std::string sep = key.second.empty() ? "" : ",";
+    if (family != last_family) {
+      out += "# TYPE " + family + " histogram\n";
+      last_family = family;
+    }
+    for (size_t i = 0; i < kBucketCount; ++i) {
+      std::snprintf(buf, sizeof buf, "%g", kBuckets[i]);
+      out += family + "_bucket{" + key.second + sep + "le=\"" + buf + "\"} " + std::to_string(h.buckets[i]) + "\n";
+    }
+    out += family + "_bucket{" + key.second + sep + "le=\"+Inf\"} " + std::to_string(h.count) + "\n";
+    std::snprintf(buf, sizeof buf, "%.17g", h.sum);
+    std::string labels = key.second.empty() ? "" : "{" + key.second + "}";
+    out += family + "_sum" + labels + " " + buf + "\n";
+    out += family + "_count" + labels + " " + std::to_string(h.count) + "\n";
+  }
   return out;
 }
 

@@ -3,6 +3,8 @@
 #include "probe_pipeline.hpp"
 #include "source_pipeline.hpp"
 
+#include <algorithm>
+
 namespace watchpost {
 
 std::shared_ptr<Pipeline> build_pipeline(const PipelineConfig& config, const PluginCatalog& catalog,
@@ -26,6 +28,7 @@ std::vector<std::unique_ptr<SinkWorker>> make_sink_workers(const PipelineConfig&
       // One folder per sink: pipeline name, then position and plugin (stable across restarts).
       so.dir = config.spool->dir + "/" + config.name + "/" + std::to_string(i) + "-" + sc.plugin;
       so.max_bytes = config.spool->max_bytes;
+      so.segment_bytes = std::min<int64_t>(16 << 20, so.max_bytes / 4);  // the cap drops whole segments
       so.fsync = config.spool->fsync == "always" ? Spool::Fsync::always
                  : config.spool->fsync == "never" ? Spool::Fsync::never
                                                   : Spool::Fsync::batch;

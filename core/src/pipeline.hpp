@@ -31,6 +31,8 @@ class Pipeline {
   virtual void set_observer(std::function<void(const ResultPtr&)> observer) = 0;
   virtual const std::string& name() const = 0;
   virtual bool has_source() const { return false; }
+  // Appends this pipeline's entry of /status (a JSON object). On the io thread.
+  virtual void status_json(std::string& out) const = 0;
 };
 
 // Builds the pipeline a config describes; throws std::runtime_error naming what failed.

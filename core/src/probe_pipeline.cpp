@@ -3,6 +3,7 @@
 #include "clock.hpp"
 #include "log.hpp"
 #include "metrics.hpp"
+#include "json_writer.hpp"
 #include "ulid.hpp"
 
 #include <boost/asio/post.hpp>
@@ -164,8 +165,7 @@ void ProbePipeline::dispatch() {
     if (due.skipped > 0) {
       metrics().add("watchpost_scheduler_missed_slots_total{pipeline=\"" + name_ + "\"}", static_cast<double>(due.skipped));
     }
-    metrics().add("watchpost_scheduler_lateness_seconds_sum{pipeline=\"" + name_ + "\"}", due.lateness_ms / 1000.0);
-    metrics().add("watchpost_scheduler_lateness_seconds_count{pipeline=\"" + name_ + "\"}");
+    metrics().observe("watchpost_scheduler_lateness_seconds", "pipeline=\"" + name_ + "\"", due.lateness_ms / 1000.0);
     begin_check(due.target, due.slot_ms);
   }
   // Held back (concurrency or a full sink queue): finish() or the sink's on_room resumes us.
@@ -326,8 +326,18 @@ void ProbePipeline::evaluate(const Target& t, Result& r) {
 }
 
 void ProbePipeline::finish(uint64_t check_id, Result r) {
-  inflight_.erase(check_id);
+  if (auto it = inflight_.find(check_id); it != inflight_.end()) {
+    Target& t = targets_[it->second.target];
+    t.last_scheduled_ms = r.scheduled_at_us / 1000;
+    t.last_total_ms = r.total_us < 0 ? -1 : static_cast<int32_t>(r.total_us / 1000);
+    t.last_status = static_cast<int16_t>(r.http_status);
+    t.last_outcome = static_cast<int8_t>(r.outcome);
+    t.last_error_kind = static_cast<int8_t>(r.error_kind);
+    inflight_.erase(it);
+  }
   --in_flight_;
+  if (r.total_us >= 0)
+    metrics().observe("watchpost_check_duration_seconds", "pipeline=\"" + name_ + "\"", r.total_us / 1e6);
   r.body.clear();
   r.body.shrink_to_fit();
   metrics().add("watchpost_checks_total{pipeline=\"" + name_ + "\",outcome=\"" + std::string(outcome_name(r.outcome)) + "\"}");
@@ -361,6 +371,43 @@ void ProbePipeline::sweep() {
     if (ec) return;
     if (auto self = weak.lock()) self->sweep();
   });
+}
+
+}  // namespace watchpost
+
+namespace watchpost {
+
+void ProbePipeline::status_json(std::string& out) const {
+  JsonWriter j(out);
+  j.begin_object();
+  j.field("name", name_);
+  j.field("kind", "probe");
+  j.field("in_flight", static_cast<uint64_t>(in_flight_));
+  j.key("targets");
+  j.begin_array();
+  for (auto& t : targets_) {
+    j.begin_object();
+    j.field("id", t.id);
+    j.field("url", t.url);
+    j.key("outcome");
+    if (t.last_outcome < 0) j.null();
+    else j.value(outcome_name(t.last_outcome));
+    j.key("http_status");
+    if (t.last_status == 0) j.null();
+    else j.value(static_cast<int32_t>(t.last_status));
+    j.key("latency_ms");
+    if (t.last_total_ms < 0) j.null();
+    else j.value(t.last_total_ms);
+    j.key("error_kind");
+    if (t.last_error_kind == WP_ERR_NONE) j.null();
+    else j.value(error_kind_name(t.last_error_kind));
+    j.key("last_scheduled_at_ms");
+    if (t.last_scheduled_ms == 0) j.null();
+    else j.value(t.last_scheduled_ms);
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
 }
 
 }  // namespace watchpost

@@ -41,6 +41,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   void set_observer(std::function<void(const ResultPtr&)> observer) override { observer_ = std::move(observer); }
 
   const std::string& name() const override { return name_; }
+  void status_json(std::string& out) const override;
   size_t target_count() const { return targets_.size(); }
   size_t in_flight() const { return in_flight_; }
 
@@ -55,6 +56,12 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
     int64_t retry_delay_ms;
     uint32_t evaluator_set;
     void* probe_target = nullptr;
+    // The latest result, for /status (kept small: a million targets share this memory).
+    int64_t last_scheduled_ms = 0;
+    int32_t last_total_ms = -1;
+    int16_t last_status = 0;
+    int8_t last_outcome = -1;
+    int8_t last_error_kind = 0;
   };
   struct InFlight {
     uint32_t target;

@@ -1,5 +1,6 @@
 #include "runtime.hpp"
 
+#include "json_writer.hpp"
 #include "log.hpp"
 
 #include <boost/asio/post.hpp>
@@ -71,6 +72,13 @@ int Runtime::run() {
   signals_.add(SIGHUP);
   arm_signals();
   start(build(config_));
+  // The config's pipelines live on in the running objects; only the path matters for reloads.
+  config_.pipelines.clear();
+  config_.pipelines.shrink_to_fit();
+  if (!config_.admin_listen.empty())
+    admin_ = std::make_unique<AdminServer>(io_, config_.admin_listen,
+                                           AdminServer::Handlers{[this] { return status_json(); },
+                                                                 [this] { return !stopping_; }});
   if (pipelines_.empty()) {
     log::warn("watchpost", "no pipelines to run");
     return 0;
@@ -82,6 +90,7 @@ int Runtime::run() {
     });
   }
   io_.run();
+  if (admin_) admin_->stop();
   // Checks are drained (or the exit was forced); now the sinks flush, bounded by the deadline.
   auto deadline = std::chrono::steady_clock::now() + (forced_ ? std::chrono::milliseconds(0) : options_.drain_timeout);
   for (auto& p : pipelines_) p->close_sinks(deadline);
@@ -91,6 +100,26 @@ int Runtime::run() {
   retiring_.clear();
   log::info("watchpost", forced_ ? "stopped (forced)" : "stopped");
   return 0;
+}
+
+std::string Runtime::status_json() const {
+  std::string out;
+  JsonWriter j(out);
+  j.begin_object();
+  j.field("node", node_);
+  j.field("stopping", stopping_);
+  j.key("pipelines");
+  j.begin_array();
+  j.end_array();
+  j.end_object();
+  // Pipelines write their own objects; splice them into the array.
+  std::string items;
+  for (size_t i = 0; i < pipelines_.size(); ++i) {
+    if (i) items += ',';
+    pipelines_[i]->status_json(items);
+  }
+  out.insert(out.size() - 2, items);
+  return out + "\n";
 }
 
 void Runtime::request_stop() {
@@ -135,6 +164,7 @@ void Runtime::reload() {
   try {
     Config next = load_config(config_path_, catalog_);
     fresh = build(next);
+    next.pipelines.clear();  // running objects hold what they need
     config_ = std::move(next);
   } catch (const std::exception& e) {
     log::error("watchpost", std::string("reload rejected, the running configuration stays:\n") + e.what());

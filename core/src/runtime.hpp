@@ -3,6 +3,7 @@
 
 #include "config.hpp"
 #include "loader.hpp"
+#include "admin/admin_server.hpp"
 #include "pipeline.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -43,6 +44,7 @@ class Runtime {
   void reload();
   void begin_drain();
   void arm_signals();
+  std::string status_json() const;
 
   const PluginCatalog& catalog_;
   Config config_;
@@ -55,6 +57,7 @@ class Runtime {
   boost::asio::steady_timer run_for_timer_;
   std::vector<std::shared_ptr<Pipeline>> pipelines_;
   std::vector<std::thread> retiring_;  // old pipelines flushing after a reload
+  std::unique_ptr<AdminServer> admin_;
   size_t draining_ = 0;
   bool stopping_ = false;
   bool forced_ = false;

@@ -63,6 +63,7 @@ void SinkWorker::push(ResultPtr result) {
         spool_locked({result});
         spooling_ = true;
         spooled = true;
+        report_spool();
       } catch (const std::exception& e) {
         // A full or failing disk must not lose the result: keep it in memory instead.
         metrics().add("watchpost_spool_errors_total" + label_);
@@ -89,7 +90,7 @@ size_t SinkWorker::depth() const {
   return queue_.size();
 }
 
-void SinkWorker::report_spool() {
+void SinkWorker::report_spool() {  // mu_ held
   if (!spool_) return;
   metrics().set("watchpost_spool_records" + label_, static_cast<double>(spool_->records()));
   metrics().set("watchpost_spool_bytes" + label_, static_cast<double>(spool_->bytes()));
@@ -195,6 +196,7 @@ void SinkWorker::run() {
     }
     if (from_spool) {
       spool_->consume(spool_reader_, from_spool);
+      std::lock_guard<std::mutex> lock(mu_);
       report_spool();
     }
     if (on_written_ && from_spool == 0) on_written_(batch);

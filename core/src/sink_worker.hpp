@@ -46,7 +46,7 @@ class SinkWorker {
   bool write_with_retry(const std::vector<ResultPtr>& batch);
   void spool_locked(const std::vector<ResultPtr>& results);  // mu_ held
   std::vector<ResultPtr> take_from_spool(size_t& peeked);
-  void report_spool();
+  void report_spool();  // mu_ held
 
   std::unique_ptr<SinkInstance> instance_;
   SinkConfig config_;

@@ -1,5 +1,6 @@
 #include "source_pipeline.hpp"
 
+#include "json_writer.hpp"
 #include "log.hpp"
 #include "metrics.hpp"
 
@@ -137,6 +138,23 @@ void SourcePipeline::close_sinks(std::chrono::steady_clock::time_point deadline)
   if (poller_.joinable()) poller_.join();
   for (auto& s : sinks_) s->close(deadline);
   deliver_acks();  // the poller is gone: acks go to the source from here, never concurrently
+}
+
+}  // namespace watchpost
+
+namespace watchpost {
+
+void SourcePipeline::status_json(std::string& out) const {
+  JsonWriter j(out);
+  j.begin_object();
+  j.field("name", name_);
+  j.field("kind", "source");
+  j.field("source", source_->name());
+  j.key("sink_queue_depths");
+  j.begin_array();
+  for (auto& s : sinks_) j.value(static_cast<uint64_t>(s->depth()));
+  j.end_array();
+  j.end_object();
 }
 
 }  // namespace watchpost

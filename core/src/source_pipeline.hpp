@@ -29,6 +29,7 @@ class SourcePipeline final : public Pipeline, public std::enable_shared_from_thi
   void set_observer(std::function<void(const ResultPtr&)> observer) override { observer_ = std::move(observer); }
   const std::string& name() const override { return name_; }
   bool has_source() const override { return true; }
+  void status_json(std::string& out) const override;
 
  private:
   SourcePipeline(boost::asio::io_context& io, std::string name) : io_(io), name_(std::move(name)) {}

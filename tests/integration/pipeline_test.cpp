@@ -10,6 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <curl/curl.h>
+
 #include <csignal>
 #include <map>
 #include <mutex>
@@ -325,4 +328,91 @@ TEST(Pipeline, SighupReloadsAddsTargetsKeepsPhasesAndRejectsABadFile) {
   for (auto& r : h.seen.all())
     if (r->target_id == "a") a_phases.insert((r->scheduled_at_us / 1000) % 1000);
   EXPECT_EQ(a_phases.size(), 1u) << "an unchanged target keeps its phase across reloads";
+}
+
+namespace {
+
+// GET on 127.0.0.1 with libcurl; returns status and body.
+std::pair<long, std::string> http_get(const std::string& url) {
+  std::string body;
+  CURL* c = curl_easy_init();
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) {
+    static_cast<std::string*>(u)->append(d, s * n);
+    return s * n;
+  });
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+  long status = 0;
+  if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_cleanup(c);
+  return {status, body};
+}
+
+uint16_t free_port() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return a.local_endpoint().port();
+}
+
+}  // namespace
+
+TEST(Admin, MetricsHealthAndStatusAreServed) {
+  HttpTarget server;
+  Harness h;
+  std::string port = std::to_string(free_port());
+  wt::write_file(h.file, "admin: {listen: \"127.0.0.1:" + port + "\"}\npipelines:\n  - name: web\n"
+                               "    probe: {plugin: http, interval: 1s}\n"
+                               "    targets: [{id: home, url: \"" + server.url("/") + "\"}, {id: gone, url: \"" +
+                               server.url("/status/404") + "\"}]\n    sinks: [{plugin: chaos}]\n");
+  RunOptions o;
+  o.observer = [&](const ResultPtr& r) { h.seen.add(r); };
+  Runtime rt(catalog(), load_config(h.file, catalog()), h.file, std::move(o));
+  std::thread runner([&] { rt.run(); });
+  ASSERT_TRUE(wt::wait_until([&] { return h.seen.count("home") >= 1 && h.seen.count("gone") >= 1; }));
+  std::string base = "http://127.0.0.1:" + port;
+  auto health = http_get(base + "/healthz");
+  EXPECT_EQ(health.first, 200);
+  EXPECT_EQ(health.second, "ok\n");
+  auto m = http_get(base + "/metrics");
+  EXPECT_EQ(m.first, 200);
+  for (const char* s : {"# TYPE watchpost_checks_total counter", "watchpost_checks_total{pipeline=\"web\",outcome=\"up\"}",
+                        "watchpost_check_errors_total{pipeline=\"web\",kind=\"http_status\"}",
+                        "# TYPE watchpost_check_duration_seconds histogram",
+                        "watchpost_scheduler_lateness_seconds_bucket{pipeline=\"web\",le=\"0.005\"}",
+                        "watchpost_sink_written_total{sink=\"web/chaos\"}"})
+    EXPECT_NE(m.second.find(s), std::string::npos) << s << "\n" << m.second;
+  auto st = http_get(base + "/status");
+  EXPECT_EQ(st.first, 200);
+  EXPECT_NE(st.second.find("{\"id\":\"gone\",\"url\":\"" + server.url("/status/404") +
+                           "\",\"outcome\":\"down\",\"http_status\":404"),
+            std::string::npos)
+      << st.second;
+  EXPECT_EQ(http_get(base + "/nope").first, 404);
+  rt.request_stop();
+  runner.join();
+}
+
+TEST(Admin, SpoolDropsAtTheSizeCapAreCountedInMetrics) {
+  Harness h;
+  std::string port = std::to_string(free_port());
+  std::string targets;
+  for (int i = 0; i < 3000; ++i) targets += std::string(i ? ", " : "") + "{id: t" + std::to_string(i) + ", name: n}";
+  wt::write_file(h.file, "admin: {listen: \"127.0.0.1:" + port + "\"}\nspool: {dir: \"" + h.dir +
+                               "/spool\", max_size: 1MiB, fsync: never}\npipelines:\n  - name: flood\n"
+                               "    concurrency: 5000\n    probe: {plugin: cprobe, interval: 1s}\n    targets: [" +
+                               targets + "]\n    sinks: [{plugin: chaos, mode: retry_then_ok, retries: 100000000,"
+                               " queue_capacity: 1, batch_size: 1}]\n");
+  RunOptions o;
+  o.drain_timeout = std::chrono::milliseconds(200);
+  Runtime rt(catalog(), load_config(h.file, catalog()), h.file, std::move(o));
+  std::thread runner([&] { rt.run(); });
+  std::string metric = "watchpost_spool_dropped_total{sink=\"flood/chaos\"}";
+  bool seen = wt::wait_until([&] { return http_get("http://127.0.0.1:" + port + "/metrics").second.find(metric) !=
+                                          std::string::npos; },
+                             std::chrono::seconds(30));
+  rt.request_stop();
+  runner.join();
+  EXPECT_TRUE(seen) << "drops past the spool's size cap must show in /metrics";
+  EXPECT_GT(metrics().get(metric), 0);
 }

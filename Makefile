@@ -36,7 +36,9 @@ test-asan: deps
 test-tsan: deps
 	cmake -S . -B $(BUILD_TSAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWATCHPOST_SANITIZE=thread
 	cmake --build $(BUILD_TSAN)
-	cd $(BUILD_TSAN) && TSAN_OPTIONS=halt_on_error=1 ctest $(CTEST_FLAGS)
+	# librdkafka (not instrumented, own thread library) crashes the TSan runtime at start-up,
+	# so the Kafka tests run under ASan only; everything else runs here.
+	cd $(BUILD_TSAN) && TSAN_OPTIONS=halt_on_error=1 ctest $(CTEST_FLAGS) -E 'Kafka'
 
 # libFuzzer (clang) on the config loader and the Kafka message decoder, FUZZ_SECONDS each.
 fuzz: deps

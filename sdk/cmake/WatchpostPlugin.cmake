@@ -14,3 +14,14 @@ function(watchpost_add_plugin target)
     set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${WATCHPOST_PLUGIN_OUTPUT_DIR}")
   endif()
 endfunction()
+
+# watchpost_plugin_logic(<target> <sources>...)
+# The in-tree convention: a plugin's logic is a static library (unit-testable without dlopen)
+# built position-independent with hidden visibility, so the thin entry module can link it.
+function(watchpost_plugin_logic target)
+  add_library(${target} STATIC ${ARGN})
+  set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON
+    CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+  target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+  target_link_libraries(${target} PUBLIC watchpost::sdk)
+endfunction()

@@ -10,6 +10,7 @@
 #include "process.hpp"
 #include "result.hpp"
 #include "result_json.hpp"
+#include "runtime_harness.hpp"
 #include "runtime.hpp"
 #include "spool/spool.hpp"
 #include "ulid.hpp"
@@ -30,77 +31,9 @@
 using namespace watchpost;
 namespace wt = watchpost::testing;
 
+using Running = wt::RunningRuntime;
+
 namespace {
-
-const PluginCatalog& catalog() {
-  static PluginCatalog c = [] {
-    PluginCatalog c;
-    c.scan({WATCHPOST_PLUGIN_DIR, TEST_PLUGIN_DIR});
-    return c;
-  }();
-  return c;
-}
-
-class Observed {
- public:
-  void add(const ResultPtr& r) {
-    std::lock_guard<std::mutex> lock(mu_);
-    ids_.insert(r->result_id);
-    by_target_[r->target_id].push_back(r->result_id);
-    last_[r->target_id] = r;
-  }
-  ResultPtr last(const std::string& target) const {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = last_.find(target);
-    return it == last_.end() ? nullptr : it->second;
-  }
-  std::set<std::string> ids() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return ids_;
-  }
-  size_t size() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return ids_.size();
-  }
-  std::map<std::string, std::vector<std::string>> by_target() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return by_target_;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::set<std::string> ids_;
-  std::map<std::string, std::vector<std::string>> by_target_;
-  std::map<std::string, ResultPtr> last_;
-};
-
-class Running {
- public:
-  explicit Running(const std::string& yaml) {
-    file_ = wt::temp_dir() + "/pipelines.yaml";
-    wt::write_file(file_, yaml);
-    RunOptions o;
-    o.observer = [this](const ResultPtr& r) { seen.add(r); };
-    o.drain_timeout = std::chrono::seconds(30);
-    runtime_ = std::make_unique<Runtime>(catalog(), load_config(file_, catalog()), file_, std::move(o));
-    thread_ = std::thread([this] { code_ = runtime_->run(); });
-  }
-  ~Running() { stop(); }
-  int stop() {
-    if (thread_.joinable()) {
-      runtime_->request_stop();
-      thread_.join();
-    }
-    return code_;
-  }
-  Observed seen;
-
- private:
-  std::string file_;
-  std::unique_ptr<Runtime> runtime_;
-  std::thread thread_;
-  int code_ = -1;
-};
 
 std::vector<std::string> lines_of(const std::string& path) {
   std::vector<std::string> out;
@@ -147,12 +80,12 @@ TEST(Faults, ASinkThatIsDownSpoolsAndReplaysEverythingInOrder) {
         auto got = ids_in_file(out, false);
         for (auto& id : run.seen.ids())
           if (!got.count(id)) return false;
-        return run.seen.size() >= 12;
+        return run.seen.unique() >= 12;
       },
       std::chrono::seconds(60)));
   EXPECT_EQ(run.stop(), 0);
   auto got = ids_in_file(out, false);
-  EXPECT_EQ(got.size(), run.seen.size()) << "nothing lost, nothing twice";
+  EXPECT_EQ(got.size(), run.seen.unique()) << "nothing lost, nothing twice";
   for (auto& id : run.seen.ids()) EXPECT_EQ(got.count(id), 1u) << id;
   // Result ids are ULIDs of the schedule slot: per target they must reach the sink in order.
   std::map<std::string, std::string> last;
@@ -306,11 +239,11 @@ TEST(Faults, PostgresDownForThirtySecondsLosesNothing) {
   ASSERT_TRUE(wt::wait_until([&] { return stored("SELECT count(*) FROM watchpost.check_results") >= 5; },
                              std::chrono::seconds(30)));
   pg.stop();
-  size_t at_stop = run.seen.size();
-  EXPECT_TRUE(wt::wait_until([&] { return run.seen.size() >= at_stop + 5 * 30; }, std::chrono::seconds(45)))
+  size_t at_stop = run.seen.unique();
+  EXPECT_TRUE(wt::wait_until([&] { return run.seen.unique() >= at_stop + 5 * 30; }, std::chrono::seconds(45)))
       << "checking goes on while the database is down";
   pg.start();
-  size_t at_start = run.seen.size();
+  size_t at_start = run.seen.unique();
   ASSERT_TRUE(wt::wait_until(
       [&] { return stored("SELECT count(*) FROM watchpost.check_results") >= static_cast<int64_t>(at_start); },
       std::chrono::seconds(60)));
@@ -319,7 +252,7 @@ TEST(Faults, PostgresDownForThirtySecondsLosesNothing) {
   pqxx::work w(c);
   std::multiset<std::string> in_db;
   for (auto row : w.exec("SELECT result_id FROM watchpost.check_results")) in_db.insert(row[0].as<std::string>());
-  EXPECT_EQ(in_db.size(), run.seen.size());
+  EXPECT_EQ(in_db.size(), run.seen.unique());
   for (auto& id : run.seen.ids()) EXPECT_EQ(in_db.count(id), 1u) << id;
 }
 
@@ -333,12 +266,12 @@ TEST(Faults, KafkaDownForThirtySecondsLosesNothing) {
               "    probe: {plugin: cprobe, interval: 1s}\n    targets: " + cprobe_targets(5) + "\n"
               "    sinks: [{plugin: kafka_sink, brokers: \"" + kafka.bootstrap() +
               "\", topic: results, delivery_timeout: 2s, queue_capacity: 10, max_retry_delay: 1s}]\n");
-  ASSERT_TRUE(wt::wait_until([&] { return run.seen.size() >= 5; }, std::chrono::seconds(30)));
+  ASSERT_TRUE(wt::wait_until([&] { return run.seen.unique() >= 5; }, std::chrono::seconds(30)));
   kafka.broker_down(1);
-  size_t at_down = run.seen.size();
-  EXPECT_TRUE(wt::wait_until([&] { return run.seen.size() >= at_down + 5 * 30; }, std::chrono::seconds(45)));
+  size_t at_down = run.seen.unique();
+  EXPECT_TRUE(wt::wait_until([&] { return run.seen.unique() >= at_down + 5 * 30; }, std::chrono::seconds(45)));
   kafka.broker_up(1);
-  size_t produced = run.seen.size();
+  size_t produced = run.seen.unique();
   // Wait until the sink has caught up: its written counter covers what was checked.
   ASSERT_TRUE(wt::wait_until(
       [&] { return metrics().get("watchpost_sink_written_total{sink=\"checker/kafka_sink\"}") >= produced; },

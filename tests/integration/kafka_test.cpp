@@ -8,6 +8,7 @@
 #include "mock_kafka.hpp"
 #include "process.hpp"
 #include "result.hpp"
+#include "runtime_harness.hpp"
 #include "runtime.hpp"
 #include "ulid.hpp"
 #include "wait.hpp"
@@ -27,78 +28,12 @@ using namespace watchpost;
 namespace wt = watchpost::testing;
 using watchpost::devbroker::MockKafka;
 
+using Running = wt::RunningRuntime;
+using Seen = wt::SeenResults;
+
 namespace {
 
-const PluginCatalog& catalog() {
-  static PluginCatalog c = [] {
-    PluginCatalog c;
-    c.scan({WATCHPOST_PLUGIN_DIR, TEST_PLUGIN_DIR});
-    return c;
-  }();
-  return c;
-}
-
-// Counts every result id seen, so duplicates are visible.
-class Seen {
- public:
-  void add(const ResultPtr& r) {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++count_[r->result_id];
-  }
-  size_t unique() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return count_.size();
-  }
-  size_t duplicates() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    size_t d = 0;
-    for (auto& [id, n] : count_) d += n - 1;
-    return d;
-  }
-  bool has(const std::string& id) const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return count_.count(id) > 0;
-  }
-  std::set<std::string> ids() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::set<std::string> out;
-    for (auto& [id, n] : count_) out.insert(id);
-    return out;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::map<std::string, size_t> count_;
-};
-
-// A Runtime on its own thread, built from YAML, observed.
-class Running {
- public:
-  explicit Running(const std::string& yaml) {
-    file_ = wt::temp_dir() + "/pipelines.yaml";
-    wt::write_file(file_, yaml);
-    RunOptions o;
-    o.observer = [this](const ResultPtr& r) { seen.add(r); };
-    o.drain_timeout = std::chrono::seconds(20);
-    runtime_ = std::make_unique<Runtime>(catalog(), load_config(file_, catalog()), file_, std::move(o));
-    thread_ = std::thread([this] { code_ = runtime_->run(); });
-  }
-  ~Running() { stop(); }
-  int stop() {
-    if (thread_.joinable()) {
-      runtime_->request_stop();
-      thread_.join();
-    }
-    return code_;
-  }
-  Seen seen;
-
- private:
-  std::string file_;
-  std::unique_ptr<Runtime> runtime_;
-  std::thread thread_;
-  int code_ = -1;
-};
+const PluginCatalog& catalog() { return wt::test_catalog(); }
 
 Result make_result(int i) {
   Result r;

@@ -7,6 +7,7 @@
 #include "process.hpp"
 #include "result.hpp"
 #include "runtime.hpp"
+#include "runtime_harness.hpp"
 #include "ulid.hpp"
 #include "wait.hpp"
 
@@ -26,14 +27,7 @@ namespace wt = watchpost::testing;
 
 namespace {
 
-const PluginCatalog& catalog() {
-  static PluginCatalog c = [] {
-    PluginCatalog c;
-    c.scan({WATCHPOST_PLUGIN_DIR, TEST_PLUGIN_DIR});
-    return c;
-  }();
-  return c;
-}
+const PluginCatalog& catalog() { return wt::test_catalog(); }
 
 #define REQUIRE_POSTGRES()                                                          \
   if (auto why = wt::PostgresServer::unavailable_reason(); !why.empty()) GTEST_SKIP() << why

@@ -6,6 +6,7 @@
 #include "metrics.hpp"
 #include "process.hpp"
 #include "runtime.hpp"
+#include "runtime_harness.hpp"
 #include "wait.hpp"
 
 #include <gtest/gtest.h>
@@ -26,47 +27,12 @@ using watchpost::target::HttpTarget;
 
 namespace {
 
-const PluginCatalog& catalog() {
-  static PluginCatalog c = [] {
-    PluginCatalog c;
-    c.scan({WATCHPOST_PLUGIN_DIR, TEST_PLUGIN_DIR});
-    return c;
-  }();
-  return c;
-}
-
-class Collected {
- public:
-  void add(const ResultPtr& r) {
-    std::lock_guard<std::mutex> lock(mu_);
-    results_.push_back(r);
-  }
-  std::vector<ResultPtr> all() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return results_;
-  }
-  size_t count(const std::string& target) const {
-    std::lock_guard<std::mutex> lock(mu_);
-    size_t n = 0;
-    for (auto& r : results_) n += r->target_id == target;
-    return n;
-  }
-  ResultPtr first(const std::string& target) const {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (auto& r : results_)
-      if (r->target_id == target) return r;
-    return nullptr;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::vector<ResultPtr> results_;
-};
+const PluginCatalog& catalog() { return wt::test_catalog(); }
 
 struct Harness {
   std::string dir = wt::temp_dir();
   std::string file = dir + "/pipelines.yaml";
-  Collected seen;
+  wt::SeenResults seen;
 
   int run(const std::string& yaml, RunOptions options) {
     wt::write_file(file, yaml);

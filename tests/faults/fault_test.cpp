@@ -349,3 +349,72 @@ TEST(Faults, HostileTargetsEndWithinTheirTimeoutAndOthersKeepTheirRate) {
   EXPECT_EQ(run.seen.last("huge")->bytes_received, 10'000'000u);
   for (const char* slow : {"drip", "silent"}) EXPECT_LT(run.seen.last(slow)->total_us, 3'000'000) << slow;
 }
+
+// Fault: a sink plugin that fails every call. Expected: checking goes on and every refused
+// result is counted.
+TEST(Faults, ASinkThatFailsEveryCallIsCountedAndCheckingGoesOn) {
+  const std::string errors = "watchpost_sink_errors_total{sink=\"broken/chaos\"}";
+  Running run("pipelines:\n  - name: broken\n    probe: {plugin: cprobe, interval: 1s}\n    targets: " +
+              cprobe_targets(3) + "\n    sinks: [{plugin: chaos, mode: fail_always, batch_delay: 0ms}]\n");
+  ASSERT_TRUE(wt::wait_until([&] { return run.seen.unique() >= 9; }, std::chrono::seconds(30)))
+      << "checks must go on while the sink refuses everything";
+  EXPECT_EQ(run.stop(), 0);
+  EXPECT_EQ(metrics().get(errors), static_cast<double>(run.seen.unique()));
+}
+
+// Fault: the writer (kafka_source -> pg_sink) is killed between its PostgreSQL commits and its
+// offset commit. Expected: the restarted writer reads the same messages again, and PostgreSQL
+// still holds each result exactly once.
+TEST(Faults, AWriterKilledBetweenDatabaseAndOffsetCommitsStoresNoDuplicates) {
+  if (auto why = wt::PostgresServer::unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
+  wt::PostgresServer pg;
+  devbroker::MockKafka kafka(1);
+  kafka.create_topic("results", 2, 1);
+  // Produce through a checker pipeline, then stop it.
+  size_t produced;
+  {
+    Running checker("pipelines:\n  - name: checker\n    probe: {plugin: cprobe, interval: 1s}\n    targets: " +
+                    cprobe_targets(20) + "\n    sinks: [{plugin: kafka_sink, brokers: \"" + kafka.bootstrap() +
+                    "\", topic: results}]\n");
+    ASSERT_TRUE(wt::wait_until([&] { return checker.seen.unique() >= 60; }, std::chrono::seconds(30)));
+    EXPECT_EQ(checker.stop(), 0);
+    produced = checker.seen.unique();
+  }
+  std::string dir = wt::temp_dir();
+  auto writer_yaml = [&](const std::string& commit_interval) {
+    return "pipelines:\n  - name: writer\n    source: {plugin: kafka_source, brokers: \"" + kafka.bootstrap() +
+           "\", topics: results, group: writers, commit_interval: " + commit_interval +
+           ", properties: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"500\"}}\n"
+           "    sinks:\n      - {plugin: pg_sink, dsn: \"" + pg.dsn() + "\", batch_delay: 20ms}\n";
+  };
+  auto count = [&](const char* sql) {
+    try {
+      pqxx::connection c(pg.dsn());
+      pqxx::work w(c);
+      return w.exec(sql)[0][0].as<int64_t>();
+    } catch (const std::exception&) {
+      return int64_t{-1};
+    }
+  };
+  wt::write_file(dir + "/no-commit.yaml", writer_yaml("1h"));
+  {
+    wt::ChildProcess writer({WATCHPOST_BIN, "run", dir + "/no-commit.yaml", "--log-format", "json"});
+    ASSERT_TRUE(wt::wait_until([&] { return count("SELECT count(*) FROM watchpost.check_results") >=
+                                            static_cast<int64_t>(produced); },
+                               std::chrono::seconds(60)));
+    writer.signal(SIGKILL);  // the database has everything; Kafka has no committed offset
+    writer.wait();
+  }
+  // The restart also copies what it receives to a file: proof that it read everything again.
+  std::string copy = dir + "/reread.jsonl";
+  wt::write_file(dir + "/restart.yaml", writer_yaml("200ms") + "      - {plugin: stdout, format: json, path: \"" + copy +
+                                            "\", batch_delay: 20ms}\n");
+  wt::ChildProcess writer({WATCHPOST_BIN, "run", dir + "/restart.yaml", "--log-format", "json"});
+  bool reread = wt::wait_until([&] { return lines_of(copy).size() >= produced; }, std::chrono::seconds(60));
+  writer.signal(SIGTERM);
+  auto r = writer.wait();
+  EXPECT_TRUE(reread) << "messages whose offsets were never committed must be delivered again";
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(count("SELECT count(*) FROM watchpost.check_results"), static_cast<int64_t>(produced));
+  EXPECT_EQ(count("SELECT count(DISTINCT result_id) FROM watchpost.check_results"), static_cast<int64_t>(produced));
+}

@@ -5,7 +5,7 @@ BUILD_TSAN   ?= build-tsan
 CMAKE_FLAGS  ?=
 CTEST_FLAGS  ?= --output-on-failure -j2
 
-.PHONY: demo test build deps test-sanitize test-asan test-tsan fuzz install clean
+.PHONY: demo test build deps test-sanitize test-asan test-tsan fuzz bench install clean
 BUILD_FUZZ   ?= build-fuzz
 FUZZ_SECONDS ?= 600
 
@@ -39,6 +39,12 @@ test-tsan: deps
 	# librdkafka (not instrumented, own thread library) crashes the TSan runtime at start-up,
 	# so the Kafka tests run under ASan only; everything else runs here.
 	cd $(BUILD_TSAN) && TSAN_OPTIONS=halt_on_error=1 ctest $(CTEST_FLAGS) -E 'Kafka'
+
+# Benchmarks beside peers and physical limits (not part of make test); tables in bench/results.
+bench: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWATCHPOST_BUILD_BENCH=ON $(CMAKE_FLAGS)
+	cmake --build $(BUILD)
+	./bench/run.sh $(BUILD)
 
 # libFuzzer (clang) on the config loader and the Kafka message decoder, FUZZ_SECONDS each.
 fuzz: deps

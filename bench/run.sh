@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Runs every benchmark built in BUILD; each prints its table and writes bench/results/*.json.
+set -euo pipefail
+build=${1:-build}
+echo "== sinks: pg_sink vs plain COPY, kafka_sink vs kcat"
+"$build/bin/sink_bench" 2> "$build/sink_bench.log"

@@ -1,0 +1,197 @@
+// Sink throughput beside its physical limit or peer, measured in the same run:
+//   pg_sink (COPY into staging + idempotent insert + latest status) vs a plain COPY of the
+//   same rows into the same table shape;
+//   kafka_sink (JSON, acks=all, idempotent, delivery reports) vs kcat producing the same
+//   messages with the same settings, both to the dev broker.
+// Prints a table and writes bench/results/sinks.json.
+#include "instance.hpp"
+#include "loader.hpp"
+#include "mock_kafka.hpp"
+#include "postgres_server.hpp"
+#include "process.hpp"
+#include "result.hpp"
+#include "result_json.hpp"
+#include "ulid.hpp"
+
+#include "copy_row.hpp"
+
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+
+using namespace watchpost;
+namespace wt = watchpost::testing;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int kRows = 200'000;
+constexpr int kBatch = 5'000;
+
+std::vector<ResultPtr> make_results(int n) {
+  std::vector<ResultPtr> out;
+  int64_t base = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+                     .count() - 3'600'000'000LL;
+  auto labels = std::make_shared<Labels>(Labels{{"team", "web"}, {"env", "prod"}});
+  for (int i = 0; i < n; ++i) {
+    auto r = std::make_shared<Result>();
+    int64_t t = base + i * 10'000LL;
+    r->result_id = make_ulid(t / 1000);
+    r->target_id = "target-" + std::to_string(i % 1000);
+    r->pipeline = "bench";
+    r->url = "https://" + r->target_id + ".example/health";
+    r->node = "bench-node";
+    r->labels = labels;
+    r->scheduled_at_us = t;
+    r->started_at_us = t + 150;
+    r->dns_us = 20;
+    r->connect_us = 300;
+    r->tls_us = 2000;
+    r->first_byte_us = 5000 + i % 700;
+    r->total_us = 8000 + i % 900;
+    r->http_status = i % 50 ? 200 : 503;
+    r->bytes_received = 5120;
+    r->outcome = i % 50 ? WP_OUTCOME_UP : WP_OUTCOME_DOWN;
+    if (r->outcome == WP_OUTCOME_DOWN) {
+      r->error_kind = WP_ERR_HTTP_STATUS;
+      r->error_message = "HTTP 503, expected 200-399";
+    }
+    r->resolved_ip = "10.0.0." + std::to_string(i % 250);
+    r->ip_family = 4;
+    r->tls_days_left = 60;
+    out.push_back(r);
+  }
+  return out;
+}
+
+std::unique_ptr<SinkInstance> make_sink(const PluginCatalog& catalog, const char* plugin,
+                                        const std::vector<std::pair<const char*, std::string>>& options) {
+  const Plugin* p = catalog.find(plugin);
+  if (!p) throw std::runtime_error(std::string("plugin not found: ") + plugin);
+  auto sink = std::make_unique<SinkInstance>(p->library, p->descriptor->sink, std::string("bench/") + plugin);
+  OptionList opts;
+  for (auto& [name, value] : options) {
+    OptionValue v;
+    std::string err = parse_scalar_option(*p->sink.find(name), value, v);
+    if (!err.empty()) throw std::runtime_error(err);
+    opts.push_back(v);
+  }
+  sink->create(opts);
+  return sink;
+}
+
+double write_all(SinkInstance& sink, const std::vector<ResultPtr>& results) {
+  auto start = Clock::now();
+  for (size_t i = 0; i < results.size(); i += kBatch) {
+    std::vector<ResultPtr> batch(results.begin() + static_cast<long>(i),
+                                 results.begin() + static_cast<long>(std::min(results.size(), i + kBatch)));
+    ResultViews views(batch);
+    wp_error err = SinkInstance::blank_error();
+    if (sink.api()->write(sink.handle(), views.data(), views.size(), &err) != WP_OK)
+      throw std::runtime_error(std::string("sink write failed: ") + err.message);
+  }
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+struct Row {
+  std::string name, peer;
+  double ours, theirs;  // per second
+};
+
+}  // namespace
+
+int main() {
+  PluginCatalog catalog;
+  catalog.scan({WATCHPOST_PLUGIN_DIR});
+  auto results = make_results(kRows);
+  std::vector<Row> rows;
+
+  {  // PostgreSQL
+    wt::PostgresServer pg;
+    auto sink = make_sink(catalog, "pg_sink", {{"dsn", pg.dsn()}, {"schema", "watchpost"}, {"retention", "0"}});
+    // The limit is a plain COPY into the very same table: a second schema made by the same
+    // migrations (partitions, primary key, index), warmed up with rows of the same days.
+    auto plain_sink = make_sink(catalog, "pg_sink", {{"dsn", pg.dsn()}, {"schema", "plain"}, {"retention", "0"}});
+    auto warm = make_results(2);
+    warm[1] = std::make_shared<Result>(*results.back());
+    std::const_pointer_cast<Result>(warm[1])->result_id = make_ulid(results.back()->scheduled_at_us / 1000 + 1);
+    write_all(*sink, warm);
+    write_all(*plain_sink, warm);
+    double ours = write_all(*sink, results);
+    pqxx::connection c(pg.dsn());
+    auto start = Clock::now();
+    std::vector<std::string> cols;
+    {
+      std::string all = pg::kCopyColumns;
+      size_t from = 0;
+      for (size_t comma; (comma = all.find(", ", from)) != std::string::npos; from = comma + 2)
+        cols.push_back(all.substr(from, comma - from));
+      cols.push_back(all.substr(from));
+    }
+    for (size_t i = 0; i < results.size(); i += kBatch) {  // the same batches, one COPY each
+      pqxx::work w(c);
+      pqxx::stream_to copy(w, "plain.check_results", cols);
+      pg::CopyRow row;
+      for (size_t k = i; k < std::min(results.size(), i + kBatch); ++k) {
+        ResultViews v(*results[k]);
+        pg::fill_copy_row(row, *v.data());
+        copy << row.fields;
+      }
+      copy.complete();
+      w.commit();
+    }
+    double plain = std::chrono::duration<double>(Clock::now() - start).count();
+    rows.push_back({"pg_sink rows/s (idempotent COPY path)", "plain COPY into the same table", kRows / ours,
+                    kRows / plain});
+  }
+
+  {  // Kafka
+    devbroker::MockKafka kafka(1);
+    kafka.create_topic("ours", 4, 1);
+    kafka.create_topic("kcat", 4, 1);
+    auto sink = make_sink(catalog, "kafka_sink",
+                          {{"brokers", kafka.bootstrap()}, {"topic", "ours"}, {"key", "target_id"},
+                           {"compression", "lz4"}, {"linger", "5ms"}, {"batch_messages", "10000"},
+                           {"delivery_timeout", "30s"}});
+    double ours = write_all(*sink, results);
+    std::string dir = wt::temp_dir();
+    {
+      std::ofstream f(dir + "/messages.jsonl");
+      for (auto& r : results) {
+        ResultViews v(*r);
+        std::string json;
+        append_result_json(json, *v.data());
+        f << json << '\n';
+      }
+    }
+    auto start = Clock::now();
+    auto run = wt::run_process({"/usr/bin/kcat", "-P", "-b", kafka.bootstrap(), "-t", "kcat", "-l", dir + "/messages.jsonl",
+                                "-X", "acks=all", "-X", "enable.idempotence=true", "-X", "compression.type=lz4", "-X",
+                                "linger.ms=5", "-X", "batch.num.messages=10000"},
+                               std::chrono::minutes(5));
+    double kcat = std::chrono::duration<double>(Clock::now() - start).count();
+    if (run.exit_code != 0) {
+      std::fprintf(stderr, "kcat failed: %s\n", run.err.c_str());
+      kcat = 0;
+    }
+    rows.push_back({"kafka_sink msgs/s (JSON, acks=all)", "kcat msgs/s (same messages)", kRows / ours,
+                    kcat > 0 ? kRows / kcat : 0});
+  }
+
+  std::printf("\n%-40s %12s   %-30s %12s   %s\n", "watchpost", "rate", "peer / limit", "rate", "ratio");
+  std::string json = "{\"rows\":" + std::to_string(kRows) + ",\"batch\":" + std::to_string(kBatch) + ",\"results\":[";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto& r = rows[i];
+    double ratio = r.theirs > 0 ? r.ours / r.theirs : 0;
+    std::printf("%-40s %12.0f   %-30s %12.0f   %.2f\n", r.name.c_str(), r.ours, r.peer.c_str(), r.theirs, ratio);
+    char item[512];
+    std::snprintf(item, sizeof item, "%s{\"name\":\"%s\",\"rate\":%.0f,\"peer\":\"%s\",\"peer_rate\":%.0f,\"ratio\":%.3f}",
+                  i ? "," : "", r.name.c_str(), r.ours, r.peer.c_str(), r.theirs, ratio);
+    json += item;
+  }
+  json += "]}\n";
+  std::ofstream(std::string(BENCH_RESULTS_DIR) + "/sinks.json") << json;
+  return 0;
+}

@@ -184,12 +184,10 @@ void ProbePipeline::arm_timer() {
 }
 
 void ProbePipeline::begin_check(uint32_t target, int64_t slot_ms) {
-  const Target& t = targets_[target];
   uint64_t id = next_check_id_++;
-  InFlight f{target, make_ulid(slot_ms), slot_ms * 1000, Clock::wall_us(), 1, 0};
-  inflight_.emplace(id, std::move(f));
+  // The result id is fixed here, at scheduling: every attempt of this check shares it.
+  inflight_.emplace(id, InFlight{target, make_ulid(slot_ms), slot_ms * 1000, Clock::wall_us(), 1, 0});
   ++in_flight_;
-  (void)t;
   start_attempt(id);
 }
 

@@ -365,7 +365,7 @@ TEST(Faults, ASinkThatFailsEveryCallIsCountedAndCheckingGoesOn) {
 // Fault: the writer (kafka_source -> pg_sink) is killed between its PostgreSQL commits and its
 // offset commit. Expected: the restarted writer reads the same messages again, and PostgreSQL
 // still holds each result exactly once.
-TEST(Faults, AWriterKilledBetweenDatabaseAndOffsetCommitsStoresNoDuplicates) {
+TEST(Faults, AKafkaWriterKilledBetweenDatabaseAndOffsetCommitsStoresNoDuplicates) {
   if (auto why = wt::PostgresServer::unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
   wt::PostgresServer pg;
   devbroker::MockKafka kafka(1);

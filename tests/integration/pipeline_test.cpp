@@ -255,7 +255,7 @@ TEST(Pipeline, TargetsRunEveryIntervalOnAStablePhase) {
   }
 }
 
-TEST(Pipeline, SighupReloadsAddsTargetsKeepsPhasesAndRejectsABadFile) {
+TEST(Pipeline, SighupReloadsAddsAndRemovesTargetsKeepsPhasesAndRejectsABadFile) {
   Harness h;
   const char* first = R"(pipelines:
   - name: live
@@ -286,6 +286,21 @@ TEST(Pipeline, SighupReloadsAddsTargetsKeepsPhasesAndRejectsABadFile) {
   size_t a_before = h.seen.count("a");
   EXPECT_TRUE(wt::wait_until([&] { return h.seen.count("a") >= a_before + 2; }))
       << "after a rejected reload the old pipelines keep running";
+
+  wt::write_file(h.file, R"(pipelines:
+  - name: live
+    probe: {plugin: cprobe, interval: 1s}
+    targets: [{id: b, name: b}]
+    sinks: [{plugin: chaos}]
+)");
+  kill(getpid(), SIGHUP);
+  // Once b has run twice more after the reload, a (removed) must have stopped.
+  size_t b_at_reload = h.seen.count("b");
+  ASSERT_TRUE(wt::wait_until([&] { return h.seen.count("b") >= b_at_reload + 2; }));
+  size_t a_after_removal = h.seen.count("a");
+  size_t b_now = h.seen.count("b");
+  ASSERT_TRUE(wt::wait_until([&] { return h.seen.count("b") >= b_now + 2; }));
+  EXPECT_EQ(h.seen.count("a"), a_after_removal) << "a removed target is no longer checked";
 
   rt.request_stop();
   runner.join();

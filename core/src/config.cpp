@@ -42,6 +42,7 @@ const std::vector<wp_option_spec>& target_specs() {
       option("timeout", WP_OPT_DURATION, nullptr, "Give up after this long (default: the interval, at most 10s)"),
       option("attempts", WP_OPT_INT, "1", "Tries before a check is reported down"),
       option("retry_delay", WP_OPT_DURATION, "1s", "Pause between attempts"),
+      option("repeat", WP_OPT_INT, "1", "Expand into N targets, with {n} in the id and options replaced by 0..N-1"),
   };
   return specs;
 }
@@ -436,15 +437,21 @@ class Parser {
     }
     fill_defaults(*schema, own, t.pos);
     fill_defaults(target_shared_schema(), shared, t.pos);
+    t.repeat = find_option(shared, "repeat")->integer;
+    if (t.repeat < 1 || t.repeat > 10'000'000)
+      issues_.push_back({find_option(shared, "repeat")->pos, "'repeat' must be between 1 and 10000000"});
     size_t before = issues_.size();
     check_required(*schema, own, t.pos, "target");
-    if (before == issues_.size()) plugin_validate(*schema, own, t.pos, "target");  // needs required ones
+    // A repeated target is validated as its first expansion ({n} = 0).
+    if (before == issues_.size()) plugin_validate(*schema, t.repeat > 1 ? expand_options(own, 0) : own, t.pos, "target");
 
     auto* url = find_option(own, "url");
     t.url = url ? url->text : std::string();
     auto* id = find_option(shared, "id");
     t.id = id ? id->text : t.url;
     if (t.id.empty()) issues_.push_back({t.pos, "target needs an 'id' (or a 'url' to use as its id)"});
+    if (t.repeat > 1 && t.id.find("{n}") == std::string::npos)
+      issues_.push_back({t.pos, "a target with 'repeat' needs {n} in its id (e.g. id: \"site-{n}\") so each copy is distinct"});
     if (auto* labels = find_option(shared, "labels"))
       for (size_t i = 0; i + 1 < labels->items.size(); i += 2) t.labels.emplace_back(labels->items[i], labels->items[i + 1]);
     auto* interval = find_option(shared, "interval");
@@ -479,6 +486,22 @@ const OptionSchema& target_shared_schema() {
 const OptionSchema& sink_shared_schema() {
   static const OptionSchema s = OptionSchema::from_table(sink_specs().data(), sink_specs().size(), nullptr);
   return s;
+}
+
+std::string expand_n(const std::string& text, int64_t n) {
+  std::string out = text;
+  const std::string token = "{n}", value = std::to_string(n);
+  for (size_t at = 0; (at = out.find(token, at)) != std::string::npos; at += value.size()) out.replace(at, 3, value);
+  return out;
+}
+
+OptionList expand_options(const OptionList& options, int64_t n) {
+  OptionList out = options;
+  for (auto& o : out) {
+    o.text = expand_n(o.text, n);
+    for (auto& item : o.items) item = expand_n(item, n);
+  }
+  return out;
 }
 
 std::string interpolate_env(const std::string& text, std::string& out) {

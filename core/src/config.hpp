@@ -62,6 +62,7 @@ struct TargetConfig {
   int64_t attempts = 1;
   int64_t retry_delay_ms = 1000;
   OptionList probe_options;  // pipeline-level probe options merged under the target's own
+  int64_t repeat = 1;        // > 1: expands into `repeat` targets, {n} = 0..repeat-1
   std::optional<std::vector<PluginBlock>> evaluators;  // replaces the pipeline's when set
   Position pos;
 };
@@ -102,6 +103,10 @@ const OptionSchema& sink_shared_schema();
 // Throws ConfigError. `display_name` is what messages call the file.
 Config parse_config(const std::string& yaml_text, const std::string& display_name, const SchemaCatalog& catalog);
 Config load_config(const std::string& path, const SchemaCatalog& catalog);
+
+// `{n}` replaced by the number, in a string and in every option (repeated targets).
+std::string expand_n(const std::string& text, int64_t n);
+OptionList expand_options(const OptionList& options, int64_t n);
 
 // ${VAR} and ${VAR:-default}; $$ is a literal $. Returns an error message or empty.
 std::string interpolate_env(const std::string& text, std::string& out);

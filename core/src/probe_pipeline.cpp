@@ -60,26 +60,34 @@ std::shared_ptr<ProbePipeline> ProbePipeline::build(const PipelineConfig& config
                                               prefix + config.probe->plugin);
   p->probe_->create_probe();
 
-  p->targets_.reserve(config.targets.size());
+  size_t total = 0;
+  for (auto& tc : config.targets) total += static_cast<size_t>(tc.repeat);
+  p->targets_.reserve(total);
   for (auto& tc : config.targets) {
-    Target t;
-    t.id = tc.id;
-    t.url = tc.url;
-    t.labels = std::make_shared<const Labels>(tc.labels);
-    t.interval_ms = tc.interval_ms;
-    t.timeout_ms = static_cast<uint32_t>(tc.timeout_ms);
-    t.attempts = static_cast<uint32_t>(tc.attempts);
-    t.retry_delay_ms = tc.retry_delay_ms;
-    t.evaluator_set = 0;
+    auto labels = std::make_shared<const Labels>(tc.labels);  // shared by every copy
+    uint32_t evaluator_set = 0;
     if (tc.evaluators) {
-      t.evaluator_set = static_cast<uint32_t>(p->evaluator_sets_.size());
+      evaluator_set = static_cast<uint32_t>(p->evaluator_sets_.size());
       p->evaluator_sets_.push_back(make_evaluators(*tc.evaluators));
     }
-    OptionsView view(tc.probe_options);
-    wp_error err = ProbeInstance::blank_error();
-    if (p->probe_->api()->target_create(p->probe_->handle(), view.get(), &t.probe_target, &err) != WP_OK)
-      throw std::runtime_error(tc.pos.str() + ": target '" + tc.id + "': " + ProbeInstance::describe(err));
-    p->targets_.push_back(std::move(t));
+    for (int64_t n = 0; n < tc.repeat; ++n) {
+      Target t;
+      t.id = tc.repeat > 1 ? expand_n(tc.id, n) : tc.id;
+      t.url = tc.repeat > 1 ? expand_n(tc.url, n) : tc.url;
+      t.labels = labels;
+      t.interval_ms = tc.interval_ms;
+      t.timeout_ms = static_cast<uint32_t>(tc.timeout_ms);
+      t.attempts = static_cast<uint32_t>(tc.attempts);
+      t.retry_delay_ms = tc.retry_delay_ms;
+      t.evaluator_set = evaluator_set;
+      OptionList expanded;
+      const OptionList& opts = tc.repeat > 1 ? (expanded = expand_options(tc.probe_options, n)) : tc.probe_options;
+      OptionsView view(opts);
+      wp_error err = ProbeInstance::blank_error();
+      if (p->probe_->api()->target_create(p->probe_->handle(), view.get(), &t.probe_target, &err) != WP_OK)
+        throw std::runtime_error(tc.pos.str() + ": target '" + t.id + "': " + ProbeInstance::describe(err));
+      p->targets_.push_back(std::move(t));
+    }
   }
 
   // A sink that had no room tells the scheduler to resume; posted so it runs on the io thread.
@@ -166,6 +174,10 @@ void ProbePipeline::dispatch() {
       metrics().add("watchpost_scheduler_missed_slots_total{pipeline=\"" + name_ + "\"}", static_cast<double>(due.skipped));
     }
     metrics().observe("watchpost_scheduler_lateness_seconds", "pipeline=\"" + name_ + "\"", due.lateness_ms / 1000.0);
+    if (due.lateness_ms > max_lateness_ms_) {
+      max_lateness_ms_ = due.lateness_ms;
+      metrics().set("watchpost_scheduler_lateness_max_seconds{pipeline=\"" + name_ + "\"}", max_lateness_ms_ / 1000.0);
+    }
     begin_check(due.target, due.slot_ms);
   }
   // Held back (concurrency or a full sink queue): finish() or the sink's on_room resumes us.

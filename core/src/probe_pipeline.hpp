@@ -110,6 +110,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   bool once_ = false;
   size_t once_cursor_ = 0;
   bool in_dispatch_ = false;
+  int64_t max_lateness_ms_ = 0;
   std::function<void()> on_drained_;
   std::function<void()> on_once_done_;
   std::function<void(const ResultPtr&)> observer_;

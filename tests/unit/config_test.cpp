@@ -299,3 +299,22 @@ TEST(Interpolation, AppliesInsideConfigValuesWithPositions) {
 )");
   EXPECT_NE(e.find("site.yaml:3:21: environment variable WP_TEST_NOT_SET_ANYWHERE is not set"), std::string::npos) << e;
 }
+
+TEST(Config, RepeatExpandsOneTargetIntoMany) {
+  Config c = parse(R"(pipelines:
+  - probe: {plugin: http}
+    targets:
+      - {id: "site-{n}", url: "https://host/{n}", repeat: 1000}
+    sinks: [{plugin: stdout}]
+)");
+  auto& t = c.pipelines[0].targets.at(0);
+  EXPECT_EQ(t.repeat, 1000);
+  EXPECT_EQ(expand_n(t.id, 42), "site-42");
+  EXPECT_EQ(find_option(expand_options(t.probe_options, 7), "url")->text, "https://host/7");
+  std::string e = error_of(R"(pipelines:
+  - probe: {plugin: http}
+    targets: [{id: same, url: "https://host/{n}", repeat: 3}]
+    sinks: [{plugin: stdout}]
+)");
+  EXPECT_NE(e.find("needs {n} in its id"), std::string::npos) << e;
+}

@@ -4,3 +4,6 @@ set -euo pipefail
 build=${1:-build}
 echo "== sinks: pg_sink vs plain COPY, kafka_sink vs kcat"
 "$build/bin/sink_bench" 2> "$build/sink_bench.log"
+echo
+echo "== a million targets (no-op probe, ${MILLION_SECONDS:-120} s)"
+"$(dirname "$0")/million_targets.sh" "$build"

@@ -41,7 +41,8 @@ test-tsan: deps
 	cd $(BUILD_TSAN) && TSAN_OPTIONS=halt_on_error=1 ctest $(CTEST_FLAGS) -E 'Kafka'
 
 # Benchmarks beside peers and physical limits (not part of make test); tables in bench/results.
-bench: deps
+bench:
+	./scripts/install-deps.sh bench
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWATCHPOST_BUILD_BENCH=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD)
 	./bench/run.sh $(BUILD)

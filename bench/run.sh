@@ -2,6 +2,9 @@
 # Runs every benchmark built in BUILD; each prints its table and writes bench/results/*.json.
 set -euo pipefail
 build=${1:-build}
+echo "== HTTP checks per second: watchpost vs blackbox exporter vs wrk (Connection: close)"
+"$(dirname "$0")/http_checks.sh" "$build"
+echo
 echo "== sinks: pg_sink vs plain COPY, kafka_sink vs kcat"
 "$build/bin/sink_bench" 2> "$build/sink_bench.log"
 echo

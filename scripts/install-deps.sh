@@ -20,6 +20,12 @@ packages=(
   clang libclang-rt-14-dev   # make fuzz: libFuzzer
 )
 
+# `install-deps.sh bench` adds what only the benchmarks need (nginx as the target, wrk as
+# the limit, the blackbox exporter as the peer).
+if [ "${1:-}" = bench ]; then
+  packages+=(nginx-light wrk prometheus-blackbox-exporter curl)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

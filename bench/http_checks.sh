@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# HTTP checks per second against a local nginx (one worker), every check a fresh connection,
+# demand stepped from 2,000 to 40,000 checks/s. Per step: achieved rate, CPU seconds per
+# 1,000 checks, scheduler lateness p50/p99, errors. Beside it, in the same run: Prometheus's
+# blackbox exporter doing the same check (status + the same regex) driven by wrk on /probe,
+# and the physical limit — wrk with `Connection: close` against the same nginx.
+# Prints tables and writes bench/results/http.json.
+set -euo pipefail
+build=${1:-build}
+step=${HTTP_STEP_SECONDS:-20}
+rates=${HTTP_RATES:-"2000 5000 10000 20000 40000"}
+interval=10
+here=$(cd "$(dirname "$0")" && pwd)
+dir=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -f "$dir/nginx.pid" ] && kill "$(cat "$dir/nginx.pid")" 2>/dev/null; rm -rf "$dir"; }
+trap cleanup EXIT
+ulimit -n 65535 2>/dev/null || true
+free_port() { for p in $(seq "$1" $(($1 + 200))); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+tck=$(getconf CLK_TCK)
+
+nport=$(free_port 18080)
+cat > "$dir/nginx.conf" <<NGINX
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/nginx-error.log;
+events { worker_connections 65535; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$nport backlog=65535;
+    location / { return 200 "ok watchpost bench\n"; }
+  }
+}
+NGINX
+nginx -c "$dir/nginx.conf" -p "$dir"
+echo "nginx (1 worker) on 127.0.0.1:$nport"
+
+# --- the physical limit: wrk, Connection: close ---------------------------------------------
+limit=$(wrk -t2 -c64 -d"${step}s" -H "Connection: close" "http://127.0.0.1:$nport/t/1" | awk '/Requests\/sec/ {print $2}')
+
+# --- watchpost, stepped demand ---------------------------------------------------------------
+printf "\n%-8s %10s %10s %14s %12s %12s %8s\n" demand achieved "of limit" "cpu s/1000" "late p50" "late p99" errors
+json_steps=""
+best_per_cpu=0
+for rate in $rates; do
+  targets=$((rate * interval))
+  aport=$(free_port 19500)
+  cat > "$dir/wp.yaml" <<YAML
+admin: {listen: "127.0.0.1:$aport"}
+pipelines:
+  - name: bench
+    concurrency: 4000
+    probe: {plugin: http, interval: ${interval}s, timeout: 5s}
+    targets:
+      - {id: "t{n}", url: "http://127.0.0.1:$nport/t/{n}", repeat: $targets}
+    evaluate: [{plugin: regex, pattern: "ok watchpost"}]
+    sinks: [{plugin: stdout, path: /dev/null, format: json, batch_size: 5000}]
+YAML
+  "$build/bin/watchpost" run "$dir/wp.yaml" --log-format json > "$dir/wp.log" 2>&1 &
+  wp=$!
+  pids+=($wp)
+  until curl -s "http://127.0.0.1:$aport/healthz" > /dev/null; do sleep 0.1; done
+  sleep "$interval"  # one full interval: every target has its phase, the rate is steady
+  m0=$(curl -s "http://127.0.0.1:$aport/metrics"); c0=$(cpu_ticks $wp); t0=$(date +%s.%N)
+  sleep "$step"
+  m1=$(curl -s "http://127.0.0.1:$aport/metrics"); c1=$(cpu_ticks $wp); t1=$(date +%s.%N)
+  kill -TERM $wp; wait $wp || true
+  line=$(awk -v m0="$m0" -v m1="$m1" -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v tck="$tck" \
+             -v rate="$rate" -v limit="$limit" 'BEGIN {
+    n0 = split(m0, a, "\n"); n1 = split(m1, b, "\n")
+    for (i = 1; i <= n0; i++) { split(a[i], f, " "); v0[f[1]] = f[2] }
+    for (i = 1; i <= n1; i++) {
+      split(b[i], f, " "); d = f[2] - v0[f[1]]
+      if (f[1] ~ /^watchpost_checks_total/) checks += d
+      if (f[1] ~ /^watchpost_check_errors_total/) errors += d
+      if (f[1] ~ /^watchpost_scheduler_lateness_seconds_bucket/) { match(f[1], /le="[^"]+"/); k++; le[k] = substr(f[1], RSTART + 4, RLENGTH - 5); cnt[k] = d }
+    }
+    total = cnt[k]
+    for (i = 1; i <= k; i++) { if (p50 == "" && cnt[i] >= total * 0.5) p50 = le[i]; if (p99 == "" && cnt[i] >= total * 0.99) p99 = le[i] }
+    secs = t1 - t0; achieved = checks / secs; cpu = (c1 - c0) / tck
+    printf "%d %.0f %.2f %.3f %s %s %d %.0f", rate, achieved, achieved / limit, cpu / checks * 1000, p50, p99, errors, checks / cpu
+  }')
+  read -r d achieved of_limit cpu_per p50 p99 errors per_cpu <<< "$line"
+  printf "%-8s %10s %10s %14s %12s %12s %8s\n" "$d/s" "$achieved/s" "$of_limit" "$cpu_per" "<=${p50}s" "<=${p99}s" "$errors"
+  [ "$per_cpu" -gt "$best_per_cpu" ] && best_per_cpu=$per_cpu
+  json_steps+="${json_steps:+,}{\"demand\":$d,\"achieved\":$achieved,\"of_wrk_limit\":$of_limit,\"cpu_s_per_1000\":$cpu_per,\"lateness_p50_le_s\":$p50,\"lateness_p99_le_s\":$p99,\"errors\":$errors,\"checks_per_cpu_s\":$per_cpu}"
+done
+
+# --- the peer: blackbox exporter, same check, driven by wrk ----------------------------------
+bport=$(free_port 19600)
+cat > "$dir/blackbox.yml" <<BB
+modules:
+  http_2xx:
+    prober: http
+    timeout: 5s
+    http:
+      valid_status_codes: [200]
+      fail_if_body_not_matches_regexp: ["ok watchpost"]
+BB
+prometheus-blackbox-exporter --config.file="$dir/blackbox.yml" --web.listen-address="127.0.0.1:$bport" \
+  > "$dir/bb.log" 2>&1 &
+bb=$!
+pids+=($bb)
+until curl -s "http://127.0.0.1:$bport/" > /dev/null; do sleep 0.1; done
+b0=$(cpu_ticks $bb)
+bb_rate=$(wrk -t1 -c32 -d"${step}s" "http://127.0.0.1:$bport/probe?module=http_2xx&target=http://127.0.0.1:$nport/t/1" |
+          awk '/Requests\/sec/ {print $2}')
+b1=$(cpu_ticks $bb)
+bb_per_cpu=$(awk -v r="$bb_rate" -v s="$step" -v c=$((b1 - b0)) -v tck="$tck" 'BEGIN {printf "%.0f", r * s / (c / tck)}')
+ratio=$(awk -v a="$best_per_cpu" -v b="$bb_per_cpu" 'BEGIN {printf "%.1f", a / b}')
+
+printf "\n%-46s %12s\n" "wrk, Connection: close (the limit)" "${limit}/s"
+printf "%-46s %12s\n" "blackbox exporter probes (wrk on /probe, 32 conns)" "${bb_rate}/s"
+printf "%-46s %12s\n" "blackbox exporter checks per CPU second" "$bb_per_cpu"
+printf "%-46s %12s\n" "watchpost checks per CPU second (best step)" "$best_per_cpu"
+printf "%-46s %12s\n" "watchpost / blackbox, per CPU second" "${ratio}x (target >= 5x)"
+echo "{\"wrk_close_limit\":$limit,\"blackbox_rate\":$bb_rate,\"blackbox_checks_per_cpu_s\":$bb_per_cpu,\"watchpost_best_checks_per_cpu_s\":$best_per_cpu,\"ratio_per_cpu\":$ratio,\"steps\":[$json_steps]}" \
+  > "$here/results/http.json"

@@ -55,7 +55,7 @@ echo "$metrics" | awk -v startup="$(awk "BEGIN {print $ready - $start}")" -v rss
     printf "%-34s %d (%.0f/s; 1,000,000 per 60 s = 16,667/s)\n", "checks dispatched", checks, checks / secs
     printf "%-34s <= %s s (bucket bound)\n", "dispatch lateness p50", p50
     printf "%-34s <= %s s (bucket bound; limit 0.05)\n", "dispatch lateness p99", p99
-    printf "%-34s %s s\n", "dispatch lateness max", max
+    printf "%-34s %.3f s\n", "dispatch lateness max", max
     printf "%-34s %d\n", "missed slots", missed
     printf "{\"targets\":1000000,\"startup_s\":%.2f,\"peak_rss_mib\":%.0f,\"checks\":%d,\"lateness_p50_le_s\":%s,\"lateness_p99_le_s\":%s,\"lateness_max_s\":%s,\"missed_slots\":%d}\n", startup, rss_kb / 1024, checks, p50, p99, max, missed > out
   }'

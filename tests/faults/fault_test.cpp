@@ -54,6 +54,17 @@ std::multiset<std::string> ids_in_file(const std::string& path, bool json) {
   return out;
 }
 
+// One number from PostgreSQL, or -1 while it cannot answer (stopped, not yet migrated).
+int64_t scalar_or_minus_one(const std::string& dsn, const char* sql) {
+  try {
+    pqxx::connection c(dsn);
+    pqxx::work w(c);
+    return w.exec(sql)[0][0].as<int64_t>();
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
 std::string cprobe_targets(int n) {
   std::string t = "[";
   for (int i = 0; i < n; ++i) t += std::string(i ? ", " : "") + "{id: t" + std::to_string(i) + ", name: n}";
@@ -227,15 +238,7 @@ TEST(Faults, PostgresDownForThirtySecondsLosesNothing) {
               "    probe: {plugin: cprobe, interval: 1s}\n    targets: " + cprobe_targets(5) + "\n"
               "    sinks: [{plugin: pg_sink, dsn: \"" + pg.dsn() +
               "\", queue_capacity: 10, batch_delay: 50ms, max_retry_delay: 1s}]\n");
-  auto stored = [&](const char* sql) {
-    try {
-      pqxx::connection c(pg.dsn());
-      pqxx::work w(c);
-      return w.exec(sql)[0][0].as<int64_t>();
-    } catch (const std::exception&) {
-      return int64_t{-1};
-    }
-  };
+  auto stored = [&](const char* sql) { return scalar_or_minus_one(pg.dsn(), sql); };
   ASSERT_TRUE(wt::wait_until([&] { return stored("SELECT count(*) FROM watchpost.check_results") >= 5; },
                              std::chrono::seconds(30)));
   pg.stop();
@@ -387,15 +390,7 @@ TEST(Faults, AKafkaWriterKilledBetweenDatabaseAndOffsetCommitsStoresNoDuplicates
            ", properties: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"500\"}}\n"
            "    sinks:\n      - {plugin: pg_sink, dsn: \"" + pg.dsn() + "\", batch_delay: 20ms}\n";
   };
-  auto count = [&](const char* sql) {
-    try {
-      pqxx::connection c(pg.dsn());
-      pqxx::work w(c);
-      return w.exec(sql)[0][0].as<int64_t>();
-    } catch (const std::exception&) {
-      return int64_t{-1};
-    }
-  };
+  auto count = [&](const char* sql) { return scalar_or_minus_one(pg.dsn(), sql); };
   wt::write_file(dir + "/no-commit.yaml", writer_yaml("1h"));
   {
     wt::ChildProcess writer({WATCHPOST_BIN, "run", dir + "/no-commit.yaml", "--log-format", "json"});

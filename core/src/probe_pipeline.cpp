@@ -15,12 +15,11 @@ namespace watchpost {
 namespace asio = boost::asio;
 
 // Owned copy of what the probe reported: the probe's buffers die when its callback returns.
+// What the probe observed, copied into the Result it will become: the probe's buffers die
+// when its callback returns. Identity fields are filled on the io thread (identify()).
 struct ProbePipeline::Report {
   uint64_t check_id;
-  int32_t outcome, error_kind, http_status, ip_family, tls_days_left, redirects;
-  uint64_t bytes_received;
-  int64_t dns_us, connect_us, tls_us, first_byte_us, total_us;
-  std::string error_message, resolved_ip, body;
+  Result observed;
 };
 
 struct ProbePipeline::DoneContext {
@@ -34,7 +33,21 @@ std::string owned(wp_str s) { return s.data ? std::string(s.data, s.size) : std:
 }  // namespace
 
 ProbePipeline::ProbePipeline(asio::io_context& io, std::string name, std::string node)
-    : io_(io), name_(std::move(name)), node_(std::move(node)), timer_(io), sweep_timer_(io) {}
+    : io_(io), name_(std::move(name)), node_(std::move(node)), timer_(io), sweep_timer_(io) {
+  // Metric names are built once: finish() and dispatch() run for every check.
+  const std::string l = "pipeline=\"" + name_ + "\"";
+  names_.labels = l;
+  names_.missed_slots = "watchpost_scheduler_missed_slots_total{" + l + "}";
+  names_.lateness_max = "watchpost_scheduler_lateness_max_seconds{" + l + "}";
+  names_.probe_errors = "watchpost_probe_errors_total{" + l + "}";
+  names_.late_reports = "watchpost_probe_late_reports_total{" + l + "}";
+  names_.retries = "watchpost_check_retries_total{" + l + "}";
+  names_.evaluator_errors = "watchpost_evaluator_errors_total{" + l + "}";
+  for (int32_t o = 0; o <= WP_OUTCOME_UNKNOWN; ++o)
+    names_.checks[o] = "watchpost_checks_total{" + l + ",outcome=\"" + std::string(outcome_name(o)) + "\"}";
+  for (int32_t k = 1; k < WP_ERR_KIND_COUNT; ++k)
+    names_.check_errors[k] = "watchpost_check_errors_total{" + l + ",kind=\"" + std::string(error_kind_name(k)) + "\"}";
+}
 
 std::shared_ptr<ProbePipeline> ProbePipeline::build(const PipelineConfig& config, const PluginCatalog& catalog,
                                           const std::string& node, asio::io_context& io) {
@@ -171,12 +184,12 @@ void ProbePipeline::dispatch() {
   Scheduler::Due due;
   while (static_cast<int64_t>(in_flight_) < concurrency_ && sinks_have_room() && scheduler_.pop_due(now, due)) {
     if (due.skipped > 0) {
-      metrics().add("watchpost_scheduler_missed_slots_total{pipeline=\"" + name_ + "\"}", static_cast<double>(due.skipped));
+      metrics().add(names_.missed_slots, static_cast<double>(due.skipped));
     }
-    metrics().observe("watchpost_scheduler_lateness_seconds", "pipeline=\"" + name_ + "\"", due.lateness_ms / 1000.0);
+    metrics().observe("watchpost_scheduler_lateness_seconds", names_.labels, due.lateness_ms / 1000.0);
     if (due.lateness_ms > max_lateness_ms_) {
       max_lateness_ms_ = due.lateness_ms;
-      metrics().set("watchpost_scheduler_lateness_max_seconds{pipeline=\"" + name_ + "\"}", max_lateness_ms_ / 1000.0);
+      metrics().set(names_.lateness_max, max_lateness_ms_ / 1000.0);
     }
     begin_check(due.target, due.slot_ms);
   }
@@ -214,7 +227,7 @@ void ProbePipeline::start_attempt(uint64_t check_id) {
   int rc = probe_->api()->start(probe_->handle(), t.probe_target, &check, &ProbePipeline::on_probe_done, done_ctx_, &err);
   if (rc == WP_OK) return;
   // The probe could not even start: that is the plugin failing, not the target being down.
-  metrics().add("watchpost_probe_errors_total{pipeline=\"" + name_ + "\"}");
+  metrics().add(names_.probe_errors);
   auto again = inflight_.find(check_id);
   if (again == inflight_.end()) return;  // it reported before failing; that report stands
   Result r = make_result(again->second);
@@ -228,29 +241,35 @@ void ProbePipeline::on_probe_done(void* ctx, const wp_probe_report* raw) {
   auto* done = static_cast<DoneContext*>(ctx);
   auto report = std::make_unique<Report>();
   report->check_id = raw->check_id;
-  report->outcome = raw->outcome;
-  report->error_kind = raw->error_kind;
-  report->http_status = raw->http_status;
-  report->ip_family = raw->ip_family;
-  report->tls_days_left = raw->tls_days_left;
-  report->redirects = raw->redirects;
-  report->bytes_received = raw->bytes_received;
-  report->dns_us = raw->dns_us;
-  report->connect_us = raw->connect_us;
-  report->tls_us = raw->tls_us;
-  report->first_byte_us = raw->first_byte_us;
-  report->total_us = raw->total_us;
-  report->error_message = owned(raw->error_message);
-  report->resolved_ip = owned(raw->resolved_ip);
-  report->body = owned(raw->body);
+  Result& r = report->observed;
+  r.outcome = raw->outcome == WP_OUTCOME_UP ? WP_OUTCOME_UP : WP_OUTCOME_DOWN;
+  r.error_kind = raw->error_kind;
+  r.error_message = owned(raw->error_message);
+  r.http_status = raw->http_status;
+  r.bytes_received = raw->bytes_received;
+  r.dns_us = raw->dns_us;
+  r.connect_us = raw->connect_us;
+  r.tls_us = raw->tls_us;
+  r.first_byte_us = raw->first_byte_us;
+  r.total_us = raw->total_us;
+  r.resolved_ip = owned(raw->resolved_ip);
+  r.ip_family = raw->ip_family;
+  r.tls_days_left = raw->tls_days_left;
+  r.redirects = raw->redirects;
+  r.body = owned(raw->body);
   asio::post(*done->io, [weak = done->pipeline, report = std::move(report)]() mutable {
     if (auto self = weak.lock()) self->on_report(std::move(report));
   });
 }
 
 Result ProbePipeline::make_result(const InFlight& f) const {
-  const Target& t = targets_[f.target];
   Result r;
+  identify(f, r);
+  return r;
+}
+
+void ProbePipeline::identify(const InFlight& f, Result& r) const {
+  const Target& t = targets_[f.target];
   r.result_id = f.result_id;
   r.target_id = t.id;
   r.pipeline = name_;
@@ -260,23 +279,22 @@ Result ProbePipeline::make_result(const InFlight& f) const {
   r.scheduled_at_us = f.scheduled_at_us;
   r.started_at_us = f.started_at_us;
   r.attempts = f.attempt;
-  return r;
 }
 
 void ProbePipeline::on_report(std::unique_ptr<Report> rep) {
   auto it = inflight_.find(rep->check_id);
   if (it == inflight_.end()) {
     // The watchdog already gave up on this check; its result was recorded then.
-    metrics().add("watchpost_probe_late_reports_total{pipeline=\"" + name_ + "\"}");
+    metrics().add(names_.late_reports);
     return;
   }
   InFlight& f = it->second;
   const Target& t = targets_[f.target];
   // Retries belong to the check, so they go on during a drain too (bounded by attempts).
-  if (rep->outcome != WP_OUTCOME_UP && f.attempt < t.attempts) {
+  if (rep->observed.outcome != WP_OUTCOME_UP && f.attempt < t.attempts) {
     ++f.attempt;
     f.deadline_ms = Clock::now_ms() + t.retry_delay_ms + t.timeout_ms + kWatchdogGraceMs;
-    metrics().add("watchpost_check_retries_total{pipeline=\"" + name_ + "\"}");
+    metrics().add(names_.retries);
     auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(t.retry_delay_ms));
     std::weak_ptr<ProbePipeline> weak = shared_from_this();
     uint64_t id = rep->check_id;
@@ -285,22 +303,8 @@ void ProbePipeline::on_report(std::unique_ptr<Report> rep) {
     });
     return;
   }
-  Result r = make_result(f);
-  r.outcome = rep->outcome == WP_OUTCOME_UP ? WP_OUTCOME_UP : WP_OUTCOME_DOWN;
-  r.error_kind = rep->error_kind;
-  r.error_message = std::move(rep->error_message);
-  r.http_status = rep->http_status;
-  r.bytes_received = rep->bytes_received;
-  r.dns_us = rep->dns_us;
-  r.connect_us = rep->connect_us;
-  r.tls_us = rep->tls_us;
-  r.first_byte_us = rep->first_byte_us;
-  r.total_us = rep->total_us;
-  r.resolved_ip = std::move(rep->resolved_ip);
-  r.ip_family = rep->ip_family;
-  r.tls_days_left = rep->tls_days_left;
-  r.redirects = rep->redirects;
-  r.body = std::move(rep->body);
+  Result r = std::move(rep->observed);
+  identify(f, r);
   if (r.outcome == WP_OUTCOME_UP) evaluate(t, r);
   finish(rep->check_id, std::move(r));
 }
@@ -315,7 +319,7 @@ void ProbePipeline::evaluate(const Target& t, Result& r) {
     wp_error err = EvaluatorInstance::blank_error();
     VerdictRecord record{e->name(), 1, {}};
     if (e->api()->evaluate(e->handle(), view.data(), &v, &err) != WP_OK) {
-      metrics().add("watchpost_evaluator_errors_total{pipeline=\"" + name_ + "\"}");
+      metrics().add(names_.evaluator_errors);
       record.pass = -1;
       record.message = "evaluator failed: " + EvaluatorInstance::describe(err);
     } else {
@@ -347,13 +351,11 @@ void ProbePipeline::finish(uint64_t check_id, Result r) {
   }
   --in_flight_;
   if (r.total_us >= 0)
-    metrics().observe("watchpost_check_duration_seconds", "pipeline=\"" + name_ + "\"", r.total_us / 1e6);
+    metrics().observe("watchpost_check_duration_seconds", names_.labels, r.total_us / 1e6);
   r.body.clear();
   r.body.shrink_to_fit();
-  metrics().add("watchpost_checks_total{pipeline=\"" + name_ + "\",outcome=\"" + std::string(outcome_name(r.outcome)) + "\"}");
-  if (r.error_kind != WP_ERR_NONE)
-    metrics().add("watchpost_check_errors_total{pipeline=\"" + name_ + "\",kind=\"" +
-                  std::string(error_kind_name(r.error_kind)) + "\"}");
+  metrics().add(names_.checks[r.outcome >= 0 && r.outcome <= WP_OUTCOME_UNKNOWN ? r.outcome : WP_OUTCOME_UNKNOWN]);
+  if (r.error_kind > WP_ERR_NONE && r.error_kind < WP_ERR_KIND_COUNT) metrics().add(names_.check_errors[r.error_kind]);
   auto result = std::make_shared<const Result>(std::move(r));
   for (auto& s : sinks_) s->push(result);
   if (observer_) observer_(result);
@@ -372,7 +374,7 @@ void ProbePipeline::sweep() {
     r.outcome = WP_OUTCOME_UNKNOWN;
     r.error_kind = WP_ERR_PROBE;
     r.error_message = "the probe did not report within its timeout plus " + std::to_string(kWatchdogGraceMs / 1000) + "s";
-    metrics().add("watchpost_probe_errors_total{pipeline=\"" + name_ + "\"}");
+    metrics().add(names_.probe_errors);
     finish(id, std::move(r));
   }
   sweep_timer_.expires_after(std::chrono::seconds(1));

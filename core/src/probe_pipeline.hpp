@@ -85,6 +85,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   void evaluate(const Target& t, Result& r);
   void finish(uint64_t check_id, Result r);
   Result make_result(const InFlight& f) const;
+  void identify(const InFlight& f, Result& r) const;  // id, target, schedule, attempts
   void sweep();
   bool sinks_have_room() const;
   void maybe_drained();
@@ -111,6 +112,11 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   size_t once_cursor_ = 0;
   bool in_dispatch_ = false;
   int64_t max_lateness_ms_ = 0;
+  struct MetricNames {
+    std::string labels, missed_slots, lateness_max, probe_errors, late_reports, retries, evaluator_errors;
+    std::string checks[WP_OUTCOME_UNKNOWN + 1];
+    std::string check_errors[WP_ERR_KIND_COUNT];
+  } names_;
   std::function<void()> on_drained_;
   std::function<void()> on_once_done_;
   std::function<void(const ResultPtr&)> observer_;

@@ -1,29 +1,29 @@
-// Many HTTP transfers at once on one thread: libcurl's multi-socket API, with Boost.Asio
-// watching the sockets and the timer curl asks for. No thread per request, no polling loop.
+// The http probe's transfers spread over a few CurlLoops, one thread each: at thousands of
+// fresh connections a second, one thread's connect/close system calls are the limit.
 #pragma once
 
-#include "http_options.hpp"
+#include "curl_loop.hpp"
 
 #include <atomic>
 #include <memory>
-#include <thread>
+#include <vector>
 
 namespace watchpost::http {
 
 class CurlEngine {
  public:
-  explicit CurlEngine(Host host);
-  // Reports every transfer still running as cancelled, then stops the thread.
-  ~CurlEngine();
-  CurlEngine(const CurlEngine&) = delete;
-  CurlEngine& operator=(const CurlEngine&) = delete;
+  // One loop per CPU core, at most 8.
+  CurlEngine();
+  explicit CurlEngine(size_t loops);
 
-  // Any thread. Prepares the transfer here and hands it to the engine's thread.
+  // Any thread.
   void start(std::shared_ptr<const TargetConfig> target, const Check& check, Completion done);
 
+  size_t loops() const { return loops_.size(); }
+
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::vector<std::unique_ptr<CurlLoop>> loops_;
+  std::atomic<size_t> next_{0};
 };
 
 }  // namespace watchpost::http

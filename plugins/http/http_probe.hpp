@@ -8,7 +8,7 @@ namespace watchpost::http {
 
 class HttpProbe final : public Probe {
  public:
-  explicit HttpProbe(const Host& host) : engine_(host) {}
+  explicit HttpProbe(const Host&) {}
 
   static const std::vector<wp_option_spec>& options() { return option_specs(); }
   static void validate(const Options& o) { validate_options(o); }

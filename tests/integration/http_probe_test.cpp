@@ -13,6 +13,9 @@
 #include <climits>
 #include <condition_variable>
 #include <future>
+#include <map>
+#include <set>
+#include <thread>
 
 using namespace watchpost;
 namespace wt = watchpost::testing;
@@ -252,4 +255,85 @@ TEST(HttpProbeLifetime, DestroyingTheProbeReportsChecksInFlightAsCancelled) {
     ASSERT_TRUE(wt::wait_until([&] { return server.requests() == 5; }));
   }
   EXPECT_EQ(cancelled.load(), 5);
+}
+
+// The loop's timer only moves earlier (re-arming costs a system call), so a deadline that
+// comes after an armed one must still be honoured, and an earlier one must pull the timer
+// forward. One loop, so every check shares its timer.
+TEST(CurlLoopTimer, EarlierAndLaterDeadlinesAreEachHonoured) {
+  HttpTarget server;
+  watchpost::http::CurlEngine engine(1);
+  using Clock = std::chrono::steady_clock;
+  struct Ended {
+    std::mutex mu;
+    std::map<uint64_t, std::pair<int32_t, Clock::time_point>> by_check;
+  } ended;
+  auto on_done = [](void* c, const wp_probe_report* r) {
+    auto* e = static_cast<Ended*>(c);
+    std::lock_guard<std::mutex> lock(e->mu);
+    e->by_check[r->check_id] = {r->error_kind, Clock::now()};
+  };
+  std::map<uint64_t, Clock::time_point> started;
+  auto start = [&](uint64_t id, const std::string& path, uint32_t timeout_ms) {
+    wt::OptionsBuilder b(HttpProbe::options());
+    b.set("url", server.url(path));
+    auto built = b.build();
+    started[id] = Clock::now();
+    engine.start(watchpost::http::parse_target(built.options()), Check{id, "id", timeout_ms, 1},
+                 Completion(on_done, &ended, id));
+  };
+  auto has_ended = [&](uint64_t id) {
+    return wt::wait_until(
+        [&] {
+          std::lock_guard<std::mutex> lock(ended.mu);
+          return ended.by_check.count(id) == 1;
+        },
+        std::chrono::seconds(30));
+  };
+  start(1, "/delay/200", 4000);    // ends early, leaving the timer armed for nothing
+  start(2, "/delay/10000", 5000);  // a later deadline, found when that timer fires
+  ASSERT_TRUE(has_ended(1));
+  start(3, "/delay/10000", 300);  // an earlier deadline than the armed one
+  ASSERT_TRUE(has_ended(3));
+  ASSERT_TRUE(has_ended(2));
+  using std::chrono::milliseconds;
+  std::lock_guard<std::mutex> lock(ended.mu);
+  auto took = [&](uint64_t id) { return ended.by_check[id].second - started[id]; };
+  EXPECT_EQ(ended.by_check[1].first, WP_ERR_NONE);
+  EXPECT_EQ(ended.by_check[3].first, WP_ERR_TIMEOUT);
+  EXPECT_LT(took(3), milliseconds(3000)) << "the 300 ms deadline waited for a later one";
+  EXPECT_EQ(ended.by_check[2].first, WP_ERR_TIMEOUT);
+  EXPECT_GE(took(2), milliseconds(4900));
+  EXPECT_LT(took(2), milliseconds(9000)) << "the 5 s deadline was lost";
+}
+
+// Checks are spread over every loop (each runs its own thread), and each reports once.
+TEST(CurlEngine, SpreadsChecksOverItsLoops) {
+  HttpTarget server;
+  watchpost::http::CurlEngine engine(3);
+  EXPECT_EQ(engine.loops(), 3u);
+  struct Seen {
+    std::mutex mu;
+    std::set<std::thread::id> threads;
+    int up = 0;
+  } seen;
+  auto on_done = [](void* c, const wp_probe_report* r) {
+    auto* s = static_cast<Seen*>(c);
+    std::lock_guard<std::mutex> lock(s->mu);
+    s->threads.insert(std::this_thread::get_id());
+    if (r->outcome == WP_OUTCOME_UP) ++s->up;
+  };
+  wt::OptionsBuilder b(HttpProbe::options());
+  b.set("url", server.url("/"));
+  auto built = b.build();
+  auto config = watchpost::http::parse_target(built.options());
+  for (uint64_t i = 0; i < 30; ++i) engine.start(config, Check{i, "id", 5000, 1}, Completion(on_done, &seen, i));
+  ASSERT_TRUE(wt::wait_until(
+      [&] {
+        std::lock_guard<std::mutex> lock(seen.mu);
+        return seen.up == 30;
+      },
+      std::chrono::seconds(30)));
+  std::lock_guard<std::mutex> lock(seen.mu);
+  EXPECT_EQ(seen.threads.size(), 3u) << "every loop took a share";
 }

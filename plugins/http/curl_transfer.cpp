@@ -1,0 +1,127 @@
+#include "curl_transfer.hpp"
+
+#include "curl_errors.hpp"
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <algorithm>
+
+namespace watchpost::http {
+namespace {
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t len = size * n;
+  t->bytes += len;
+  if (t->body.size() < t->target->max_body)
+    t->body.append(data, std::min(len, t->target->max_body - t->body.size()));
+  return len;  // the rest is read and counted, not kept
+}
+
+// The first response header is the earliest point where the TLS session is there to ask.
+size_t on_header(char*, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  if (!t->tls_looked) {
+    t->tls_looked = true;
+    curl_tlssessioninfo* info = nullptr;
+    if (curl_easy_getinfo(t->easy, CURLINFO_TLS_SSL_PTR, &info) == CURLE_OK && info &&
+        info->backend == CURLSSLBACKEND_OPENSSL && info->internals) {
+      if (X509* cert = SSL_get1_peer_certificate(static_cast<SSL*>(info->internals))) {
+        int days = 0, secs = 0;
+        if (ASN1_TIME_diff(&days, &secs, nullptr, X509_get0_notAfter(cert))) t->tls_days_left = days;
+        X509_free(cert);
+      }
+    }
+  }
+  return size * n;
+}
+
+int64_t info_us(CURL* e, CURLINFO what) {
+  curl_off_t v = 0;
+  return curl_easy_getinfo(e, what, &v) == CURLE_OK ? static_cast<int64_t>(v) : 0;
+}
+
+}  // namespace
+
+void configure(CURL* e, Transfer& t) {
+  const TargetConfig& c = *t.target;
+  t.easy = e;
+  curl_easy_setopt(e, CURLOPT_URL, c.url.c_str());
+  curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &on_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
+  if (c.https) {
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
+  }
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, t.timeout_ms);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, t.timeout_ms);
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, c.follow_redirects ? 1L : 0L);
+  curl_easy_setopt(e, CURLOPT_MAXREDIRS, c.max_redirects);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, c.tls_verify ? 1L : 0L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, c.tls_verify ? 2L : 0L);
+  if (!c.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, c.ca_file.c_str());
+  curl_easy_setopt(e, CURLOPT_IPRESOLVE, c.ip_resolve);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, c.user_agent.c_str());
+  if (c.headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, c.headers.get());
+  if (c.head) curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  if (!c.reuse_connections) {
+    curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+  }
+}
+
+Report report_for(Transfer& t, CURLcode code) {
+  CURL* e = t.easy;
+  Report r;
+  int64_t dns = info_us(e, CURLINFO_NAMELOOKUP_TIME_T);
+  int64_t connect = info_us(e, CURLINFO_CONNECT_TIME_T);
+  int64_t tls = info_us(e, CURLINFO_APPCONNECT_TIME_T);
+  int64_t first = info_us(e, CURLINFO_STARTTRANSFER_TIME_T);
+  int64_t total = info_us(e, CURLINFO_TOTAL_TIME_T);
+  // Phases are durations, not curl's cumulative marks; -1 means the phase was not reached.
+  r.dns_us = dns > 0 ? dns : (connect > 0 ? 0 : -1);
+  r.connect_us = connect > 0 ? connect - dns : -1;
+  int64_t ready = connect;
+  if (t.target->https && tls > 0) {
+    r.tls_us = tls - connect;
+    ready = tls;
+  }
+  r.first_byte_us = first > 0 ? first - ready : -1;
+  r.total_us = total;
+  long status = 0;
+  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+  r.http_status = static_cast<int32_t>(status);
+  long redirects = 0;
+  curl_easy_getinfo(e, CURLINFO_REDIRECT_COUNT, &redirects);
+  r.redirects = static_cast<int32_t>(redirects);
+  char* ip = nullptr;
+  if (curl_easy_getinfo(e, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip && *ip) {
+    r.resolved_ip = ip;
+    r.ip_family = r.resolved_ip.find(':') != std::string::npos ? 6 : 4;
+  }
+  char* effective = nullptr;
+  if (curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective) r.effective_url = effective;
+  r.tls_days_left = t.tls_days_left;
+  r.bytes_received = t.bytes;
+  if (code == CURLE_OK) {
+    if (t.target->status_expected(r.http_status)) {
+      r.up();
+    } else {
+      r.down(WP_ERR_HTTP_STATUS, "HTTP " + std::to_string(r.http_status) + ", expected " + t.target->expected_text());
+    }
+    r.body = std::move(t.body);
+  } else {
+    bool resolved = dns > 0 || !r.resolved_ip.empty();
+    std::string message = t.error[0] ? t.error : curl_easy_strerror(code);
+    r.down(error_kind_for(code, resolved), message);
+  }
+  return r;
+}
+
+}  // namespace watchpost::http

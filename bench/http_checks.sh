@@ -12,29 +12,12 @@ rates=${HTTP_RATES:-"2000 5000 10000 20000 40000"}
 interval=10
 here=$(cd "$(dirname "$0")" && pwd)
 dir=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -f "$dir/nginx.pid" ] && kill "$(cat "$dir/nginx.pid")" 2>/dev/null; rm -rf "$dir"; }
-trap cleanup EXIT
+source "$here/lib.sh"
+trap bench_cleanup EXIT
 ulimit -n 65535 2>/dev/null || true
-free_port() { for p in $(seq "$1" $(($1 + 200))); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 tck=$(getconf CLK_TCK)
 
-nport=$(free_port 18080)
-cat > "$dir/nginx.conf" <<NGINX
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/nginx-error.log;
-events { worker_connections 65535; }
-http {
-  access_log off;
-  server {
-    listen 127.0.0.1:$nport backlog=65535;
-    location / { return 200 "ok watchpost bench\n"; }
-  }
-}
-NGINX
-nginx -c "$dir/nginx.conf" -p "$dir"
+nport=$(start_nginx)
 echo "nginx (1 worker) on 127.0.0.1:$nport"
 
 # --- the physical limit: wrk, Connection: close ---------------------------------------------
@@ -61,7 +44,7 @@ YAML
   "$build/bin/watchpost" run "$dir/wp.yaml" --log-format json > "$dir/wp.log" 2>&1 &
   wp=$!
   pids+=($wp)
-  until curl -s "http://127.0.0.1:$aport/healthz" > /dev/null; do sleep 0.1; done
+  wait_http "http://127.0.0.1:$aport/healthz"
   sleep "$interval"  # one full interval: every target has its phase, the rate is steady
   m0=$(curl -s "http://127.0.0.1:$aport/metrics"); c0=$(cpu_ticks $wp); t0=$(date +%s.%N)
   sleep "$step"
@@ -103,7 +86,7 @@ prometheus-blackbox-exporter --config.file="$dir/blackbox.yml" --web.listen-addr
   > "$dir/bb.log" 2>&1 &
 bb=$!
 pids+=($bb)
-until curl -s "http://127.0.0.1:$bport/" > /dev/null; do sleep 0.1; done
+wait_http "http://127.0.0.1:$bport/"
 b0=$(cpu_ticks $bb)
 bb_rate=$(wrk -t1 -c32 -d"${step}s" "http://127.0.0.1:$bport/probe?module=http_2xx&target=http://127.0.0.1:$nport/t/1" |
           awk '/Requests\/sec/ {print $2}')

@@ -10,3 +10,6 @@ echo "== sinks: pg_sink vs plain COPY, kafka_sink vs kcat"
 echo
 echo "== a million targets (no-op probe, ${MILLION_SECONDS:-120} s)"
 "$(dirname "$0")/million_targets.sh" "$build"
+echo
+echo "== end to end: check -> Kafka -> PostgreSQL at ${E2E_RATE:-5000} checks/s"
+"$(dirname "$0")/end_to_end.sh" "$build"

@@ -207,8 +207,14 @@ TEST(PgSink, WritersStartingTogetherApplyMigrationsOnce) {
     });
   for (auto& w : writers) w.join();
   EXPECT_EQ(ok.load(), 4);
-  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM watchpost.schema_migrations"), 1);
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM watchpost.schema_migrations"), 2);
   EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM watchpost.check_results"), 4);
+  // Migration 2: a row's stored_at is its own insert time, not its transaction's start.
+  EXPECT_EQ(scalar(pg.dsn(),
+                   "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'watchpost' AND "
+                   "table_name = 'check_results' AND column_name = 'stored_at' AND "
+                   "column_default = 'clock_timestamp()'"),
+            1);
 }
 
 TEST(PgSink, WrongPasswordAndBadDsnGiveClearErrors) {

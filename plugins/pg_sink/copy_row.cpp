@@ -48,12 +48,8 @@ std::string timestamp_text(int64_t us) {
 
 void fill_copy_row(CopyRow& row, const wp_result& r) {
   size_t n = 0;
-  auto text = [&](std::string_view v) {
-    row.storage[n].assign(v.data(), v.size());
-    row.fields[n] = row.storage[n].c_str();
-    ++n;
-  };
-  auto null = [&] { row.fields[n++] = nullptr; };
+  auto text = [&](std::string_view v) { row.set(n++, v); };
+  auto null = [&] { row.set_null(n++); };
   auto number = [&](int64_t v, bool is_null) {
     if (is_null) return null();
     text(std::to_string(v));

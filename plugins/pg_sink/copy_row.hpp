@@ -2,9 +2,10 @@
 // null pointer; libpqxx's stream_to does the COPY text escaping.
 #pragma once
 
+#include "text_row.hpp"
+
 #include <watchpost/plugin_api.h>
 
-#include <array>
 #include <string>
 
 namespace watchpost::pg {
@@ -12,10 +13,7 @@ namespace watchpost::pg {
 extern const char* const kCopyColumns;  // "result_id, scheduled_at, ..."
 inline constexpr size_t kCopyColumnCount = 24;
 
-struct CopyRow {
-  std::array<std::string, kCopyColumnCount> storage;
-  std::array<const char*, kCopyColumnCount> fields{};  // into storage, or nullptr for NULL
-};
+using CopyRow = TextRow<kCopyColumnCount>;
 
 void fill_copy_row(CopyRow& row, const wp_result& r);
 

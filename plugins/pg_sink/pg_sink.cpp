@@ -1,6 +1,7 @@
 #include "pg_sink.hpp"
 
 #include "copy_row.hpp"
+#include "latest_status.hpp"
 #include "migrations.hpp"
 
 #include <pqxx/pqxx>
@@ -26,8 +27,9 @@ bool transient(const pqxx::sql_error& e) {
   return cls == "08" || cls == "40" || cls == "53" || cls == "55" || cls == "57" || cls == "58";
 }
 
-// The batch's bookkeeping, as one multi-statement string so it is one round trip.
-const char* kApplySql = R"SQL(
+// The idempotent path: rows of the staging table not stored yet go in, and their summary
+// per target goes to wp_latest. One multi-statement string, so one round trip.
+const char* kInsertNewFromStagingSql = R"SQL(
 WITH ins AS (
   INSERT INTO {schema}.check_results SELECT * FROM pg_temp.wp_staging
   ON CONFLICT (result_id, scheduled_at) DO NOTHING
@@ -52,26 +54,29 @@ SELECT DISTINCT ON (b.pipeline, b.target_id)
        c.fails, c.had_up
 FROM b JOIN c USING (pipeline, target_id)
 ORDER BY b.pipeline, b.target_id, b.scheduled_at DESC;
+)SQL";
 
+// Latest status per target from wp_latest, whichever path filled it: one upsert. Only a
+// newer check moves the latest status; a late, older one is history only. last_up_at is the
+// batch's last up, so it is set exactly when the batch had one (and the count starts over).
+const char* kUpdateTargetsSql = R"SQL(
 INSERT INTO {schema}.targets AS t (pipeline, target_id, url, node, labels, outcome, http_status, total_us,
     error_kind, error_message, tls_days_left, consecutive_failures, last_checked_at, last_result_id,
     last_up_at, last_down_at, updated_at)
 SELECT pipeline, target_id, url, node, labels, outcome, http_status, total_us, error_kind, error_message,
        tls_days_left, fails, scheduled_at, result_id, batch_last_up, batch_last_down, now()
 FROM pg_temp.wp_latest
-ON CONFLICT (pipeline, target_id) DO NOTHING;
-
--- Only a newer check moves the latest status; a late, older one is history only.
-UPDATE {schema}.targets AS t SET
-  url = l.url, node = l.node, labels = l.labels, outcome = l.outcome, http_status = l.http_status,
-  total_us = l.total_us, error_kind = l.error_kind, error_message = l.error_message,
-  tls_days_left = l.tls_days_left,
-  consecutive_failures = CASE WHEN l.had_up THEN l.fails ELSE t.consecutive_failures + l.fails END,
-  last_checked_at = l.scheduled_at, last_result_id = l.result_id,
-  last_up_at = coalesce(l.batch_last_up, t.last_up_at), last_down_at = coalesce(l.batch_last_down, t.last_down_at),
+ON CONFLICT (pipeline, target_id) DO UPDATE SET
+  url = excluded.url, node = excluded.node, labels = excluded.labels, outcome = excluded.outcome,
+  http_status = excluded.http_status, total_us = excluded.total_us, error_kind = excluded.error_kind,
+  error_message = excluded.error_message, tls_days_left = excluded.tls_days_left,
+  consecutive_failures = CASE WHEN excluded.last_up_at IS NOT NULL THEN excluded.consecutive_failures
+                              ELSE t.consecutive_failures + excluded.consecutive_failures END,
+  last_checked_at = excluded.last_checked_at, last_result_id = excluded.last_result_id,
+  last_up_at = coalesce(excluded.last_up_at, t.last_up_at),
+  last_down_at = coalesce(excluded.last_down_at, t.last_down_at),
   updated_at = now()
-FROM pg_temp.wp_latest l
-WHERE t.pipeline = l.pipeline AND t.target_id = l.target_id AND t.last_checked_at < l.scheduled_at;
+WHERE t.last_checked_at < excluded.last_checked_at;
 )SQL";
 
 const char* kTempTablesSql = R"SQL(
@@ -86,6 +91,27 @@ CREATE TEMP TABLE IF NOT EXISTS wp_latest (
   result_id char(26), batch_last_up timestamptz, batch_last_down timestamptz, fails bigint, had_up boolean)
   ON COMMIT DELETE ROWS;
 )SQL";
+
+std::vector<std::string> column_list(const char* columns) {
+  std::vector<std::string> out;
+  std::string all = columns;
+  size_t start = 0;
+  for (size_t comma; (comma = all.find(", ", start)) != std::string::npos; start = comma + 2)
+    out.push_back(all.substr(start, comma - start));
+  out.push_back(all.substr(start));
+  return out;
+}
+
+void copy_results(pqxx::transaction_base& tx, const std::string& table, const Batch& batch) {
+  static const std::vector<std::string> columns = column_list(kCopyColumns);
+  pqxx::stream_to copy(tx, table, columns);
+  CopyRow row;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    fill_copy_row(row, batch[i]);
+    copy << row.fields;
+  }
+  copy.complete();
+}
 
 }  // namespace
 
@@ -191,6 +217,23 @@ void PgSink::apply_retention() {
   w.commit();
 }
 
+// The common case first: a batch none of whose rows is stored yet goes straight into
+// check_results with one COPY, as fast as PostgreSQL takes rows. A redelivered batch (after
+// a crash or a lost commit) hits the primary key; the savepoint is rolled back and the batch
+// takes the staging path, which skips the rows already there.
+bool PgSink::insert_if_all_new(pqxx::work& tx, const Batch& batch) {
+  pqxx::subtransaction sub(tx, "all_new");
+  try {
+    copy_results(sub, "\"" + schema_ + "\".check_results", batch);
+    sub.commit();
+    return true;
+  } catch (const pqxx::unique_violation&) {
+    sub.abort();
+    host_.count("redelivered_batches");
+    return false;
+  }
+}
+
 Status PgSink::write(const Batch& batch) {
   try {
     if (!conn_ || !conn_->is_open()) connect();
@@ -198,24 +241,16 @@ Status PgSink::write(const Batch& batch) {
     for (size_t i = 0; i < batch.size(); ++i) days.insert(batch[i].scheduled_at_us / kDayUs);
     pqxx::work tx(*conn_);
     ensure_partitions(tx, days);
-    {
-      pqxx::stream_to copy(tx, "pg_temp.wp_staging", [] {
-        std::vector<std::string> cols;
-        std::string all = kCopyColumns;
-        size_t start = 0;
-        for (size_t comma; (comma = all.find(", ", start)) != std::string::npos; start = comma + 2)
-          cols.push_back(all.substr(start, comma - start));
-        cols.push_back(all.substr(start));
-        return cols;
-      }());
-      CopyRow row;
-      for (size_t i = 0; i < batch.size(); ++i) {
-        fill_copy_row(row, batch[i]);
-        copy << row.fields;
-      }
+    if (insert_if_all_new(tx, batch)) {
+      static const std::vector<std::string> columns = column_list(kLatestColumns);
+      pqxx::stream_to copy(tx, "pg_temp.wp_latest", columns);
+      for (const LatestRow& row : latest_per_target(batch)) copy << row.fields;
       copy.complete();
+    } else {
+      copy_results(tx, "pg_temp.wp_staging", batch);
+      tx.exec(with_schema(kInsertNewFromStagingSql, schema_));
     }
-    tx.exec(with_schema(kApplySql, schema_));
+    tx.exec(with_schema(kUpdateTargetsSql, schema_));
     tx.commit();
     known_days_.insert(days.begin(), days.end());
     host_.count("rows_written", static_cast<double>(batch.size()));

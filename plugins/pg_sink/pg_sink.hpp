@@ -1,6 +1,7 @@
-// Stores results in PostgreSQL: each batch is COPYed into a staging table, inserted into
-// check_results skipping result ids already there (the same batch twice stores once), and the
-// latest status per target updated — all in one transaction, acknowledged after commit.
+// Stores results in PostgreSQL: each batch is COPYed into check_results (or, when some of its
+// rows are there already, through a staging table that skips them: the same batch twice
+// stores once), and the latest status per target updated — all in one transaction,
+// acknowledged after commit.
 //
 // Runs on the sink thread the core gives it (libpqxx blocks). When PostgreSQL is away, write
 // answers RETRY and reconnects next time; results wait in the core's queue meanwhile.
@@ -15,6 +16,7 @@
 #include <set>
 
 #include <pqxx/connection>
+#include <pqxx/transaction>
 #include <pqxx/transaction_base>
 
 namespace watchpost::pg {
@@ -33,6 +35,7 @@ class PgSink final : public Sink {
   void connect();
   void ensure_partitions(pqxx::transaction_base& tx, const std::set<int64_t>& days);
   void apply_retention();
+  bool insert_if_all_new(pqxx::work& tx, const Batch& batch);
 
   Host host_;
   Conninfo conninfo_;

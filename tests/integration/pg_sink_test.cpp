@@ -35,11 +35,11 @@ const PluginCatalog& catalog() { return wt::test_catalog(); }
 // A pg_sink instance made through the plugin, as the core makes it.
 class Sink {
  public:
-  explicit Sink(const std::string& dsn, const std::string& retention = "30d") {
+  explicit Sink(const std::string& dsn, const std::string& retention = "30d", const std::string& schema = "watchpost") {
     const Plugin* p = catalog().find("pg_sink");
     instance_ = std::make_unique<SinkInstance>(p->library, p->descriptor->sink, "test/pg_sink");
     OptionList opts;
-    for (auto [name, value] : {std::pair<const char*, std::string>{"dsn", dsn}, {"schema", "watchpost"},
+    for (auto [name, value] : {std::pair<const char*, std::string>{"dsn", dsn}, {"schema", schema},
                                {"retention", retention}, {"connect_timeout", "5s"}}) {
       OptionValue v;
       EXPECT_EQ(parse_scalar_option(*p->sink.find(name), value, v), "");
@@ -142,6 +142,48 @@ TEST(PgSink, TargetsHoldTheLatestStatusAndConsecutiveFailures) {
   EXPECT_EQ(row[1].as<int>(), 0);
   EXPECT_TRUE(row[2].as<bool>());
   EXPECT_EQ(w.exec("SELECT count(*) FROM watchpost.check_results")[0][0].as<int>(), 5);
+}
+
+// A batch of new rows takes the COPY-straight-in path and has its per-target summary made in
+// C++; a batch holding a row stored before takes the staging path, summarised in SQL. The
+// same results through either path must leave the same latest status.
+TEST(PgSink, BothWritePathsLeaveTheSameLatestStatus) {
+  REQUIRE_POSTGRES();
+  wt::PostgresServer pg;
+  Sink fresh(pg.dsn(), "30d", "fresh");
+  Sink redelivered(pg.dsn(), "30d", "redelivered");
+  int64_t t0 = now_us() - 3'600'000'000;
+  auto seed = result("seed", t0, WP_OUTCOME_UP);
+  ASSERT_EQ(fresh.write({seed}), WP_OK);
+  ASSERT_EQ(redelivered.write({seed}), WP_OK);
+  uint32_t lcg = 12345;
+  auto next = [&] { return (lcg = lcg * 1103515245u + 12345u) >> 8; };
+  for (int b = 0; b < 20; ++b) {
+    std::vector<ResultPtr> batch;
+    for (int i = 0; i < 200; ++i) {
+      // 30 targets, mostly up, some down, some late (older than what a target already has).
+      int64_t at = t0 + 1'000'000 + int64_t(b) * 60'000'000 + int64_t(next() % 120) * 1'000'000 + i;
+      int32_t outcome = next() % 5 ? WP_OUTCOME_UP : WP_OUTCOME_DOWN;
+      batch.push_back(result("t" + std::to_string(next() % 30), at, outcome, next() % 100'000,
+                             outcome == WP_OUTCOME_UP ? WP_ERR_NONE : WP_ERR_TIMEOUT,
+                             outcome == WP_OUTCOME_UP ? "" : "slow " + std::to_string(i)));
+    }
+    std::string why;
+    ASSERT_EQ(fresh.write(batch, &why), WP_OK) << why;
+    batch.push_back(seed);  // stored already: this batch must take the staging path
+    ASSERT_EQ(redelivered.write(batch, &why), WP_OK) << why;
+  }
+  const std::string cols =
+      "pipeline, target_id, url, node, labels, outcome, http_status, total_us, error_kind, error_message, "
+      "tls_days_left, consecutive_failures, last_checked_at, last_result_id, last_up_at, last_down_at";
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM fresh.targets"), 31);
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM redelivered.targets"), 31);
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM (SELECT " + cols + " FROM fresh.targets EXCEPT SELECT " + cols +
+                                 " FROM redelivered.targets) d"),
+            0);
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM fresh.check_results"), 4001);
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM redelivered.check_results"), 4001);
+  EXPECT_GT(scalar(pg.dsn(), "SELECT max(consecutive_failures) FROM fresh.targets"), 0) << "the mix has failures";
 }
 
 TEST(PgSink, PostgresRestartedMidStreamLosesAndDuplicatesNothing) {

@@ -11,15 +11,25 @@ namespace {
 
 std::string_view sv(wp_str s) { return s.data ? std::string_view(s.data, s.size) : std::string_view(); }
 
-// RFC 3339 with microseconds, UTC: sortable and readable by every JSON consumer.
+// RFC 3339 with microseconds, UTC: sortable and readable by every JSON consumer. Digits by
+// hand: snprintf was a twentieth of the encoding time.
 std::string rfc3339(int64_t us) {
+  if (us < 0) us = 0;  // never before the epoch: the decoder refuses such times
   std::time_t secs = static_cast<std::time_t>(us / 1'000'000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(us % 1'000'000));
-  return buf;
+  char buf[] = "0000-00-00T00:00:00.000000Z";
+  auto put = [&](size_t at, int value, int digits) {
+    for (int d = digits - 1; d >= 0; --d, value /= 10) buf[at + static_cast<size_t>(d)] = static_cast<char>('0' + value % 10);
+  };
+  put(0, tm.tm_year + 1900, 4);
+  put(5, tm.tm_mon + 1, 2);
+  put(8, tm.tm_mday, 2);
+  put(11, tm.tm_hour, 2);
+  put(14, tm.tm_min, 2);
+  put(17, tm.tm_sec, 2);
+  put(20, static_cast<int>(us % 1'000'000), 6);
+  return std::string(buf, sizeof buf - 1);
 }
 
 void duration(JsonWriter& j, std::string_view key, int64_t us) {

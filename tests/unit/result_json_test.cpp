@@ -1,4 +1,5 @@
 #include "result.hpp"
+#include "json_writer.hpp"
 #include "result_json.hpp"
 #include "ulid.hpp"
 
@@ -73,4 +74,35 @@ TEST(Ulid, UniqueSortableAndTwentySixChars) {
     ids.insert(make_ulid(ms));  // same millisecond, still unique
   }
   EXPECT_EQ(ids.size(), 4000u);
+}
+
+TEST(ResultJson, TimesAreRfc3339WithMicroseconds) {
+  Result r = sample();
+  r.scheduled_at_us = 1'795'269'463'057'001;  // 2026-11-21T13:57:43.057001Z
+  r.started_at_us = 0;
+  ResultViews v(r);
+  std::string json;
+  append_result_json(json, *v.data());
+  EXPECT_NE(json.find("\"scheduled_at\":\"2026-11-21T13:57:43.057001Z\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"started_at\":\"1970-01-01T00:00:00.000000Z\""), std::string::npos) << json;
+}
+
+// Strings come from targets and probes; whatever their bytes, the JSON stays valid UTF-8.
+TEST(JsonWriter, EscapesControlsKeepsUtf8AndReplacesBytesThatAreNotUtf8) {
+  auto encode = [](std::string_view s) {
+    std::string out;
+    JsonWriter(out).value(s);
+    return out;
+  };
+  EXPECT_EQ(encode("plain"), "\"plain\"");
+  EXPECT_EQ(encode(std::string_view("a\"b\\c\n\r\t\x01\x1f", 10)), "\"a\\\"b\\\\c\\n\\r\\t\\u0001\\u001f\"");
+  EXPECT_EQ(encode(std::string_view("nul\0x", 5)), "\"nul\\u0000x\"");
+  EXPECT_EQ(encode("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x99\x82"), "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x99\x82\"");
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(encode("a\xFF" "b"), "\"a" + fffd + "b\"") << "a byte that starts nothing";
+  EXPECT_EQ(encode("a\xC3"), "\"a" + fffd + "\"") << "a sequence cut short at the end";
+  EXPECT_EQ(encode("\xC0\xAF"), "\"" + fffd + fffd + "\"") << "overlong";
+  EXPECT_EQ(encode("\xED\xA0\x80"), "\"" + fffd + fffd + fffd + "\"") << "a UTF-16 surrogate";
+  EXPECT_EQ(encode("\xF4\x90\x80\x80"), "\"" + fffd + fffd + fffd + fffd + "\"") << "past U+10FFFF";
+  EXPECT_EQ(encode("\xE2\x82" "x"), "\"" + fffd + fffd + "x\"") << "a continuation missing";
 }

@@ -72,7 +72,18 @@ PostgresServer::PostgresServer() : bindir_(find_bindir()), dir_(temp_dir()), por
   run({bindir_ + "/initdb", "-D", dir_ + "/data", "-U", kUser, "--pwfile=" + dir_ + "/pw", "-A", "scram-sha-256",
        "--no-sync", "-E", "UTF8", "--locale=C"},
       "initdb");
-  start();
+  // The port was free when picked, but initdb takes a second, and a test running beside this
+  // one may have taken it meanwhile (a listener, or an outgoing connection's source port):
+  // pick another and try again.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      start();
+      break;
+    } catch (const std::exception&) {
+      if (attempt == 5) throw;
+      port_ = free_port();
+    }
+  }
 }
 
 PostgresServer::~PostgresServer() {

@@ -38,7 +38,8 @@ HostContext::HostContext(std::string instance_name) : name_(std::move(instance_n
   raw_.counter_add = [](void* ctx, const char* name, double v) { metrics().add(metric_name(*self(ctx), name, "_total"), v); };
   raw_.gauge_set = [](void* ctx, const char* name, double v) { metrics().set(metric_name(*self(ctx), name, ""), v); };
   raw_.result_to_json = [](void*, const wp_result* r, char* out, size_t cap) -> size_t {
-    std::string s;
+    thread_local std::string s;  // reused: a sink encodes thousands of results a second
+    s.clear();
     append_result_json(s, *r);
     if (s.size() <= cap) std::memcpy(out, s.data(), s.size());
     return s.size();

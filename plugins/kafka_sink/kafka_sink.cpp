@@ -92,9 +92,9 @@ void KafkaSink::connect() {
   topic_ = rd_kafka_topic_new(rk, topic_name_.c_str(), nullptr);
 }
 
-std::string KafkaSink::key_of(const wp_result& r) const {
-  if (key_ == "target_id") return std::string(view(r.target_id));
-  if (key_ == "result_id") return std::string(view(r.result_id));
+std::string_view KafkaSink::key_of(const wp_result& r) const {
+  if (key_ == "target_id") return view(r.target_id);
+  if (key_ == "result_id") return view(r.result_id);
   return {};
 }
 
@@ -109,9 +109,10 @@ Status KafkaSink::write(const Batch& batch) {
   BatchState st;
   st.sent_at = std::chrono::steady_clock::now();
   auto deadline = st.sent_at + std::chrono::milliseconds(delivery_timeout_ms_ + 5000);
+  std::string payload;
   for (size_t i = 0; i < batch.size(); ++i) {
-    std::string payload = host_.to_json(batch[i]);
-    std::string key = key_of(batch[i]);
+    host_.to_json(batch[i], payload);
+    std::string_view key = key_of(batch[i]);
     for (;;) {
       int rc = rd_kafka_produce(topic_, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, payload.data(), payload.size(),
                                 key.empty() ? nullptr : key.data(), key.size(), &st);

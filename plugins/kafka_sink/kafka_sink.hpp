@@ -20,7 +20,7 @@ class KafkaSink final : public Sink {
 
  private:
   void connect();
-  std::string key_of(const wp_result& r) const;
+  std::string_view key_of(const wp_result& r) const;
 
   Host host_;
   ConfPtr template_conf_;  // kept to rebuild the producer after a fatal error

@@ -127,14 +127,19 @@ class Host {
   void count(const char* name, double value = 1) const { raw_->counter_add(raw_->ctx, name, value); }
   void gauge(const char* name, double value) const { raw_->gauge_set(raw_->ctx, name, value); }
   std::string to_json(const wp_result& r) const {
-    std::string out(1024, '\0');
+    std::string out;
+    to_json(r, out);
+    return out;
+  }
+  // Into `out`, replacing what it held: a sink encoding many results reuses one buffer.
+  void to_json(const wp_result& r, std::string& out) const {
+    out.resize(out.capacity() < 1024 ? 1024 : out.capacity());
     size_t n = raw_->result_to_json(raw_->ctx, &r, out.data(), out.size());
     if (n > out.size()) {
       out.resize(n);
       raw_->result_to_json(raw_->ctx, &r, out.data(), out.size());
     }
     out.resize(n);
-    return out;
   }
   // Decodes JSON into a result and hands `fn` a view of it; throws nothing, returns an error
   // message (empty on success).

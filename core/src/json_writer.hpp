@@ -2,6 +2,7 @@
 // Hand-written because it sits on the hot path of every result (stdout, Kafka).
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -23,18 +24,35 @@ class JsonWriter {
     first_ = true;
     after_key_ = true;
   }
+  // A key written in the source (a string literal): plain ASCII, so nothing to escape.
+  template <size_t N>
+  void key(const char (&k)[N]) {
+    if (!first_) out_ += ',';
+    out_ += '"';
+    out_.append(k, N - 1);
+    out_ += "\":";
+    first_ = true;
+    after_key_ = true;
+  }
   void value(std::string_view s) { value_prefix(); string(s); }
   void value(const char* s) { value(std::string_view(s)); }
-  void value(int64_t v) { value_prefix(); out_ += std::to_string(v); }
-  void value(uint64_t v) { value_prefix(); out_ += std::to_string(v); }
+  void value(int64_t v) { value_prefix(); number(v); }
+  void value(uint64_t v) { value_prefix(); number(v); }
   void value(int32_t v) { value(static_cast<int64_t>(v)); }
   void value(uint32_t v) { value(static_cast<uint64_t>(v)); }
   void value(bool v) { value_prefix(); out_ += v ? "true" : "false"; }
   void null() { value_prefix(); out_ += "null"; }
   // A value already in JSON form (e.g. a formatted number).
   void raw(std::string_view json) { value_prefix(); out_ += json; }
-  template <class T>
-  void field(std::string_view k, const T& v) { key(k); value(v); }
+  // A string the caller knows needs no escaping (a formatted time, a name from a fixed list).
+  void plain_value(std::string_view s) {
+    value_prefix();
+    out_ += '"';
+    out_ += s;
+    out_ += '"';
+  }
+  template <class K, class T>
+  void field(const K& k, const T& v) { key(k); value(v); }
 
  private:
   void value_prefix() {
@@ -43,6 +61,12 @@ class JsonWriter {
     first_ = false;
   }
   void string(std::string_view s);
+  template <class Int>
+  void number(Int v) {
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, end);
+  }
 
   std::string& out_;
   bool first_ = true;

@@ -4,6 +4,7 @@
 #include "result.hpp"
 
 #include <climits>
+#include <cstring>
 #include <ctime>
 
 namespace watchpost {
@@ -13,12 +14,12 @@ std::string_view sv(wp_str s) { return s.data ? std::string_view(s.data, s.size)
 
 // RFC 3339 with microseconds, UTC: sortable and readable by every JSON consumer. Digits by
 // hand: snprintf was a twentieth of the encoding time.
-std::string rfc3339(int64_t us) {
+void rfc3339(char (&buf)[28], int64_t us) {
   if (us < 0) us = 0;  // never before the epoch: the decoder refuses such times
   std::time_t secs = static_cast<std::time_t>(us / 1'000'000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char buf[] = "0000-00-00T00:00:00.000000Z";
+  std::memcpy(buf, "0000-00-00T00:00:00.000000Z", sizeof buf);
   auto put = [&](size_t at, int value, int digits) {
     for (int d = digits - 1; d >= 0; --d, value /= 10) buf[at + static_cast<size_t>(d)] = static_cast<char>('0' + value % 10);
   };
@@ -29,10 +30,18 @@ std::string rfc3339(int64_t us) {
   put(14, tm.tm_min, 2);
   put(17, tm.tm_sec, 2);
   put(20, static_cast<int>(us % 1'000'000), 6);
-  return std::string(buf, sizeof buf - 1);
 }
 
-void duration(JsonWriter& j, std::string_view key, int64_t us) {
+template <size_t N>
+void time_field(JsonWriter& j, const char (&key)[N], int64_t us) {
+  char buf[28];
+  rfc3339(buf, us);
+  j.key(key);
+  j.plain_value(std::string_view(buf, sizeof buf - 1));
+}
+
+template <size_t N>
+void duration(JsonWriter& j, const char (&key)[N], int64_t us) {
   j.key(key);
   if (us < 0) j.null();
   else j.value(us);
@@ -41,6 +50,7 @@ void duration(JsonWriter& j, std::string_view key, int64_t us) {
 }  // namespace
 
 void append_result_json(std::string& out, const wp_result& r) {
+  out.reserve(out.size() + 640);  // a typical result's size: one allocation, not several
   JsonWriter j(out);
   j.begin_object();
   j.field("schema_version", int64_t{kResultSchemaVersion});
@@ -53,12 +63,13 @@ void append_result_json(std::string& out, const wp_result& r) {
   j.begin_object();
   for (size_t i = 0; i < r.label_count; ++i) j.field(sv(r.labels[i].key), sv(r.labels[i].value));
   j.end_object();
-  j.field("scheduled_at", rfc3339(r.scheduled_at_us));
-  j.field("started_at", rfc3339(r.started_at_us));
-  j.field("outcome", outcome_name(r.outcome));
+  time_field(j, "scheduled_at", r.scheduled_at_us);
+  time_field(j, "started_at", r.started_at_us);
+  j.key("outcome");
+  j.plain_value(outcome_name(r.outcome));
   j.key("error_kind");
   if (r.error_kind == WP_ERR_NONE) j.null();
-  else j.value(error_kind_name(r.error_kind));
+  else j.plain_value(error_kind_name(r.error_kind));
   j.key("error_message");
   if (r.error_message.size == 0) j.null();
   else j.value(sv(r.error_message));

@@ -178,9 +178,15 @@ TEST(PgSink, BothWritePathsLeaveTheSameLatestStatus) {
       "tls_days_left, consecutive_failures, last_checked_at, last_result_id, last_up_at, last_down_at";
   EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM fresh.targets"), 31);
   EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM redelivered.targets"), 31);
-  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM (SELECT " + cols + " FROM fresh.targets EXCEPT SELECT " + cols +
-                                 " FROM redelivered.targets) d"),
-            0);
+  // Rows of either table the other lacks, as text, so a failure shows what differs.
+  pqxx::connection c(pg.dsn());
+  pqxx::work w(c);
+  std::string differing;
+  for (auto [a, b] : {std::pair{"fresh", "redelivered"}, std::pair{"redelivered", "fresh"}})
+    for (auto row : w.exec("SELECT d::text FROM (SELECT " + cols + " FROM " + a + ".targets EXCEPT SELECT " + cols +
+                           " FROM " + b + ".targets) d"))
+      differing += std::string("only in ") + a + ": " + row[0].c_str() + "\n";
+  EXPECT_EQ(differing, "");
   EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM fresh.check_results"), 4001);
   EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM redelivered.check_results"), 4001);
   EXPECT_GT(scalar(pg.dsn(), "SELECT max(consecutive_failures) FROM fresh.targets"), 0) << "the mix has failures";

@@ -1,6 +1,7 @@
 #include "copy_row.hpp"
 
 #include <watchpost/plugin.hpp>
+#include <watchpost/utf8.hpp>
 
 #include <climits>
 #include <cstdio>
@@ -15,9 +16,12 @@ const char* const kCopyColumns =
 
 namespace {
 
-// JSON string literal (for the jsonb columns), before COPY escaping.
-void json_string(std::string& out, std::string_view s) {
+// JSON string literal (for the jsonb columns), before COPY escaping. Text first made valid
+// for PostgreSQL (jsonb refuses \u0000 and bytes that are not UTF-8).
+void json_string(std::string& out, std::string_view raw) {
   static const char hex[] = "0123456789abcdef";
+  std::string s;
+  utf8::append_text(s, raw);
   out += '"';
   for (unsigned char c : s) {
     if (c == '"' || c == '\\') {
@@ -48,7 +52,7 @@ std::string timestamp_text(int64_t us) {
 
 void fill_copy_row(CopyRow& row, const wp_result& r) {
   size_t n = 0;
-  auto text = [&](std::string_view v) { row.set(n++, v); };
+  auto text = [&](std::string_view v) { row.set_text(n++, v); };
   auto null = [&] { row.set_null(n++); };
   auto number = [&](int64_t v, bool is_null) {
     if (is_null) return null();

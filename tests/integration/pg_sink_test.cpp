@@ -192,6 +192,28 @@ TEST(PgSink, BothWritePathsLeaveTheSameLatestStatus) {
   EXPECT_GT(scalar(pg.dsn(), "SELECT max(consecutive_failures) FROM fresh.targets"), 0) << "the mix has failures";
 }
 
+// PostgreSQL's text refuses NUL and bytes that are not UTF-8; one such result must not make
+// the whole batch fail for good. They are stored as U+FFFD.
+TEST(PgSink, TextThatPostgresWouldRefuseIsStoredWithReplacementCharacters) {
+  REQUIRE_POSTGRES();
+  wt::PostgresServer pg;
+  Sink sink(pg.dsn());
+  int64_t t = now_us() - 60'000'000;
+  auto bad = result("shop", t, WP_OUTCOME_DOWN, 1000, WP_ERR_PROBE, std::string("bad \xFF byte and a \0 NUL", 22));
+  std::const_pointer_cast<Result>(bad)->labels =
+      std::make_shared<Labels>(Labels{{"team", std::string("w\0b", 3)}, {"note", "caf\xC3\xA9 \xC3"}});
+  std::string why;
+  ASSERT_EQ(sink.write({bad, result("shop", t + 1, WP_OUTCOME_UP)}, &why), WP_OK) << why;
+  pqxx::connection c(pg.dsn());
+  pqxx::work w(c);
+  auto row = w.exec("SELECT error_message, labels->>'team', labels->>'note' FROM watchpost.check_results "
+                    "WHERE outcome = 'down'")[0];
+  EXPECT_EQ(row[0].as<std::string>(), "bad \xEF\xBF\xBD byte and a \xEF\xBF\xBD NUL");
+  EXPECT_EQ(row[1].as<std::string>(), "w\xEF\xBF\xBD" "b");
+  EXPECT_EQ(row[2].as<std::string>(), "caf\xC3\xA9 \xEF\xBF\xBD");
+  EXPECT_EQ(w.exec("SELECT count(*) FROM watchpost.check_results")[0][0].as<int>(), 2);
+}
+
 TEST(PgSink, PostgresRestartedMidStreamLosesAndDuplicatesNothing) {
   REQUIRE_POSTGRES();
   wt::PostgresServer pg;

@@ -1,3 +1,4 @@
+#include <watchpost/utf8.hpp>
 #include <watchpost/values.hpp>
 
 #include <gtest/gtest.h>
@@ -43,4 +44,16 @@ TEST(StatusRanges, SingleRangeAndClass) {
   EXPECT_EQ(cls->high, 399);
   for (const char* bad : {"99", "600", "299-200", "2x", "abc", "200-", "6xx"})
     EXPECT_FALSE(parse_status_range(bad).has_value()) << bad;
+}
+
+TEST(Utf8, TextKeepsWellFormedUtf8AndReplacesNulAndStrayBytes) {
+  auto text = [](std::string_view s) {
+    std::string out = "<";
+    utf8::append_text(out, s);
+    return out;
+  };
+  EXPECT_EQ(text("plain \t text"), "<plain \t text");
+  EXPECT_EQ(text("caf\xC3\xA9 \xF0\x9F\x99\x82"), "<caf\xC3\xA9 \xF0\x9F\x99\x82");
+  EXPECT_EQ(text(std::string_view("a\0b", 3)), "<a\xEF\xBF\xBD" "b") << "NUL: PostgreSQL text refuses it";
+  EXPECT_EQ(text("a\xFF\xC3"), "<a\xEF\xBF\xBD\xEF\xBF\xBD") << "a stray byte, a cut sequence";
 }

@@ -135,14 +135,7 @@ int main() {
     write_all(*sink, warm);
     write_all(*plain_sink, warm);
     pqxx::connection c(pg.dsn());
-    std::vector<std::string> cols;
-    {
-      std::string all = pg::kCopyColumns;
-      size_t from = 0;
-      for (size_t comma; (comma = all.find(", ", from)) != std::string::npos; from = comma + 2)
-        cols.push_back(all.substr(from, comma - from));
-      cols.push_back(all.substr(from));
-    }
+    const std::vector<std::string> cols = pg::column_list(pg::kCopyColumns);
     auto plain_copy = [&](const std::vector<ResultPtr>& set) {
       auto start = Clock::now();
       for (size_t i = 0; i < set.size(); i += kBatch) {  // the same batches, one COPY each

@@ -40,6 +40,16 @@ void json_string(std::string& out, std::string_view raw) {
 
 }  // namespace
 
+std::vector<std::string> column_list(const char* columns) {
+  std::vector<std::string> out;
+  std::string all = columns;
+  size_t start = 0;
+  for (size_t comma; (comma = all.find(", ", start)) != std::string::npos; start = comma + 2)
+    out.push_back(all.substr(start, comma - start));
+  out.push_back(all.substr(start));
+  return out;
+}
+
 std::string timestamp_text(int64_t us) {
   std::time_t secs = static_cast<std::time_t>(us / 1'000'000);
   std::tm tm{};

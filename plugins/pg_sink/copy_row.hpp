@@ -7,11 +7,15 @@
 #include <watchpost/plugin_api.h>
 
 #include <string>
+#include <vector>
 
 namespace watchpost::pg {
 
 extern const char* const kCopyColumns;  // "result_id, scheduled_at, ..."
 inline constexpr size_t kCopyColumnCount = 24;
+
+// "a, b, c" as {"a", "b", "c"}: the column list libpqxx's stream_to takes.
+std::vector<std::string> column_list(const char* columns);
 
 using CopyRow = TextRow<kCopyColumnCount>;
 

@@ -92,16 +92,6 @@ CREATE TEMP TABLE IF NOT EXISTS wp_latest (
   ON COMMIT DELETE ROWS;
 )SQL";
 
-std::vector<std::string> column_list(const char* columns) {
-  std::vector<std::string> out;
-  std::string all = columns;
-  size_t start = 0;
-  for (size_t comma; (comma = all.find(", ", start)) != std::string::npos; start = comma + 2)
-    out.push_back(all.substr(start, comma - start));
-  out.push_back(all.substr(start));
-  return out;
-}
-
 void copy_results(pqxx::transaction_base& tx, const std::string& table, const Batch& batch) {
   static const std::vector<std::string> columns = column_list(kCopyColumns);
   pqxx::stream_to copy(tx, table, columns);

@@ -1,10 +1,12 @@
 #include "spool/spool.hpp"
 
 #include "process.hpp"
+#include "small_disk.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <sys/stat.h>
 #include <fstream>
 
 using namespace watchpost;
@@ -85,11 +87,11 @@ TEST(Spool, ATornTailIsTruncatedReportedAndDoesNotStopStartUp) {
   { Spool(o).append(records(0, 5)); }
   {
     std::ofstream f(last_segment(o.dir), std::ios::app | std::ios::binary);
-    f.write("\x30\x00\x00\x00\x11\x22\x33\x44half a rec", 18);  // header promising 48 bytes, 10 written
+    f.write("WPR2\x30\x00\x00\x00\x11\x22\x33\x44half a rec", 22);  // header promising 48 bytes, 10 written
   }
   Spool s(o);
   EXPECT_EQ(s.recovery().records, 5u);
-  EXPECT_EQ(s.recovery().truncated_bytes, 18u);
+  EXPECT_EQ(s.recovery().truncated_bytes, 22u);
   EXPECT_NE(s.recovery().note.find("record cut short"), std::string::npos) << s.recovery().note;
   s.append(records(5, 6));
   uint64_t reader = s.claim_reader();
@@ -98,19 +100,96 @@ TEST(Spool, ATornTailIsTruncatedReportedAndDoesNotStopStartUp) {
   EXPECT_EQ(all.back().substr(0, 9), "record-5-") << "appends after the cut follow the good records";
 }
 
-TEST(Spool, ACorruptRecordIsCaughtByItsChecksum) {
+namespace {
+
+// Flips bytes inside record `index` (0-based) of a segment of `size`-byte payloads.
+void corrupt_record(const std::string& segment, int index, size_t size = 40) {
+  std::fstream f(segment, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekp(static_cast<std::streamoff>(index * (12 + size) + 12 + 3));
+  f.write("####", 4);
+}
+
+std::vector<int> numbers(const std::vector<std::string>& recs) {
+  std::vector<int> out;
+  for (auto& r : recs) out.push_back(std::stoi(r.substr(7)));
+  return out;
+}
+
+size_t quarantined_bytes(const std::string& dir) {
+  size_t n = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir + "/quarantine")) n += e.file_size();
+  return n;
+}
+
+}  // namespace
+
+TEST(Spool, ACorruptRecordInTheMiddleCostsOnlyItselfAndIsQuarantined) {
   Spool::Options o;
   o.dir = wt::temp_dir() + "/s";
-  { Spool(o).append(records(0, 5)); }
+  { Spool(o).append(records(0, 4000)); }
+  corrupt_record(last_segment(o.dir), 2000);
+  Spool s(o);
+  EXPECT_EQ(s.recovery().records, 3999u) << s.recovery().note;
+  EXPECT_EQ(s.recovery().truncated_bytes, 0u);
+  EXPECT_EQ(s.quarantined().spans, 1u);
+  EXPECT_EQ(s.quarantined().bytes, 52u) << "exactly the one record's bytes";
+  EXPECT_NE(s.recovery().note.find("checksum"), std::string::npos) << s.recovery().note;
+  EXPECT_EQ(quarantined_bytes(o.dir), 52u) << "the bad bytes are kept for a person to look at";
+  uint64_t reader = s.claim_reader();
+  std::vector<int> got;
+  for (;;) {
+    auto batch = s.peek(reader, 500);
+    if (batch.empty()) break;
+    for (int n : numbers(batch)) got.push_back(n);
+    s.consume(reader, batch.size());
+  }
+  ASSERT_EQ(got.size(), 3999u);
+  for (int i = 0, k = 0; i < 4000; ++i) {
+    if (i == 2000) continue;
+    ASSERT_EQ(got[static_cast<size_t>(k++)], i) << "every good record, in order";
+  }
+  EXPECT_TRUE(s.empty());
+}
+
+TEST(Spool, ACorruptLengthCannotSendTheReaderIntoTheWrongBytes) {
+  Spool::Options o;
+  o.dir = wt::temp_dir() + "/s";
+  { Spool(o).append(records(0, 10)); }
   {
     std::fstream f(last_segment(o.dir), std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(2 * (8 + 40) + 8 + 3);  // a byte inside the third record's payload
-    f.put('#');
+    f.seekp(3 * 52 + 4);  // the length field of record 3: now it claims 52 bytes more
+    f.put('\x5c');
   }
   Spool s(o);
-  EXPECT_EQ(s.recovery().records, 2u);
-  EXPECT_EQ(s.recovery().truncated_bytes, 3u * 48);
-  EXPECT_NE(s.recovery().note.find("checksum"), std::string::npos);
+  uint64_t reader = s.claim_reader();
+  auto got = numbers(s.peek(reader, 100));
+  EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 4, 5, 6, 7, 8, 9}));
+}
+
+TEST(Spool, DamageFoundWhileReadingIsSetAsideToo) {
+  Spool::Options o;
+  o.dir = wt::temp_dir() + "/s";
+  Spool s(o);
+  s.append(records(0, 20));
+  corrupt_record(last_segment(o.dir), 5);
+  uint64_t reader = s.claim_reader();
+  auto got = numbers(s.peek(reader, 100));
+  EXPECT_EQ(got.size(), 19u);
+  EXPECT_EQ(got[5], 6) << "the checksum is verified on every read, not only at start-up";
+  s.consume(reader, got.size());
+  EXPECT_TRUE(s.empty());
+  EXPECT_EQ(s.quarantined().spans, 1u);
+}
+
+TEST(Spool, ASegmentInAnOlderFormatIsSetAsideNotDeleted) {
+  Spool::Options o;
+  o.dir = wt::temp_dir() + "/s";
+  std::filesystem::create_directories(o.dir);
+  wt::write_file(o.dir + "/seg-000001.spool", std::string("\x05\x00\x00\x00\x01\x02\x03\x04hello", 13));
+  Spool s(o);
+  EXPECT_EQ(s.records(), 0u);
+  EXPECT_EQ(s.recovery().truncated_bytes, 13u);
+  EXPECT_EQ(quarantined_bytes(o.dir), 13u) << "bytes it cannot read are kept aside, never just deleted";
 }
 
 TEST(Spool, TheSizeCapDropsTheOldestAndCountsThem) {
@@ -158,4 +237,68 @@ TEST(Spool, OnlyTheLatestReaderDelivers) {
   s.consume(old_reader, 3);
   EXPECT_EQ(s.records(), 3u);
   EXPECT_EQ(s.peek(new_reader, 10).size(), 3u);
+}
+
+TEST(Spool, AFullDiskRefusesAWholeAppendAndTheSpoolWorksOnceSpaceReturns) {
+  wt::SmallDisk disk(256 << 10);
+  if (!disk.mounted()) GTEST_SKIP() << disk.why_not();
+  Spool::Options o;
+  o.dir = disk.dir() + "/s";
+  o.fsync = Spool::Fsync::always;
+  Spool s(o);
+  uint64_t reader = s.claim_reader();
+  s.append(records(0, 100, 200));
+  disk.fill();
+  int refused = 0, next = 100;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    try {
+      s.append(records(next, next + 10, 200));
+      next += 10;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("No space left"), std::string::npos) << e.what();
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 0) << "the disk was full";
+  uint64_t stored = s.records();
+  EXPECT_EQ(stored, static_cast<uint64_t>(next)) << "an append stores all of its records or none";
+  disk.free_filler();
+  s.append(records(next, next + 10, 200));
+  next += 10;
+  std::vector<int> got;
+  for (;;) {
+    auto batch = s.peek(reader, 64);
+    if (batch.empty()) break;
+    for (int n : numbers(batch)) got.push_back(n);
+    s.consume(reader, batch.size());
+  }
+  ASSERT_EQ(got.size(), static_cast<size_t>(next));
+  for (int i = 0; i < next; ++i) ASSERT_EQ(got[static_cast<size_t>(i)], i);
+  EXPECT_EQ(s.quarantined().spans, 0u) << "nothing partial was left behind";
+  struct stat st {};
+  ASSERT_EQ(::stat(last_segment(o.dir).c_str(), &st), 0);
+  EXPECT_EQ(st.st_size, 0) << "a fully delivered segment gives its space back";
+}
+
+TEST(Spool, ACursorThatCannotBeSavedKeepsTheOldOneWhole) {
+  wt::SmallDisk disk(128 << 10);
+  if (!disk.mounted()) GTEST_SKIP() << disk.why_not();
+  Spool::Options o;
+  o.dir = disk.dir() + "/s";
+  {
+    Spool s(o);
+    uint64_t reader = s.claim_reader();
+    s.append(records(0, 10));
+    s.consume(reader, s.peek(reader, 3).size());  // cursor saved after record 2
+    disk.fill();
+    s.consume(reader, s.peek(reader, 3).size());  // cannot be saved
+    EXPECT_GT(s.cursor_errors(), 0u);
+    EXPECT_EQ(s.records(), 4u);
+  }
+  disk.free_filler();
+  Spool again(o);
+  uint64_t reader = again.claim_reader();
+  auto got = numbers(again.peek(reader, 100));
+  EXPECT_EQ(got, (std::vector<int>{3, 4, 5, 6, 7, 8, 9}))
+      << "the last saved cursor holds: records after it come again, none before it, none lost";
 }

@@ -1,9 +1,13 @@
 #include "config.hpp"
 
+#include "admin/listen_address.hpp"
+#include "result_limits.hpp"
+
 #include <watchpost/plugin.hpp>
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -53,6 +57,9 @@ const std::vector<wp_option_spec>& sink_specs() {
       option("batch_delay", WP_OPT_DURATION, "200ms", "Longest wait to fill a batch"),
       option("queue_capacity", WP_OPT_INT, "10000", "Results held in memory before checks are held back"),
       option("max_retry_delay", WP_OPT_DURATION, "30s", "Cap of the jittered backoff between retries"),
+      option("dead_letter", WP_OPT_STRING, nullptr,
+             "JSONL file for results the sink refuses for good (default: dead-letter.jsonl in the sink's spool "
+             "folder; without a spool, the log)"),
   };
   return specs;
 }
@@ -68,21 +75,28 @@ class Parser {
       issue(root, "the file must be a mapping with a 'pipelines' list");
       finish();
     }
-    static const std::vector<std::string> keys = {"node", "log", "spool", "admin", "pipelines"};
+    static const std::vector<std::string> keys = {"node", "log", "spool", "admin", "redact", "pipelines"};
+    // Read first: the targets' default ids (their URLs) are redacted with it.
+    if (root["redact"]) parse_redact(root["redact"], cfg);
+    secret_params_ = cfg.secret_params;
     for (auto it : root) {
       std::string key = it.first.Scalar();
       if (key == "node") cfg.node = scalar(it.second);
       else if (key == "log") parse_log(it.second, cfg);
       else if (key == "spool") parse_spool(it.second, cfg);
+      else if (key == "redact") continue;
       else if (key == "admin") {
         const YAML::Node& a = it.second;
         if (!a.IsMap() || !a["listen"]) issue(a, "'admin' needs 'listen: HOST:PORT' (e.g. 127.0.0.1:9100)");
         else {
           for (auto kv : a)
-            if (kv.first.Scalar() != "listen") unknown_key(kv.first, kv.first.Scalar(), {"listen"}, "'admin'");
+            if (kv.first.Scalar() != "listen" && kv.first.Scalar() != "token")
+              unknown_key(kv.first, kv.first.Scalar(), {"listen", "token"}, "'admin'");
           cfg.admin_listen = scalar(a["listen"]);
-          if (cfg.admin_listen.find(':') == std::string::npos)
-            issue(a["listen"], "'listen' must be HOST:PORT, e.g. 127.0.0.1:9100");
+          ListenAddress where;
+          std::string bad = parse_listen_address(cfg.admin_listen, where);
+          if (!bad.empty()) issue(a["listen"], "'listen': " + bad);
+          if (a["token"]) cfg.admin_token = scalar(a["token"]);
         }
       }
       else if (key == "pipelines") {
@@ -96,6 +110,7 @@ class Parser {
     for (auto& p : cfg.pipelines) {
       if (!names.insert(p.name).second) issues_.push_back({p.pos, "duplicate pipeline name '" + p.name + "'"});
       p.spool = cfg.spool;
+      p.secret_params = cfg.secret_params;
     }
     finish();
     return cfg;
@@ -142,6 +157,28 @@ class Parser {
           issue(it.second, "log level must be debug, info, warn or error");
         cfg.log_level = v;
       } else unknown_key(it.first, key, {"format", "level"}, "'log'");
+    }
+  }
+
+  void parse_redact(const YAML::Node& n, Config& cfg) {
+    static const char* kShape = "'redact' takes 'query_params: [token, key, ...]': the query parameters whose values "
+                                "are hidden wherever a URL is shown, logged or stored";
+    if (!n.IsMap()) return issue(n, kShape);
+    for (auto it : n) {
+      if (it.first.Scalar() != "query_params") {
+        unknown_key(it.first, it.first.Scalar(), {"query_params"}, "'redact'");
+        continue;
+      }
+      if (!it.second.IsSequence()) {
+        issue(it.second, kShape);
+        continue;
+      }
+      cfg.secret_params.clear();
+      for (auto v : it.second) {
+        std::string name = scalar(v);
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (!name.empty()) cfg.secret_params.push_back(name);
+      }
     }
   }
 
@@ -394,6 +431,7 @@ class Parser {
     s.batch_delay_ms = find_option(shared, "batch_delay")->integer;
     s.queue_capacity = find_option(shared, "queue_capacity")->integer;
     s.max_retry_delay_ms = find_option(shared, "max_retry_delay")->integer;
+    if (auto* dl = find_option(shared, "dead_letter")) s.dead_letter = dl->text;
     if (s.batch_size < 1) issues_.push_back({find_option(shared, "batch_size")->pos, "'batch_size' must be at least 1"});
     if (s.queue_capacity < 1)
       issues_.push_back({find_option(shared, "queue_capacity")->pos, "'queue_capacity' must be at least 1"});
@@ -448,12 +486,25 @@ class Parser {
     auto* url = find_option(own, "url");
     t.url = url ? url->text : std::string();
     auto* id = find_option(shared, "id");
-    t.id = id ? id->text : t.url;
+    // A URL used as the id is redacted first: ids are stored and shown everywhere.
+    t.id = id ? id->text : redact_url(t.url, secret_params_);
     if (t.id.empty()) issues_.push_back({t.pos, "target needs an 'id' (or a 'url' to use as its id)"});
+    if (t.id.size() > limits::kIdBytes)
+      issues_.push_back({id ? id->pos : t.pos, "the target id is " + std::to_string(t.id.size()) + " bytes; at most " +
+                                                   std::to_string(limits::kIdBytes) + " are stored: give a shorter 'id'"});
     if (t.repeat > 1 && t.id.find("{n}") == std::string::npos)
       issues_.push_back({t.pos, "a target with 'repeat' needs {n} in its id (e.g. id: \"site-{n}\") so each copy is distinct"});
-    if (auto* labels = find_option(shared, "labels"))
-      for (size_t i = 0; i + 1 < labels->items.size(); i += 2) t.labels.emplace_back(labels->items[i], labels->items[i + 1]);
+    if (auto* labels = find_option(shared, "labels")) {
+      for (size_t i = 0; i + 1 < labels->items.size(); i += 2) {
+        if (labels->items[i].size() > limits::kLabelKeyBytes || labels->items[i + 1].size() > limits::kLabelValueBytes)
+          issues_.push_back({labels->pos, "label '" + labels->items[i].substr(0, 40) + "' is too long: names up to " +
+                                              std::to_string(limits::kLabelKeyBytes) + " bytes, values up to " +
+                                              std::to_string(limits::kLabelValueBytes)});
+        t.labels.emplace_back(labels->items[i], labels->items[i + 1]);
+      }
+      if (t.labels.size() > limits::kLabels)
+        issues_.push_back({labels->pos, "at most " + std::to_string(limits::kLabels) + " labels per target"});
+    }
     auto* interval = find_option(shared, "interval");
     t.interval_ms = interval->integer;
     if (t.interval_ms < 1000) issues_.push_back({interval->pos, "'interval' must be at least 1s"});
@@ -470,6 +521,7 @@ class Parser {
 
   std::string file_;
   const SchemaCatalog& catalog_;
+  std::vector<std::string> secret_params_ = default_secret_params();
   std::vector<ConfigIssue> issues_;
 };
 
@@ -521,7 +573,9 @@ std::string interpolate_env(const std::string& text, std::string& out) {
       continue;
     }
     size_t close = text.find('}', i + 2);
-    if (close == std::string::npos) return "unclosed '${' in '" + text + "': write ${NAME} or ${NAME:-default}";
+    // The value is not echoed: it may be a DSN or a header that holds a password.
+    if (close == std::string::npos)
+      return "unclosed '${' at character " + std::to_string(i + 1) + " of this value: write ${NAME} or ${NAME:-default}";
     std::string inner = text.substr(i + 2, close - i - 2);
     std::string name = inner, fallback;
     bool has_fallback = false;

@@ -5,6 +5,8 @@
 #include "options.hpp"
 #include "result.hpp"
 
+#include <watchpost/redact.hpp>
+
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -51,6 +53,7 @@ struct SinkConfig : PluginBlock {
   int64_t batch_delay_ms = 200;
   int64_t queue_capacity = 10000;
   int64_t max_retry_delay_ms = 30000;
+  std::string dead_letter;  // JSONL file for results the sink refuses for good; empty: see SinkWorker
 };
 
 struct TargetConfig {
@@ -77,6 +80,7 @@ struct SpoolConfig {
 struct PipelineConfig {
   std::string name;
   std::optional<SpoolConfig> spool;  // the file's spool settings, copied here for the sinks
+  std::vector<std::string> secret_params = default_secret_params();  // the file's `redact`, copied
   Position pos;
   int64_t concurrency = 512;
   std::optional<PluginBlock> probe;
@@ -92,7 +96,9 @@ struct Config {
   std::string log_format = "auto";
   std::string log_level = "info";
   std::optional<SpoolConfig> spool;
+  std::vector<std::string> secret_params = default_secret_params();  // redact.query_params
   std::string admin_listen;  // "host:port" of the admin endpoint; empty: none
+  std::string admin_token;   // when set, /metrics and /status need it as a Bearer token
   std::vector<PipelineConfig> pipelines;
 };
 

@@ -86,7 +86,8 @@ std::shared_ptr<ProbePipeline> ProbePipeline::build(const PipelineConfig& config
     for (int64_t n = 0; n < tc.repeat; ++n) {
       Target t;
       t.id = tc.repeat > 1 ? expand_n(tc.id, n) : tc.id;
-      t.url = tc.repeat > 1 ? expand_n(tc.url, n) : tc.url;
+      // What results, /status and logs show; the probe keeps the real URL in its own options.
+      t.url = redact_url(tc.repeat > 1 ? expand_n(tc.url, n) : tc.url, config.secret_params);
       t.labels = labels;
       t.interval_ms = tc.interval_ms;
       t.timeout_ms = static_cast<uint32_t>(tc.timeout_ms);
@@ -193,12 +194,14 @@ void ProbePipeline::dispatch() {
     }
     begin_check(due.target, due.slot_ms);
   }
-  // Held back (concurrency or a full sink queue): finish() or the sink's on_room resumes us.
+  // Held back by concurrency: finish() resumes us. By a full sink: its on_room does, and a
+  // short poll too, since a sink whose spool disk is full frees room without writing.
   if (scheduler_.next_due_ms() > now) arm_timer();
+  else if (static_cast<int64_t>(in_flight_) < concurrency_ && !sinks_have_room()) arm_timer(now + 250);
 }
 
-void ProbePipeline::arm_timer() {
-  int64_t due = scheduler_.next_due_ms();
+void ProbePipeline::arm_timer(int64_t due) {
+  if (due == 0) due = scheduler_.next_due_ms();
   if (due == INT64_MAX) return;
   timer_.expires_at(Clock::to_steady(due));
   std::weak_ptr<ProbePipeline> weak = shared_from_this();
@@ -304,6 +307,8 @@ void ProbePipeline::on_report(std::unique_ptr<Report> rep) {
     return;
   }
   Result r = std::move(rep->observed);
+  // The probe's own failure (no socket, no memory) says nothing about the site.
+  if (r.outcome == WP_OUTCOME_DOWN && r.error_kind == WP_ERR_PROBE) r.outcome = WP_OUTCOME_UNKNOWN;
   identify(f, r);
   if (r.outcome == WP_OUTCOME_UP) evaluate(t, r);
   finish(rep->check_id, std::move(r));

@@ -78,7 +78,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   static void on_probe_done(void* ctx, const wp_probe_report* report);
 
   void dispatch();
-  void arm_timer();
+  void arm_timer(int64_t due_ms = 0);  // 0: the next due slot
   void begin_check(uint32_t target, int64_t slot_ms);
   void start_attempt(uint64_t check_id);
   void on_report(std::unique_ptr<Report> report);

@@ -1,5 +1,7 @@
 #include "result_json_decode.hpp"
 
+#include "result_limits.hpp"
+
 #include "result_json.hpp"
 
 #include <nlohmann/json.hpp>
@@ -82,7 +84,7 @@ bool parse_rfc3339_us(std::string_view t, int64_t& out) {
     return false;
   // Check results are not from before the epoch; refusing them keeps every accepted time
   // representable in what we write back.
-  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
+  if (y < limits::kFirstYear || y > limits::kLastYear || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
   size_t i = 19;
   int64_t frac = 0;
   if (i < t.size() && t[i] == '.') {
@@ -124,14 +126,21 @@ std::string decode_result_json(std::string_view input, Result& r) {
         throw Bad{"'result_id' must be a 26-character ULID"};
     r.target_id = text(j, "target_id", true);
     if (r.target_id.empty()) throw Bad{"'target_id' must not be empty"};
+    if (r.target_id.size() > limits::kIdBytes)
+      throw Bad{"'target_id' is longer than " + std::to_string(limits::kIdBytes) + " bytes"};
     r.pipeline = text(j, "pipeline", false);
     r.url = text(j, "url", false);
+    if (r.url.size() > limits::kUrlBytes) throw Bad{"'url' is longer than " + std::to_string(limits::kUrlBytes) + " bytes"};
     r.node = text(j, "node", false);
     auto labels = std::make_shared<Labels>();
     if (const json* lj = member(j, "labels", false)) {
       if (!lj->is_object()) throw Bad{"'labels' must be an object"};
+      if (lj->size() > limits::kLabels) throw Bad{"more than " + std::to_string(limits::kLabels) + " labels"};
       for (auto& [k, v] : lj->items()) {
         if (!v.is_string()) throw Bad{"label '" + k + "' must be a string"};
+        if (k.size() > limits::kLabelKeyBytes || v.get_ref<const std::string&>().size() > limits::kLabelValueBytes)
+          throw Bad{"a label is longer than " + std::to_string(limits::kLabelKeyBytes) + " bytes (name) or " +
+                    std::to_string(limits::kLabelValueBytes) + " bytes (value)"};
         labels->emplace_back(k, v.get<std::string>());
       }
     }
@@ -146,6 +155,8 @@ std::string decode_result_json(std::string_view input, Result& r) {
     std::string kind = text(j, "error_kind", false, true);
     r.error_kind = kind.empty() ? WP_ERR_NONE : error_kind_from(kind);
     r.error_message = text(j, "error_message", false, true);
+    if (r.error_message.size() > limits::kMessageBytes)
+      throw Bad{"'error_message' is longer than " + std::to_string(limits::kMessageBytes) + " bytes"};
     r.http_status = static_cast<int32_t>(integer(j, "http_status", 0, 100, 599, true));
     if (const json* timings = member(j, "timings_us", false)) {
       if (!timings->is_object()) throw Bad{"'timings_us' must be an object"};

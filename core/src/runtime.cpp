@@ -76,9 +76,9 @@ int Runtime::run() {
   config_.pipelines.clear();
   config_.pipelines.shrink_to_fit();
   if (!config_.admin_listen.empty())
-    admin_ = std::make_unique<AdminServer>(io_, config_.admin_listen,
+    admin_ = std::make_unique<AdminServer>(io_, AdminServer::Options{config_.admin_listen, config_.admin_token},
                                            AdminServer::Handlers{[this] { return status_json(); },
-                                                                 [this] { return !stopping_; }});
+                                                                 [this] { return stopping_; }});
   if (pipelines_.empty()) {
     log::warn("watchpost", "no pipelines to run");
     return 0;

@@ -1,6 +1,12 @@
 // One sink instance on a thread of its own: a bounded queue, batching by size and time, the
 // core's retry policy (capped, full-jitter backoff) for RETRY answers, and — when a spool is
 // configured — a disk spool that takes what the queue cannot hold and replays it in order.
+//
+// A batch the sink refuses for good (ERROR) is split until the results it refuses stand
+// alone; only those go to the dead-letter file (one JSON line each, with the reason), the
+// rest are stored. A spool whose disk refuses writes is a state: results are held in memory
+// (at most queue_capacity of them, then checks are held back), the spool is tried again
+// every second, and the state is logged when entered and left and shown in /healthz.
 #pragma once
 
 #include "config.hpp"
@@ -33,20 +39,30 @@ class SinkWorker {
   // Never drops: past the queue's capacity results go to the spool; without a spool the
   // caller holds back new checks while has_room() is false.
   void push(ResultPtr result);
-  bool has_room() const;
+  // False while results cannot be taken without growing memory past queue_capacity. While the
+  // spool's disk refuses writes, it also retries the spool (at most once a second).
+  bool has_room();
   size_t depth() const;
   // Writes what is queued until `deadline`, then stops the thread. What could not be written
   // by then goes to the spool (or, without one, is counted and logged as lost).
   void close(std::chrono::steady_clock::time_point deadline);
   const std::string& name() const { return instance_->name(); }
+  // Where dead letters go: config's `dead_letter`, else the spool folder's dead-letter.jsonl,
+  // else (no spool) only the log and watchpost_sink_dead_lettered_total.
+  const std::string& dead_letter_path() const { return dead_letter_path_; }
 
  private:
   void run();
   // Returns false when it gave up because the deadline passed.
-  bool write_with_retry(const std::vector<ResultPtr>& batch);
+  // `isolating`: a part of a batch the sink refused, being split to find what it refuses.
+  bool write_with_retry(const std::vector<ResultPtr>& batch, bool isolating = false);
   void spool_locked(const std::vector<ResultPtr>& results);  // mu_ held
   std::vector<ResultPtr> take_from_spool(size_t& peeked);
   void report_spool();  // mu_ held
+  std::vector<ResultPtr> spool_held_locked();  // mu_ held; returns what it spooled
+  void spool_failed(const std::string& why);  // mu_ held
+  void spool_recovered(size_t held);           // mu_ held
+  void dead_letter(const ResultPtr& result, const std::string& reason);
 
   std::unique_ptr<SinkInstance> instance_;
   SinkConfig config_;
@@ -57,10 +73,20 @@ class SinkWorker {
   uint64_t spool_reader_ = 0;
   uint64_t spool_dropped_seen_ = 0;
   std::string label_;
+  std::string dead_letter_path_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<ResultPtr> queue_;
+  std::deque<ResultPtr> held_;  // newer than the spool's records, kept while its disk refuses them
+  bool spool_failing_ = false;
+  std::chrono::steady_clock::time_point spool_failing_since_;
+  std::chrono::steady_clock::time_point spool_retry_at_;
+  std::string health_key_;
+  // Dead letters are logged one line each, at most kDeadLetterLines a minute.
+  std::chrono::steady_clock::time_point dead_letter_window_;
+  int dead_letter_lines_ = 0;
+  uint64_t dead_letter_unlogged_ = 0;
   bool closing_ = false;
   bool was_full_ = false;
   bool spooling_ = false;  // once results go to the spool, later ones follow until it drains

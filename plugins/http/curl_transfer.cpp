@@ -5,7 +5,11 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace watchpost::http {
 namespace {
@@ -37,6 +41,12 @@ size_t on_header(char*, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+curl_socket_t open_socket(void* user, curlsocktype, curl_sockaddr* a) {
+  curl_socket_t fd = ::socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+  if (fd == CURL_SOCKET_BAD) static_cast<Transfer*>(user)->socket_errno = errno;
+  return fd;
+}
+
 int64_t info_us(CURL* e, CURLINFO what) {
   curl_off_t v = 0;
   return curl_easy_getinfo(e, what, &v) == CURLE_OK ? static_cast<int64_t>(v) : 0;
@@ -51,6 +61,9 @@ void configure(CURL* e, Transfer& t) {
   curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error);
+  t.socket_errno = 0;
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &open_socket);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &t);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &on_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
   if (c.https) {
@@ -116,6 +129,11 @@ Report report_for(Transfer& t, CURLcode code) {
       r.down(WP_ERR_HTTP_STATUS, "HTTP " + std::to_string(r.http_status) + ", expected " + t.target->expected_text());
     }
     r.body = std::move(t.body);
+  } else if (t.socket_errno != 0) {
+    r.down(WP_ERR_PROBE, std::string("this process could not open a socket: ") + std::strerror(t.socket_errno));
+  } else if (code == CURLE_OUT_OF_MEMORY && connect > 0) {
+    // libcurl's answer to a response header line past its 100 KiB limit: the site's doing.
+    r.down(WP_ERR_PROTOCOL, "response header too large (over libcurl's 100 KiB limit)");
   } else {
     bool resolved = dns > 0 || !r.resolved_ip.empty();
     std::string message = t.error[0] ? t.error : curl_easy_strerror(code);

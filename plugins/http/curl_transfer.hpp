@@ -22,6 +22,7 @@ struct Transfer {
   int32_t tls_days_left = INT32_MIN;
   bool tls_looked = false;
   char error[CURL_ERROR_SIZE] = {};
+  int socket_errno = 0;  // why this process could not open a socket (EMFILE...): our fault, not the site's
 
   Transfer(std::shared_ptr<const TargetConfig> t, long timeout, Completion d)
       : target(std::move(t)), timeout_ms(timeout), done(std::move(d)) {}

@@ -1,6 +1,7 @@
 #include "http_options.hpp"
 
 #include <curl/curl.h>
+#include <watchpost/redact.hpp>
 
 namespace watchpost::http {
 
@@ -47,8 +48,10 @@ void validate_options(const Options& o) {
   std::string s = scheme ? scheme : "";
   curl_free(scheme);
   curl_url_cleanup(u);
-  if (rc != CURLUE_OK) throw OptionError("url", "'" + url + "' is not a valid URL: " + curl_url_strerror(rc));
-  if (s != "http" && s != "https") throw OptionError("url", "'" + url + "': only http:// and https:// are checked");
+  if (rc != CURLUE_OK)
+    throw OptionError("url", "'" + redact_url(url) + "' is not a valid URL: " + curl_url_strerror(rc));
+  if (s != "http" && s != "https")
+    throw OptionError("url", "'" + redact_url(url) + "': only http:// and https:// are checked");
   for (auto& item : o.list("expected_status"))
     if (!parse_status_range(item))
       throw OptionError("expected_status", "'" + item + "' is not a status, range or class (e.g. 200, 200-299, 2xx)");

@@ -1,13 +1,20 @@
 #include "kafka_config.hpp"
 
+#include <watchpost/redact.hpp>
+
 namespace watchpost::kafka {
 
 namespace {
 
 void set(rd_kafka_conf_t* conf, const std::string& key, const std::string& value, const char* option) {
   char err[512];
-  if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK)
-    throw OptionError(option, "librdkafka refused '" + key + "': " + err);
+  if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+    std::string why = err;
+    // librdkafka quotes the value it refused; for sasl.password and the like that is a secret.
+    if (is_secret_param(key, default_secret_params()) && !value.empty())
+      for (size_t at; (at = why.find(value)) != std::string::npos;) why.replace(at, value.size(), "***");
+    throw OptionError(option, "librdkafka refused '" + key + "': " + why);
+  }
 }
 
 }  // namespace

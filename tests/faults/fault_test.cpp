@@ -2,6 +2,7 @@
 // sinks that go away (PostgreSQL, Kafka, a failing plugin), processes killed mid-run, a torn
 // spool on disk, and hostile HTTP targets.
 #include "config.hpp"
+#include "fault_helpers.hpp"
 #include "http_target.hpp"
 #include "loader.hpp"
 #include "metrics.hpp"
@@ -32,46 +33,8 @@ using namespace watchpost;
 namespace wt = watchpost::testing;
 
 using Running = wt::RunningRuntime;
+using namespace watchpost::faults;
 
-namespace {
-
-std::vector<std::string> lines_of(const std::string& path) {
-  std::vector<std::string> out;
-  std::stringstream ss(wt::read_file(path));
-  for (std::string l; std::getline(ss, l);)
-    if (!l.empty()) out.push_back(l);
-  return out;
-}
-
-std::string id_in_json(const std::string& json) {
-  auto at = json.find("\"result_id\":\"");
-  return at == std::string::npos ? std::string() : json.substr(at + 13, 26);
-}
-
-std::multiset<std::string> ids_in_file(const std::string& path, bool json) {
-  std::multiset<std::string> out;
-  for (auto& l : lines_of(path)) out.insert(json ? id_in_json(l) : l);
-  return out;
-}
-
-// One number from PostgreSQL, or -1 while it cannot answer (stopped, not yet migrated).
-int64_t scalar_or_minus_one(const std::string& dsn, const char* sql) {
-  try {
-    pqxx::connection c(dsn);
-    pqxx::work w(c);
-    return w.exec(sql)[0][0].as<int64_t>();
-  } catch (const std::exception&) {
-    return -1;
-  }
-}
-
-std::string cprobe_targets(int n) {
-  std::string t = "[";
-  for (int i = 0; i < n; ++i) t += std::string(i ? ", " : "") + "{id: t" + std::to_string(i) + ", name: n}";
-  return t + "]";
-}
-
-}  // namespace
 
 // Fault: the sink fails for a while (60 RETRY answers, about 6 s). Expected: results beyond the queue
 // go to the spool, checking goes on, and after recovery every result is written exactly

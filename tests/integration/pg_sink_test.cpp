@@ -152,6 +152,8 @@ TEST(PgSink, BothWritePathsLeaveTheSameLatestStatus) {
   wt::PostgresServer pg;
   Sink fresh(pg.dsn(), "30d", "fresh");
   Sink redelivered(pg.dsn(), "30d", "redelivered");
+  double rows_written_before = metrics().get("watchpost_plugin_rows_written_total{instance=\"test/pg_sink\"}");
+  double already_before = metrics().get("watchpost_plugin_rows_already_stored_total{instance=\"test/pg_sink\"}");
   int64_t t0 = now_us() - 3'600'000'000;
   auto seed = result("seed", t0, WP_OUTCOME_UP);
   ASSERT_EQ(fresh.write({seed}), WP_OK);
@@ -178,6 +180,11 @@ TEST(PgSink, BothWritePathsLeaveTheSameLatestStatus) {
       "tls_days_left, consecutive_failures, last_checked_at, last_result_id, last_up_at, last_down_at";
   EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM fresh.targets"), 31);
   EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM redelivered.targets"), 31);
+  // Both instances are named test/pg_sink: 2 seeds + 2 × 4,000 new rows stored, 20 redelivered seeds not.
+  EXPECT_EQ(metrics().get("watchpost_plugin_rows_written_total{instance=\"test/pg_sink\"}") - rows_written_before,
+            2 + 2 * 4000)
+      << "rows_written counts rows stored, not rows offered";
+  EXPECT_EQ(metrics().get("watchpost_plugin_rows_already_stored_total{instance=\"test/pg_sink\"}") - already_before, 20);
   // Rows of either table the other lacks, as text, so a failure shows what differs.
   pqxx::connection c(pg.dsn());
   pqxx::work w(c);
@@ -385,4 +392,30 @@ TEST(Report, NumbersEqualThoseComputedByHand) {
   EXPECT_NE(one.out.find("blog"), std::string::npos) << one.out;
   EXPECT_EQ(one.out.find("shop"), std::string::npos) << one.out;
   EXPECT_NE(one.out.find("100.00%"), std::string::npos) << one.out;
+}
+
+TEST(PgSink, UriDsnsAreCheckedAsStrictlyAsKeyValueOnesAndNeverEchoed) {
+  std::string dir = wt::temp_dir();
+  auto error_for = [&](const std::string& dsn) -> std::string {
+    wt::write_file(dir + "/dsn.yaml", "pipelines:\n  - probe: {plugin: cprobe}\n    targets: [{id: x, name: x}]\n"
+                                      "    sinks: [{plugin: pg_sink, dsn: \"" + dsn + "\"}]\n");
+    try {
+      load_config(dir + "/dsn.yaml", catalog());
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  for (std::string dsn : {"postgresql://app:hunter2@127.0.0.1/db?sslmode=bogus", "host=h password=hunter2 sslmode=bogus"}) {
+    std::string e = error_for(dsn);
+    EXPECT_NE(e.find("sslmode must be one of disable, allow"), std::string::npos) << dsn << ": " << e;
+    EXPECT_EQ(e.find("hunter2"), std::string::npos) << e;
+  }
+  std::string port = error_for("postgresql://app:hunter2@127.0.0.1:54x2/db");
+  EXPECT_NE(port, "") << "a port that is not a number";
+  EXPECT_EQ(port.find("hunter2"), std::string::npos) << port;
+  std::string garbled = error_for("host=h password hunter2");
+  EXPECT_NE(garbled.find("not a valid libpq connection string"), std::string::npos) << garbled;
+  EXPECT_EQ(garbled.find("hunter2"), std::string::npos) << "libpq quotes the fragment it cannot parse: " << garbled;
+  EXPECT_EQ(error_for("postgresql://app@127.0.0.1/db?sslmode=verify-full"), "");
 }

@@ -1,6 +1,7 @@
 // Pipelines end to end: real plugins loaded from disk, real HTTP targets on 127.0.0.1, exact
 // accounting by result id.
 #include "config.hpp"
+#include "http_client.hpp"
 #include "http_target.hpp"
 #include "loader.hpp"
 #include "metrics.hpp"
@@ -22,6 +23,8 @@
 #include <thread>
 
 using namespace watchpost;
+using watchpost::testing::free_port;
+using watchpost::testing::http_get;
 namespace wt = watchpost::testing;
 using watchpost::target::HttpTarget;
 
@@ -311,32 +314,6 @@ TEST(Pipeline, SighupReloadsAddsAndRemovesTargetsKeepsPhasesAndRejectsABadFile) 
   EXPECT_EQ(a_phases.size(), 1u) << "an unchanged target keeps its phase across reloads";
 }
 
-namespace {
-
-// GET on 127.0.0.1 with libcurl; returns status and body.
-std::pair<long, std::string> http_get(const std::string& url) {
-  std::string body;
-  CURL* c = curl_easy_init();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) {
-    static_cast<std::string*>(u)->append(d, s * n);
-    return s * n;
-  });
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-  long status = 0;
-  if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_cleanup(c);
-  return {status, body};
-}
-
-uint16_t free_port() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
-
-}  // namespace
 
 TEST(Admin, MetricsHealthAndStatusAreServed) {
   HttpTarget server;
@@ -396,4 +373,34 @@ TEST(Admin, SpoolDropsAtTheSizeCapAreCountedInMetrics) {
   runner.join();
   EXPECT_TRUE(seen) << "drops past the spool's size cap must show in /metrics";
   EXPECT_GT(metrics().get(metric), 0);
+}
+
+TEST(Secrets, CredentialsInATargetUrlNeverReachResultsStatusOrLogs) {
+  HttpTarget server;
+  Harness h;
+  std::string port = std::to_string(free_port());
+  std::string url = "http://alice:hunter2@127.0.0.1:" + std::to_string(server.port()) + "/?access_token=abc123&page=2";
+  std::string results = h.dir + "/results.jsonl";
+  wt::write_file(h.file, "admin: {listen: \"127.0.0.1:" + port + "\"}\npipelines:\n  - name: web\n"
+                               "    probe: {plugin: http, interval: 1s}\n"
+                               "    targets: [{url: \"" + url + "\"}]\n"
+                               "    sinks: [{plugin: stdout, format: json, path: \"" + results + "\", batch_delay: 0ms}]\n");
+  RunOptions o;
+  o.observer = [&](const ResultPtr& r) { h.seen.add(r); };
+  Runtime rt(catalog(), load_config(h.file, catalog()), h.file, std::move(o));
+  std::thread runner([&] { rt.run(); });
+  ASSERT_TRUE(wt::wait_until([&] { return h.seen.unique() >= 2 && !wt::read_file(results).empty(); }));
+  std::string status = http_get("http://127.0.0.1:" + port + "/status").second;
+  rt.request_stop();
+  runner.join();
+  auto r = h.seen.all().front();
+  EXPECT_EQ(outcome_name(r->outcome), "up") << "the check itself used the real URL: " << r->error_message;
+  std::string shown = "http://***@127.0.0.1:" + std::to_string(server.port()) + "/?access_token=***&page=2";
+  EXPECT_EQ(r->url, shown);
+  EXPECT_EQ(r->target_id, shown) << "a URL used as the id is redacted too";
+  for (const std::string& text : {status, wt::read_file(results)}) {
+    EXPECT_EQ(text.find("hunter2"), std::string::npos) << text;
+    EXPECT_EQ(text.find("abc123"), std::string::npos) << text;
+  }
+  EXPECT_NE(status.find("access_token=***"), std::string::npos) << status;
 }

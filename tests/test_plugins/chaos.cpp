@@ -2,7 +2,8 @@
 //   probe "chaos":  mode up | throw_start | never_report | down
 //   evaluator:      mode pass | throw
 //   sink:           mode ok | fail_always | retry_then_ok (retries N times) | throw;
-//                   appends the result ids it accepted to `path` (when set)
+//                   appends the result ids it accepted to `path` (when set); RETRY while
+//                   the file `gate` exists; ERROR for any batch holding `refuse_target`
 // The core must survive all of it and keep the pipeline running.
 #include <watchpost/plugin.hpp>
 
@@ -70,12 +71,19 @@ class ChaosEvaluator final : public Evaluator {
 class ChaosSink final : public Sink {
  public:
   ChaosSink(const Host& host, const Options& o)
-      : host_(host), mode_(o.string("mode")), retries_(o.integer("retries")), path_(o.string("path")) {}
+      : host_(host),
+        mode_(o.string("mode")),
+        retries_(o.integer("retries")),
+        path_(o.string("path")),
+        gate_(o.string("gate")),
+        refuse_target_(o.string("refuse_target")) {}
   static const std::vector<wp_option_spec>& options() {
     static const std::vector<wp_option_spec> s = {
         option("mode", WP_OPT_STRING, "ok", "behaviour", "ok|fail_always|retry_then_ok|throw"),
         option("retries", WP_OPT_INT, "3", "RETRY answers before OK in retry_then_ok"),
         option("path", WP_OPT_STRING, nullptr, "file to append accepted result ids to"),
+        option("gate", WP_OPT_STRING, nullptr, "answer RETRY while this file exists"),
+        option("refuse_target", WP_OPT_STRING, nullptr, "answer ERROR for a batch holding this target's results"),
     };
     return s;
   }
@@ -87,6 +95,9 @@ class ChaosSink final : public Sink {
       host_.count("chaos_retries");
       return Status::retry("chaos: transient failure on purpose");
     }
+    if (!gate_.empty() && std::ifstream(gate_).good()) return Status::retry("chaos: gate file present");
+    for (size_t i = 0; i < batch.size() && !refuse_target_.empty(); ++i)
+      if (view(batch[i].target_id) == refuse_target_) return Status::error("chaos: refusing " + refuse_target_);
     if (!path_.empty()) {
       std::ofstream f(path_, std::ios::app);
       for (size_t i = 0; i < batch.size(); ++i) f << view(batch[i].result_id) << '\n';
@@ -99,6 +110,8 @@ class ChaosSink final : public Sink {
   std::string mode_;
   int64_t retries_;
   std::string path_;
+  std::string gate_;
+  std::string refuse_target_;
 };
 
 }  // namespace

@@ -78,6 +78,7 @@ struct HttpTarget::Impl {
   template <class Stream>
   bool handle(Stream& s, Conn& conn, const http::request<http::string_body>& req) {
     std::string path(req.target());
+    path.resize(std::min(path.size(), path.find('?')));  // routed by path, as servers do; the query is ignored
     auto arg = [&](size_t prefix) { return std::stoll(path.substr(prefix)); };
     try {
       if (path == "/") return respond(s, req, 200, "ok watchpost target\n");
@@ -124,6 +125,11 @@ struct HttpTarget::Impl {
         linger l{1, 0};  // close with RST, as a crashing server would
         setsockopt(conn.socket.native_handle(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
         close_socket(conn);
+        return false;
+      }
+      if (path.rfind("/hugeheader/", 0) == 0) {  // one header line of N bytes
+        raw(s, "HTTP/1.1 200 OK\r\nX-Huge: " + std::string(static_cast<size_t>(arg(12)), 'h') +
+                   "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         return false;
       }
       if (path == "/close") {

@@ -8,6 +8,7 @@
 //   /chunked/N        N bytes, chunked transfer encoding
 //   /drip/N/MS        N bytes, one every MS milliseconds
 //   /reset            promises 100000 bytes, sends 1000, then resets the connection
+//   /hugeheader/N     one response header line of N bytes
 //   /close            closes the connection without answering
 //   /text/WORD        200 "hello WORD world"
 // A thread per connection: simple and plenty for tests; the benchmarks use nginx.

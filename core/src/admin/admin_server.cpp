@@ -1,50 +1,103 @@
 #include "admin_server.hpp"
 
+#include "../health.hpp"
 #include "../log.hpp"
 #include "../metrics.hpp"
+#include "listen_address.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
+#include <ctime>
 #include <stdexcept>
 
 namespace watchpost {
 
 namespace asio = boost::asio;
-namespace http = boost::beast::http;
+namespace beast = boost::beast;
+namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
 
+bool same_secret(std::string_view a, std::string_view b) {
+  // Compares every byte, so the time taken does not tell how much of a guess was right.
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  return diff == 0;
+}
+
+std::string utc(std::chrono::system_clock::time_point t) {
+  std::time_t s = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&s, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 // One request, one answer, then the connection closes: scrapers and probes need no more.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const AdminServer::Handlers& handlers) : socket_(std::move(socket)), handlers_(handlers) {}
+  Session(tcp::socket socket, const AdminServer::Options& options, const AdminServer::Handlers& handlers,
+          std::shared_ptr<size_t> open)
+      : stream_(std::move(socket)), options_(options), handlers_(handlers), open_(std::move(open)) {
+    // Under a crowd of connections each gets less time, so idle ones make way sooner.
+    timeout_ = *open_ * 2 >= options_.max_connections ? std::min(options_.request_timeout, std::chrono::milliseconds(1000))
+                                                       : options_.request_timeout;
+    ++*open_;
+  }
+  ~Session() { --*open_; }
 
   void run() {
+    parser_.header_limit(16 << 10);
+    parser_.body_limit(16 << 10);
+    // The whole request must arrive within the deadline: a client that says nothing, or
+    // half a header, is cut off instead of holding a descriptor forever.
+    stream_.expires_after(timeout_);
     auto self = shared_from_this();
-    http::async_read(socket_, buffer_, request_, [self](boost::beast::error_code ec, size_t) {
+    http::async_read(stream_, buffer_, parser_, [self](beast::error_code ec, size_t) {
       if (!ec) self->answer();
     });
   }
 
  private:
   void answer() {
-    auto res = std::make_shared<http::response<http::string_body>>(http::status::ok, request_.version());
+    auto& request = parser_.get();
+    auto res = std::make_shared<http::response<http::string_body>>(http::status::ok, request.version());
     res->set(http::field::server, "watchpost");
     res->keep_alive(false);
-    std::string target(request_.target());
+    std::string target(request.target());
     if (target.find('?') != std::string::npos) target.resize(target.find('?'));
-    if (request_.method() != http::verb::get && request_.method() != http::verb::head) {
+    bool needs_token = target == "/metrics" || target == "/status";
+    auto auth_field = request[http::field::authorization];
+    std::string_view auth(auth_field.data(), auth_field.size());
+    if (request.method() != http::verb::get && request.method() != http::verb::head) {
       res->result(http::status::method_not_allowed);
       res->body() = "GET only\n";
+    } else if (needs_token && !options_.token.empty() &&
+               !(auth.substr(0, 7) == "Bearer " && same_secret(auth.substr(7), options_.token))) {
+      res->result(http::status::unauthorized);
+      res->set(http::field::www_authenticate, "Bearer");
+      res->body() = "a token is needed: Authorization: Bearer TOKEN\n";
     } else if (target == "/metrics") {
       res->set(http::field::content_type, "text/plain; version=0.0.4");
       res->body() = metrics().render_prometheus();
     } else if (target == "/healthz") {
-      bool ok = !handlers_.healthy || handlers_.healthy();
-      res->result(ok ? http::status::ok : http::status::service_unavailable);
-      res->body() = ok ? "ok\n" : "draining\n";
+      auto conditions = health().conditions();
+      bool draining = handlers_.draining && handlers_.draining();
+      if (draining) {
+        res->result(http::status::service_unavailable);
+        res->body() = "draining\n";
+      } else if (!conditions.empty()) {
+        res->result(http::status::service_unavailable);
+        res->body() = "degraded\n";
+        for (auto& c : conditions) res->body() += "- " + c.key + ": " + c.text + " (since " + utc(c.since) + ")\n";
+      } else {
+        res->body() = "ok\n";
+      }
     } else if (target == "/status") {
       res->set(http::field::content_type, "application/json");
       res->body() = handlers_.status_json ? handlers_.status_json() : "{}";
@@ -54,44 +107,43 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     res->prepare_payload();
     auto self = shared_from_this();
-    http::async_write(socket_, *res, [self, res](boost::beast::error_code, size_t) {
-      boost::system::error_code ignored;
-      self->socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.expires_after(timeout_);
+    http::async_write(stream_, *res, [self, res](beast::error_code, size_t) {
+      beast::error_code ignored;
+      self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     });
   }
 
-  tcp::socket socket_;
+  beast::tcp_stream stream_;
+  const AdminServer::Options& options_;
   const AdminServer::Handlers& handlers_;
-  boost::beast::flat_buffer buffer_;
-  http::request<http::string_body> request_;
+  std::shared_ptr<size_t> open_;
+  std::chrono::milliseconds timeout_;
+  beast::flat_buffer buffer_;
+  http::request_parser<http::string_body> parser_;
 };
-
-tcp::endpoint parse_listen(const std::string& listen) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("admin listen '" + listen + "' must be host:port");
-  std::string host = listen.substr(0, colon);
-  if (host.size() > 1 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(host.empty() ? "0.0.0.0" : host, ec);
-  if (ec) throw std::runtime_error("admin listen '" + listen + "': '" + host + "' is not an IP address");
-  int port = std::atoi(listen.c_str() + colon + 1);
-  if (port < 0 || port > 65535) throw std::runtime_error("admin listen '" + listen + "': bad port");
-  return {address, static_cast<uint16_t>(port)};
-}
 
 }  // namespace
 
-AdminServer::AdminServer(asio::io_context& io, const std::string& listen, Handlers handlers)
-    : acceptor_(io), handlers_(std::move(handlers)) {
-  tcp::endpoint ep = parse_listen(listen);
+AdminServer::AdminServer(asio::io_context& io, Options options, Handlers handlers)
+    : acceptor_(io), backoff_(io), options_(std::move(options)), handlers_(std::move(handlers)),
+      open_(std::make_shared<size_t>(0)) {
+  ListenAddress where;
+  std::string bad = parse_listen_address(options_.listen, where);
+  if (!bad.empty()) throw std::runtime_error("admin listen: " + bad);
+  tcp::endpoint ep{asio::ip::make_address(where.host), where.port};
   boost::system::error_code ec;
   acceptor_.open(ep.protocol(), ec);
   if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) acceptor_.bind(ep, ec);
   if (!ec) acceptor_.listen(64, ec);
-  if (ec) throw std::runtime_error("admin endpoint cannot listen on " + listen + ": " + ec.message());
+  if (ec) throw std::runtime_error("admin endpoint cannot listen on " + options_.listen + ": " + ec.message());
   log::info("admin", "serving /metrics, /healthz and /status on " + ep.address().to_string() + ":" +
                          std::to_string(port()));
+  if (!where.loopback && options_.token.empty())
+    log::warn("admin", "the admin endpoint listens on " + ep.address().to_string() +
+                           ", beyond this machine, with no token: anyone who can reach it reads /metrics and "
+                           "/status (set admin.token, or listen on 127.0.0.1)");
   accept();
 }
 
@@ -105,12 +157,38 @@ uint16_t AdminServer::port() const {
 void AdminServer::stop() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
+  backoff_.cancel();
 }
 
 void AdminServer::accept() {
   acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
-    if (ec) return;  // closed
-    std::make_shared<Session>(std::move(socket), handlers_)->run();
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;  // stopped
+    if (ec) {
+      // Out of descriptors, most likely: wait and try again; never stop accepting for good.
+      metrics().add("watchpost_admin_accept_errors_total");
+      if (backoff_delay_.count() == 0) {
+        log::error("admin", "cannot accept connections: " + ec.message() + "; trying again with a backoff");
+        health().set("admin endpoint", "cannot accept connections: " + ec.message());
+      }
+      backoff_delay_ = std::min(std::chrono::milliseconds(1000), std::max(std::chrono::milliseconds(50), backoff_delay_ * 2));
+      backoff_.expires_after(backoff_delay_);
+      backoff_.async_wait([this](boost::system::error_code wait_ec) {
+        if (!wait_ec) accept();
+      });
+      return;
+    }
+    if (backoff_delay_.count() != 0) {
+      log::info("admin", "accepting connections again");
+      health().clear("admin endpoint");
+      backoff_delay_ = std::chrono::milliseconds(0);
+    }
+    if (*open_ >= options_.max_connections) {
+      metrics().add("watchpost_admin_rejected_connections_total");
+      boost::system::error_code ignored;
+      socket.close(ignored);  // over the cap: closed at once, the descriptor freed
+    } else {
+      std::make_shared<Session>(std::move(socket), options_, handlers_, open_)->run();
+    }
     accept();
   });
 }

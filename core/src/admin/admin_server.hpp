@@ -1,12 +1,17 @@
 // The admin HTTP endpoint (Boost.Beast, on the runtime's io_context):
 //   GET /metrics  Prometheus text format
-//   GET /healthz  200 "ok" while running, 503 "draining" during shutdown
+//   GET /healthz  200 "ok"; 503 "degraded" with the conditions (health.hpp), or "draining"
 //   GET /status   JSON: every pipeline and the latest result of each target
+// It must never be the way to blind the monitor: each connection has a deadline for its
+// request, connections past a cap are closed at once, and accept errors (EMFILE) are
+// survived with a backoff instead of ending the accept loop.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,10 +22,16 @@ class AdminServer {
  public:
   struct Handlers {
     std::function<std::string()> status_json;
-    std::function<bool()> healthy;
+    std::function<bool()> draining;
   };
-  // `listen` is "host:port" (port 0 picks a free one). Throws on a bad address or a busy port.
-  AdminServer(boost::asio::io_context& io, const std::string& listen, Handlers handlers);
+  struct Options {
+    std::string listen;  // "host:port"; a missing host means 127.0.0.1; port 0 picks a free one
+    std::string token;   // when set, /metrics and /status need "Authorization: Bearer TOKEN"
+    size_t max_connections = 64;
+    std::chrono::milliseconds request_timeout{5000};
+  };
+  // Throws on a bad address or a busy port.
+  AdminServer(boost::asio::io_context& io, Options options, Handlers handlers);
   ~AdminServer();
   uint16_t port() const;
   void stop();
@@ -28,7 +39,11 @@ class AdminServer {
  private:
   void accept();
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer backoff_;
+  std::chrono::milliseconds backoff_delay_{0};
+  Options options_;
   Handlers handlers_;
+  std::shared_ptr<size_t> open_;  // sessions alive; shared with them so a session may outlive us
 };
 
 }  // namespace watchpost

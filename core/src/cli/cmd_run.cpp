@@ -1,4 +1,5 @@
 #include "../config.hpp"
+#include "../log.hpp"
 #include "../runtime.hpp"
 #include "args.hpp"
 #include "catalog.hpp"
@@ -6,9 +7,27 @@
 
 #include <watchpost/values.hpp>
 
+#include <sys/resource.h>
+
 #include <cstdio>
+#include <string>
 
 namespace watchpost::cli {
+namespace {
+
+// Every check needs a socket: a soft limit of 1,024 descriptors is the common default and far
+// below what a node checking thousands of sites uses. Take what the hard limit allows.
+void raise_descriptor_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
+  rlim_t was = lim.rlim_cur;
+  lim.rlim_cur = lim.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &lim) == 0)
+    log::debug("watchpost", "raised the open-file limit from " + std::to_string(was) + " to " +
+                                std::to_string(lim.rlim_max));
+}
+
+}  // namespace
 
 int cmd_run(int argc, char** argv) {
   auto valued = common_valued();
@@ -39,6 +58,7 @@ int cmd_run(int argc, char** argv) {
     if (!ms) throw UsageError("--drain-timeout takes a duration such as 30s");
     options.drain_timeout = std::chrono::milliseconds(*ms);
   }
+  raise_descriptor_limit();
   Runtime runtime(catalog, std::move(config), path, std::move(options));
   return runtime.run();
 }

@@ -1,0 +1,97 @@
+// The admin endpoint's defaults and options: loopback unless told otherwise, a token when
+// set, a deadline for every request.
+#include "admin/admin_server.hpp"
+#include "admin/listen_address.hpp"
+#include "health.hpp"
+#include "http_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+using namespace watchpost;
+namespace wt = watchpost::testing;
+
+TEST(Admin, AListenAddressWithoutAHostMeansLoopback) {
+  ListenAddress a;
+  EXPECT_EQ(parse_listen_address(":19132", a), "");
+  EXPECT_EQ(a.host, "127.0.0.1");
+  EXPECT_TRUE(a.loopback);
+  EXPECT_EQ(parse_listen_address("0.0.0.0:9100", a), "");
+  EXPECT_FALSE(a.loopback);
+  EXPECT_EQ(parse_listen_address("[::1]:9100", a), "");
+  EXPECT_TRUE(a.loopback);
+  EXPECT_NE(parse_listen_address("localhost:9100", a).find("not an IP address"), std::string::npos);
+  EXPECT_NE(parse_listen_address("127.0.0.1:99999", a).find("port"), std::string::npos);
+  EXPECT_NE(parse_listen_address("127.0.0.1:", a).find("port"), std::string::npos);
+}
+
+namespace {
+
+struct Served {
+  boost::asio::io_context io;
+  AdminServer server;
+  std::thread thread;
+  explicit Served(AdminServer::Options o)
+      : server(io, std::move(o), AdminServer::Handlers{[] { return std::string("{}"); }, [] { return false; }}),
+        thread([this] { io.run(); }) {}
+  ~Served() {
+    boost::asio::post(io, [this] { server.stop(); });
+    io.stop();
+    thread.join();
+  }
+  std::string base() { return "http://127.0.0.1:" + std::to_string(server.port()); }
+};
+
+}  // namespace
+
+TEST(Admin, ATokenGuardsMetricsAndStatusButNotHealth) {
+  Served s({"127.0.0.1:0", "s3cret-token"});
+  EXPECT_EQ(wt::http_get(s.base() + "/metrics").first, 401);
+  EXPECT_EQ(wt::http_get(s.base() + "/status", {"Authorization: Bearer wrong"}).first, 401);
+  EXPECT_EQ(wt::http_get(s.base() + "/metrics", {"Authorization: Bearer s3cret-token"}).first, 200);
+  EXPECT_EQ(wt::http_get(s.base() + "/status", {"Authorization: Bearer s3cret-token"}).first, 200);
+  EXPECT_EQ(wt::http_get(s.base() + "/healthz").first, 200) << "health checkers need no secret";
+}
+
+TEST(Admin, AClientThatSaysNothingIsCutOffAtTheDeadline) {
+  AdminServer::Options o{"127.0.0.1:0", ""};
+  o.request_timeout = std::chrono::milliseconds(300);
+  Served s(o);
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(s.server.port());
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_GT(::send(fd, "GET /met", 8, MSG_NOSIGNAL), 0);
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[64];
+  auto start = std::chrono::steady_clock::now();
+  ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+  auto waited = std::chrono::steady_clock::now() - start;
+  ::close(fd);
+  EXPECT_LE(n, 0) << "closed without an answer";
+  EXPECT_LT(waited, std::chrono::seconds(4)) << "the server closed it, not our receive timeout";
+}
+
+TEST(Admin, HealthSaysDegradedWithTheConditionAndSince) {
+  Served s({"127.0.0.1:0", ""});
+  health().set("sink test/x spool", "the spool cannot write: No space left on device");
+  auto h = wt::http_get(s.base() + "/healthz");
+  health().clear("sink test/x spool");
+  EXPECT_EQ(h.first, 503);
+  EXPECT_NE(h.second.find("degraded\n- sink test/x spool: the spool cannot write: No space left on device (since 20"),
+            std::string::npos)
+      << h.second;
+  EXPECT_EQ(wt::http_get(s.base() + "/healthz").first, 200) << "and ok again once it clears";
+}

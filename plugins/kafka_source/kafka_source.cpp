@@ -70,6 +70,10 @@ KafkaSource::KafkaSource(const Host& host, const Options& o)
   if (!dlq_topic_.empty()) {
     ConfPtr pconf = make_conf(o, {{"acks", "all"}, {"enable.idempotence", "true"}});
     route_logs(pconf.get(), &host_);
+    // Each dead-letter copy carries a pointer to its own delivery status (see dead_letter).
+    rd_kafka_conf_set_dr_msg_cb(pconf.get(), [](rd_kafka_t*, const rd_kafka_message_t* m, void*) {
+      if (m->_private) *static_cast<rd_kafka_resp_err_t*>(m->_private) = m->err;
+    });
     rd_kafka_t* p = rd_kafka_new(RD_KAFKA_PRODUCER, pconf.get(), err, sizeof err);
     if (!p) throw std::runtime_error(std::string("cannot create the dead-letter producer: ") + err);
     pconf.release();
@@ -118,6 +122,11 @@ void KafkaSource::commit(bool sync) {
   last_commit_ = std::chrono::steady_clock::now();
 }
 
+namespace {
+constexpr size_t kDeadLetterWhole = 900 * 1000;  // under the common 1,000,012-byte broker limit
+constexpr size_t kDeadLetterHead = 64 * 1024;
+}  // namespace
+
 void KafkaSource::dead_letter(const rd_kafka_message_t* m, const std::string& why) {
   std::string where = std::string(rd_kafka_topic_name(m->rkt)) + "/" + std::to_string(m->partition) + "@" +
                       std::to_string(m->offset);
@@ -132,10 +141,20 @@ void KafkaSource::dead_letter(const rd_kafka_message_t* m, const std::string& wh
   rd_kafka_header_add(headers, "x-original-topic", -1, rd_kafka_topic_name(m->rkt), -1);
   rd_kafka_header_add(headers, "x-original-partition", -1, partition.data(), partition.size());
   rd_kafka_header_add(headers, "x-original-offset", -1, offset.data(), offset.size());
+  // Brokers refuse messages over ~1 MB by default, and an undecodable message may be far
+  // larger than that: past kDeadLetterWhole bytes the copy keeps the first kDeadLetterHead bytes
+  // and says how long the original was; the headers point at the original.
+  size_t len = m->len;
+  if (len > kDeadLetterWhole) {
+    len = kDeadLetterHead;
+    std::string original = std::to_string(m->len);
+    rd_kafka_header_add(headers, "x-watchpost-truncated-from", -1, original.data(), original.size());
+  }
+  rd_kafka_resp_err_t delivered = RD_KAFKA_RESP_ERR__IN_PROGRESS;
   rd_kafka_resp_err_t e = rd_kafka_producev(
       dlq_producer_.get(), RD_KAFKA_V_TOPIC(dlq_topic_.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-      RD_KAFKA_V_VALUE(m->payload, m->len), RD_KAFKA_V_KEY(m->key, m->key_len), RD_KAFKA_V_HEADERS(headers),
-      RD_KAFKA_V_END);
+      RD_KAFKA_V_VALUE(m->payload, len), RD_KAFKA_V_KEY(m->key, m->key_len), RD_KAFKA_V_HEADERS(headers),
+      RD_KAFKA_V_OPAQUE(&delivered), RD_KAFKA_V_END);
   if (e) {
     rd_kafka_headers_destroy(headers);
     host_.count("dead_letter_errors");
@@ -143,9 +162,12 @@ void KafkaSource::dead_letter(const rd_kafka_message_t* m, const std::string& wh
     return;
   }
   // Waited for, so the offset is only released once the dead-letter copy exists.
-  if (rd_kafka_flush(dlq_producer_.get(), 10000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+  // Flush alone says the queue emptied, not that the broker took the copy: the report does.
+  if (rd_kafka_flush(dlq_producer_.get(), 10000) != RD_KAFKA_RESP_ERR_NO_ERROR || delivered != RD_KAFKA_RESP_ERR_NO_ERROR) {
     host_.count("dead_letter_errors");
-    host_.error("dead-letter copy of " + where + " not confirmed in 10s: " + why);
+    host_.error("dead-letter copy of " + where + " not confirmed (" +
+                (delivered == RD_KAFKA_RESP_ERR__IN_PROGRESS ? std::string("no answer in 10s") : rd_kafka_err2str(delivered)) +
+                "): " + why);
   } else {
     host_.warn("undecodable message " + where + " sent to " + dlq_topic_ + ": " + why);
   }

@@ -83,10 +83,12 @@ std::vector<std::string> produce(const std::string& bootstrap, const std::string
   return ids;
 }
 
-void produce_raw(const std::string& bootstrap, const std::string& topic, const std::vector<std::string>& payloads) {
+void produce_raw(const std::string& bootstrap, const std::string& topic, const std::vector<std::string>& payloads,
+                 const std::map<std::string, std::string>& settings = {}) {
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), err, sizeof err);
+  for (auto& [k, v] : settings) rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err);
   rd_kafka_t* p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   ASSERT_NE(p, nullptr) << err;
   for (auto& m : payloads)
@@ -220,6 +222,28 @@ TEST(Kafka, MalformedAndUnknownVersionMessagesAreDeadLetteredAndGoodOnesFlow) {
   EXPECT_EQ(dead[0].headers["x-watchpost-error"], "not valid JSON");
   EXPECT_EQ(dead[0].headers["x-original-topic"], "results");
   EXPECT_NE(dead[1].headers["x-watchpost-error"].find("unknown schema_version 99"), std::string::npos);
+  EXPECT_EQ(writer.stop(), 0);
+}
+
+// The case seen was a 5 MB message on a real Kafka. librdkafka's mock broker never hands out a
+// message larger than the consumer's fetch size, so this one is 950 kB: past the size where
+// the copy is cut (900 kB), and the copy logic does not depend on how far past it.
+TEST(Kafka, ALargeUndecodableMessageIsDeadLetteredAsItsHeadAndAReference) {
+  MockKafka kafka(1);
+  kafka.create_topic("results", 1, 1);
+  kafka.create_topic("results-dlq", 1, 1);
+  std::string huge(950'000, 'z');
+  produce_raw(kafka.bootstrap(), "results", {huge});
+  auto good = produce(kafka.bootstrap(), "results", 0, 2);
+  Running writer(writer_yaml(kafka.bootstrap(), "results", "writers", ", dead_letter_topic: results-dlq"));
+  ASSERT_TRUE(wt::wait_until([&] { return writer.seen.unique() == 2; }, std::chrono::seconds(30)));
+  auto dead = read_topic(kafka.bootstrap(), "results-dlq", 1);
+  ASSERT_EQ(dead.size(), 1u) << "a message too large for the broker's default limit is still dead-lettered";
+  EXPECT_EQ(dead[0].payload, huge.substr(0, 64 * 1024));
+  EXPECT_EQ(dead[0].headers["x-watchpost-truncated-from"], std::to_string(huge.size()));
+  EXPECT_EQ(dead[0].headers["x-original-offset"], "0");
+  EXPECT_EQ(metrics().get("watchpost_plugin_dead_lettered_total{instance=\"writer/kafka_source\"}"), 1);
+  EXPECT_EQ(metrics().get("watchpost_plugin_dead_letter_errors_total{instance=\"writer/kafka_source\"}"), 0);
   EXPECT_EQ(writer.stop(), 0);
 }
 

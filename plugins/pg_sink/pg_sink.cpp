@@ -231,6 +231,7 @@ Status PgSink::write(const Batch& batch) {
     for (size_t i = 0; i < batch.size(); ++i) days.insert(batch[i].scheduled_at_us / kDayUs);
     pqxx::work tx(*conn_);
     ensure_partitions(tx, days);
+    size_t stored = batch.size();
     if (insert_if_all_new(tx, batch)) {
       static const std::vector<std::string> columns = column_list(kLatestColumns);
       pqxx::stream_to copy(tx, "pg_temp.wp_latest", columns);
@@ -239,11 +240,14 @@ Status PgSink::write(const Batch& batch) {
     } else {
       copy_results(tx, "pg_temp.wp_staging", batch);
       tx.exec(with_schema(kInsertNewFromStagingSql, schema_));
+      // Only what was new counts as written; the rest were stored by an earlier delivery.
+      stored = tx.exec("SELECT count(*) FROM pg_temp.wp_inserted")[0][0].as<size_t>();
     }
     tx.exec(with_schema(kUpdateTargetsSql, schema_));
     tx.commit();
     known_days_.insert(days.begin(), days.end());
-    host_.count("rows_written", static_cast<double>(batch.size()));
+    host_.count("rows_written", static_cast<double>(stored));
+    if (stored < batch.size()) host_.count("rows_already_stored", static_cast<double>(batch.size() - stored));
     apply_retention();
     return Status::ok();
   } catch (const pqxx::broken_connection& e) {

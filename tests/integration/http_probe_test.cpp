@@ -164,6 +164,14 @@ TEST_F(HttpProbeTest, ConnectionRefusedIsConnect) {
   EXPECT_EQ(s.http_status, 0);
 }
 
+TEST_F(HttpProbeTest, AHugeResponseHeaderIsTheTargetsFault) {
+  HttpTarget server;
+  Seen s = check(server.url("/hugeheader/10000000"));
+  EXPECT_EQ(s.outcome, WP_OUTCOME_DOWN);
+  EXPECT_EQ(s.error_kind, WP_ERR_PROTOCOL) << "not the probe's fault: " << s.message;
+  EXPECT_NE(s.message.find("response header too large"), std::string::npos) << s.message;
+}
+
 TEST_F(HttpProbeTest, ResetMidBodyAndEmptyReplyAreRecv) {
   HttpTarget server;
   Seen reset = check(server.url("/reset"));

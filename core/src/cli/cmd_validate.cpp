@@ -16,7 +16,7 @@ int cmd_validate(int argc, char** argv) {
     Config config = load_config(args.positional()[0], catalog);
     size_t targets = 0, sinks = 0;
     for (auto& p : config.pipelines) {
-      targets += p.targets.size();
+      for (auto& t : p.targets) targets += static_cast<size_t>(t.repeat);  // as they will run
       sinks += p.sinks.size();
     }
     std::printf("%s: ok (%zu pipelines, %zu targets, %zu sinks)\n", args.positional()[0].c_str(),

@@ -1,6 +1,7 @@
 // pg_sink against a real PostgreSQL 15 started by the test, with exact accounting by result id.
 #include "config.hpp"
 #include "instance.hpp"
+#include "sink_worker.hpp"
 #include "loader.hpp"
 #include "metrics.hpp"
 #include "postgres_server.hpp"
@@ -418,4 +419,49 @@ TEST(PgSink, UriDsnsAreCheckedAsStrictlyAsKeyValueOnesAndNeverEchoed) {
   EXPECT_NE(garbled.find("not a valid libpq connection string"), std::string::npos) << garbled;
   EXPECT_EQ(garbled.find("hunter2"), std::string::npos) << "libpq quotes the fragment it cannot parse: " << garbled;
   EXPECT_EQ(error_for("postgresql://app@127.0.0.1/db?sslmode=verify-full"), "");
+}
+
+// Issue 10's case 2 against the real database: one result PostgreSQL refuses (an index row too
+// large; decoders refuse such ids now, so it is built here) among 39 good ones in one batch.
+TEST(PgSink, OneResultPostgresRefusesIsDeadLetteredAndTheOther39AreStored) {
+  REQUIRE_POSTGRES();
+  wt::PostgresServer pg;
+  std::string dead = wt::temp_dir() + "/dead.jsonl";
+  const Plugin* p = catalog().find("pg_sink");
+  auto instance = std::make_unique<SinkInstance>(p->library, p->descriptor->sink, "poison/pg_sink");
+  OptionList opts;
+  OptionValue dsn;
+  ASSERT_EQ(parse_scalar_option(*p->sink.find("dsn"), pg.dsn(), dsn), "");
+  opts.push_back(dsn);
+  instance->create(opts);
+  SinkConfig config;
+  config.batch_size = 40;
+  config.batch_delay_ms = 1000;
+  config.dead_letter = dead;
+  std::mutex mu;
+  size_t settled = 0;
+  SinkWorker worker(std::move(instance), config, "poison", [] {}, [&](const std::vector<ResultPtr>& b) {
+    std::lock_guard<std::mutex> lock(mu);
+    settled += b.size();
+  });
+  worker.start();
+  int64_t t0 = now_us() - 60'000'000;
+  std::string poison_id, long_id;
+  uint32_t lcg = 7;  // varied characters: a repetitive id would compress into the index
+  for (int i = 0; i < 4000; ++i) long_id += static_cast<char>('a' + ((lcg = lcg * 1103515245u + 12345u) >> 16) % 26);
+  for (int i = 0; i < 40; ++i) {
+    auto r = result(i == 17 ? long_id : "t" + std::to_string(i), t0 + i * 1000, WP_OUTCOME_UP);
+    if (i == 17) poison_id = r->result_id;
+    worker.push(r);
+  }
+  ASSERT_TRUE(wt::wait_until([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return settled == 40;
+  }, std::chrono::seconds(30)));
+  worker.close(std::chrono::steady_clock::now());
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM watchpost.check_results"), 39) << "the rest of the batch is stored";
+  std::string letters = wt::read_file(dead);
+  EXPECT_EQ(std::count(letters.begin(), letters.end(), '\n'), 1) << letters.substr(0, 300);
+  EXPECT_NE(letters.find(poison_id), std::string::npos);
+  EXPECT_NE(letters.find("\"reason\":"), std::string::npos);
 }

@@ -27,6 +27,8 @@ class Pipeline {
   virtual void stop(std::function<void()> on_drained) = 0;
   // Flush and stop the sinks (blocking, bounded by deadline). After stop() drained.
   virtual void close_sinks(std::chrono::steady_clock::time_point deadline) = 0;
+  // From another thread while close_sinks runs: give up retrying now and spool (second signal).
+  virtual void hurry_sinks() = 0;
   // Sees every result as it enters the sinks (tests, `watchpost check`). Before start().
   virtual void set_observer(std::function<void(const ResultPtr&)> observer) = 0;
   virtual const std::string& name() const = 0;

@@ -160,6 +160,10 @@ void ProbePipeline::close_sinks(std::chrono::steady_clock::time_point deadline) 
   for (auto& s : sinks_) s->close(deadline);
 }
 
+void ProbePipeline::hurry_sinks() {
+  for (auto& s : sinks_) s->hurry();
+}
+
 bool ProbePipeline::sinks_have_room() const {
   for (auto& s : sinks_)
     if (!s->has_room()) return false;

@@ -37,6 +37,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   void stop(std::function<void()> on_drained) override;
   // Flush and stop the sinks (blocking, bounded by deadline).
   void close_sinks(std::chrono::steady_clock::time_point deadline) override;
+  void hurry_sinks() override;
   // Sees every finished result (tests, `watchpost check`). Set before start().
   void set_observer(std::function<void(const ResultPtr&)> observer) override { observer_ = std::move(observer); }
 

@@ -1,5 +1,6 @@
 #include "runtime.hpp"
 
+#include "health.hpp"
 #include "json_writer.hpp"
 #include "log.hpp"
 
@@ -22,7 +23,8 @@ Runtime::Runtime(const PluginCatalog& catalog, Config config, std::string config
       config_path_(std::move(config_path)),
       options_(std::move(options)),
       signals_(io_),
-      run_for_timer_(io_) {
+      run_for_timer_(io_),
+      drain_timer_(io_) {
   node_ = config_.node.empty() ? host_name() : config_.node;
 }
 
@@ -91,9 +93,20 @@ int Runtime::run() {
   }
   io_.run();
   if (admin_) admin_->stop();
-  // Checks are drained (or the exit was forced); now the sinks flush, bounded by the deadline.
-  auto deadline = std::chrono::steady_clock::now() + (forced_ ? std::chrono::milliseconds(0) : options_.drain_timeout);
-  for (auto& p : pipelines_) p->close_sinks(deadline);
+  // Checks are drained (or the exit was forced); now the sinks flush within what is left of
+  // the drain's deadline, and what they cannot write by then is spooled.
+  auto now = std::chrono::steady_clock::now();
+  auto deadline = forced_ ? now : stopping_ ? drain_deadline_ : now + options_.drain_timeout;
+  // The sinks flush on a thread of their own while this one keeps answering signals, so a
+  // second SIGTERM during the flush still stops at once (what is held gets spooled).
+  drain_timer_.cancel();
+  std::thread closer([this, deadline] {
+    for (auto& p : pipelines_) p->close_sinks(deadline);
+    boost::asio::post(io_, [this] { io_.stop(); });
+  });
+  io_.restart();
+  io_.run();
+  closer.join();
   pipelines_.clear();
   for (auto& t : retiring_)
     if (t.joinable()) t.join();
@@ -108,6 +121,16 @@ std::string Runtime::status_json() const {
   j.begin_object();
   j.field("node", node_);
   j.field("stopping", stopping_);
+  j.key("degraded");  // what /healthz lists: a sink that cannot write, a full spool disk...
+  j.begin_array();
+  for (auto& c : health().conditions()) {
+    j.begin_object();
+    j.field("what", c.key);
+    j.field("problem", c.text);
+    j.field("since_unix", static_cast<int64_t>(std::chrono::system_clock::to_time_t(c.since)));
+    j.end_object();
+  }
+  j.end_array();
   j.key("pipelines");
   j.begin_array();
   j.end_array();
@@ -132,8 +155,9 @@ void Runtime::on_signal(int sig) {
     return;
   }
   if (stopping_) {
-    log::warn("watchpost", "second signal: stopping without waiting for checks in flight");
+    log::warn("watchpost", "second signal: stopping now; what the sinks hold is spooled");
     forced_ = true;
+    for (auto& p : pipelines_) p->hurry_sinks();
     io_.stop();
     return;
   }
@@ -146,6 +170,13 @@ void Runtime::begin_drain() {
   if (stopping_) return;
   stopping_ = true;
   run_for_timer_.cancel();
+  drain_deadline_ = std::chrono::steady_clock::now() + options_.drain_timeout;
+  drain_timer_.expires_at(drain_deadline_);
+  drain_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    log::warn("watchpost", "the drain deadline passed with checks still in flight: stopping without them");
+    io_.stop();
+  });
   draining_ = pipelines_.size();
   if (draining_ == 0) {
     io_.stop();

@@ -23,7 +23,7 @@ namespace watchpost {
 struct RunOptions {
   bool once = false;                        // each target once, then exit
   std::optional<std::chrono::milliseconds> run_for;  // stop after this long
-  std::chrono::milliseconds drain_timeout{30000};    // sinks get this long to flush at exit
+  std::chrono::milliseconds drain_timeout{30000};    // from the signal: checks finish and sinks flush within it
   std::function<void(const ResultPtr&)> observer;    // sees every result (check, tests)
 };
 
@@ -55,6 +55,9 @@ class Runtime {
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer run_for_timer_;
+  boost::asio::steady_timer drain_timer_;
+  // Set when the drain begins: checks in flight and the sinks' flush share this one deadline.
+  std::chrono::steady_clock::time_point drain_deadline_{};
   std::vector<std::shared_ptr<Pipeline>> pipelines_;
   std::vector<std::thread> retiring_;  // old pipelines flushing after a reload
   std::unique_ptr<AdminServer> admin_;

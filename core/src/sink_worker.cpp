@@ -162,11 +162,19 @@ void SinkWorker::report_spool() {  // mu_ held
   }
 }
 
+void SinkWorker::hurry() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    deadline_ = std::min(deadline_, std::chrono::steady_clock::now());
+  }
+  cv_.notify_all();
+}
+
 void SinkWorker::close(std::chrono::steady_clock::time_point deadline) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     closing_ = true;
-    deadline_ = deadline;
+    deadline_ = std::min(deadline_, deadline);  // a hurry() that came first still counts
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -298,7 +306,7 @@ bool SinkWorker::write_with_retry(const std::vector<ResultPtr>& batch, bool isol
     int rc = instance_->api()->write(instance_->handle(), views.data(), views.size(), &err);
     if (rc == WP_OK) {
       metrics().add("watchpost_sink_written_total" + label_, static_cast<double>(batch.size()));
-      if (attempt > 1) log::info(name(), "recovered after " + std::to_string(attempt - 1) + " retries");
+      note_success();
       return true;
     }
     if (rc != WP_RETRY) {
@@ -318,19 +326,56 @@ bool SinkWorker::write_with_retry(const std::vector<ResultPtr>& batch, bool isol
     backoff_cap_ms = std::min<int64_t>(backoff_cap_ms * 2, config_.max_retry_delay_ms);
     std::uniform_int_distribution<int64_t> jitter(backoff_cap_ms / 10, backoff_cap_ms);
     auto delay = std::chrono::milliseconds(jitter(rng));
-    if (attempt == 1 || attempt % 10 == 0)
-      log::warn(name(), "write failed (attempt " + std::to_string(attempt) + "), retrying in " +
-                            std::to_string(delay.count()) + "ms: " + SinkInstance::describe(err));
+    note_failure(SinkInstance::describe(err), delay);
+    // The deadline may be set (or moved closer, by a second signal) while we wait: read it
+    // again at every wake-up instead of sleeping out a delay chosen before.
     std::unique_lock<std::mutex> lock(mu_);
-    auto wake = std::min(std::chrono::steady_clock::now() + delay, deadline_);
-    cv_.wait_until(lock, wake, [&] { return closing_ && std::chrono::steady_clock::now() >= deadline_; });
-    if (closing_ && std::chrono::steady_clock::now() >= deadline_) return false;
+    auto retry_at = std::chrono::steady_clock::now() + delay;
+    for (;;) {
+      auto now = std::chrono::steady_clock::now();
+      if (closing_ && now >= deadline_) return false;
+      if (now >= retry_at) break;
+      cv_.wait_until(lock, std::min(retry_at, deadline_));
+    }
   }
 }
 
 }  // namespace watchpost
 
 namespace watchpost {
+
+void SinkWorker::note_failure(const std::string& cause, std::chrono::milliseconds next_try) {
+  auto now = std::chrono::steady_clock::now();
+  ++failing_retries_;
+  std::string held = spool_ ? "results wait in the queue and the spool" : "results wait in the queue";
+  if (!failing_) {
+    failing_ = true;
+    failing_since_ = failing_reminded_ = now;
+    failing_cause_ = cause;
+    metrics().set("watchpost_sink_failing" + label_, 1);
+    health().set("sink " + name(), "cannot write: " + cause);
+    log::error(name(), "cannot write: " + cause + "; retrying with backoff (next in " +
+                           std::to_string(next_try.count()) + " ms), " + held);
+  } else if (cause != failing_cause_) {
+    failing_cause_ = cause;
+    health().set("sink " + name(), "cannot write: " + cause);
+    log::warn(name(), "still cannot write, now: " + cause);
+  } else if (now - failing_reminded_ >= std::chrono::minutes(1)) {
+    failing_reminded_ = now;
+    log::warn(name(), "still cannot write after " + seconds_since(failing_since_) + " (" +
+                          std::to_string(failing_retries_) + " retries): " + cause);
+  }
+}
+
+void SinkWorker::note_success() {
+  if (!failing_) return;
+  failing_ = false;
+  metrics().set("watchpost_sink_failing" + label_, 0);
+  health().clear("sink " + name());
+  log::info(name(), "writes again after " + seconds_since(failing_since_) + " (" + std::to_string(failing_retries_) +
+                        " retries)");
+  failing_retries_ = 0;
+}
 
 void SinkWorker::dead_letter(const ResultPtr& result, const std::string& reason) {
   metrics().add("watchpost_sink_errors_total" + label_);

@@ -46,6 +46,8 @@ class SinkWorker {
   // Writes what is queued until `deadline`, then stops the thread. What could not be written
   // by then goes to the spool (or, without one, is counted and logged as lost).
   void close(std::chrono::steady_clock::time_point deadline);
+  // Moves the deadline to now (thread-safe): a close in progress stops retrying and spools.
+  void hurry();
   const std::string& name() const { return instance_->name(); }
   // Where dead letters go: config's `dead_letter`, else the spool folder's dead-letter.jsonl,
   // else (no spool) only the log and watchpost_sink_dead_lettered_total.
@@ -63,6 +65,8 @@ class SinkWorker {
   void spool_failed(const std::string& why);  // mu_ held
   void spool_recovered(size_t held);           // mu_ held
   void dead_letter(const ResultPtr& result, const std::string& reason);
+  void note_failure(const std::string& cause, std::chrono::milliseconds next_try);
+  void note_success();
 
   std::unique_ptr<SinkInstance> instance_;
   SinkConfig config_;
@@ -83,6 +87,12 @@ class SinkWorker {
   std::chrono::steady_clock::time_point spool_failing_since_;
   std::chrono::steady_clock::time_point spool_retry_at_;
   std::string health_key_;
+  // The sink's own state, for the log and /healthz: failing from the first RETRY until a write
+  // succeeds. Touched by the sink thread only.
+  bool failing_ = false;
+  std::chrono::steady_clock::time_point failing_since_, failing_reminded_;
+  std::string failing_cause_;
+  uint64_t failing_retries_ = 0;
   // Dead letters are logged one line each, at most kDeadLetterLines a minute.
   std::chrono::steady_clock::time_point dead_letter_window_;
   int dead_letter_lines_ = 0;

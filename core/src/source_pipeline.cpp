@@ -140,6 +140,10 @@ void SourcePipeline::close_sinks(std::chrono::steady_clock::time_point deadline)
   deliver_acks();  // the poller is gone: acks go to the source from here, never concurrently
 }
 
+void SourcePipeline::hurry_sinks() {
+  for (auto& s : sinks_) s->hurry();
+}
+
 }  // namespace watchpost
 
 namespace watchpost {

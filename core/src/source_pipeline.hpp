@@ -26,6 +26,7 @@ class SourcePipeline final : public Pipeline, public std::enable_shared_from_thi
   void start(bool once = false, std::function<void()> on_once_done = {}) override;
   void stop(std::function<void()> on_drained) override;
   void close_sinks(std::chrono::steady_clock::time_point deadline) override;
+  void hurry_sinks() override;
   void set_observer(std::function<void(const ResultPtr&)> observer) override { observer_ = std::move(observer); }
   const std::string& name() const override { return name_; }
   bool has_source() const override { return true; }

@@ -253,7 +253,11 @@ Status PgSink::write(const Batch& batch) {
   } catch (const pqxx::broken_connection& e) {
     conn_.reset();
     host_.count("connection_errors");
-    return Status::retry(e.what());
+    std::string why = e.what();
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    // Say what is down: libpq's own words for a dropped connection name no server.
+    if (why.rfind("cannot connect", 0) != 0) why = "lost the connection to PostgreSQL (" + conninfo_.display + "): " + why;
+    return Status::retry(why);
   } catch (const pqxx::in_doubt_error& e) {
     // The commit may or may not have happened: retrying is safe, result ids make it idempotent.
     conn_.reset();
@@ -267,7 +271,7 @@ Status PgSink::write(const Batch& batch) {
     return Status::error("PostgreSQL refused the batch (SQLSTATE " + e.sqlstate() + "): " + e.what());
   } catch (const std::exception& e) {
     conn_.reset();
-    return Status::retry(std::string("PostgreSQL: ") + e.what());
+    return Status::retry("PostgreSQL (" + conninfo_.display + ") is not reachable: " + e.what());
   }
 }
 

@@ -342,6 +342,7 @@ TEST(Admin, MetricsHealthAndStatusAreServed) {
     EXPECT_NE(m.second.find(s), std::string::npos) << s << "\n" << m.second;
   auto st = http_get(base + "/status");
   EXPECT_EQ(st.first, 200);
+  EXPECT_NE(st.second.find("\"degraded\":[]"), std::string::npos) << "nothing is degraded: " << st.second;
   EXPECT_NE(st.second.find("{\"id\":\"gone\",\"url\":\"" + server.url("/status/404") +
                            "\",\"outcome\":\"down\",\"http_status\":404"),
             std::string::npos)

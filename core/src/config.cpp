@@ -2,6 +2,7 @@
 
 #include "admin/listen_address.hpp"
 #include "result_limits.hpp"
+#include "yaml_shape.hpp"
 
 #include <watchpost/plugin.hpp>
 
@@ -11,9 +12,11 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace watchpost {
 
@@ -103,7 +106,9 @@ class Parser {
         if (!it.second.IsSequence()) issue(it.second, "'pipelines' must be a list");
         else
           for (auto p : it.second) cfg.pipelines.push_back(parse_pipeline(p, cfg.pipelines.size()));
-      } else unknown_key(it.first, key, keys, "top level");
+      } else if (key.rfind("x-", 0) != 0) {  // x-...: a home for anchors (&defaults), read by no one
+        unknown_key(it.first, key, keys, "top level");
+      }
     }
     if (!root["pipelines"]) issue(root, "no 'pipelines' list: add at least one pipeline");
     std::set<std::string> names;
@@ -527,8 +532,27 @@ class Parser {
 
 }  // namespace
 
+namespace {
+
+// In file order, each problem once (a node reached twice through an alias is reported once).
+std::vector<ConfigIssue> in_order(std::vector<ConfigIssue> issues) {
+  std::stable_sort(issues.begin(), issues.end(), [](const ConfigIssue& a, const ConfigIssue& b) {
+    return std::tie(a.pos.file, a.pos.line, a.pos.column) < std::tie(b.pos.file, b.pos.line, b.pos.column);
+  });
+  auto same = [](const ConfigIssue& a, const ConfigIssue& b) {
+    return a.pos.file == b.pos.file && a.pos.line == b.pos.line && a.pos.column == b.pos.column && a.message == b.message;
+  };
+  issues.erase(std::unique(issues.begin(), issues.end(), same), issues.end());
+  return issues;
+}
+
+}  // namespace
+
 ConfigError::ConfigError(std::vector<ConfigIssue> issues)
-    : std::runtime_error(format_issues(issues)), issues_(std::move(issues)) {}
+    : ConfigError(in_order(std::move(issues)), 0) {}
+
+ConfigError::ConfigError(std::vector<ConfigIssue> sorted, int)
+    : std::runtime_error(format_issues(sorted)), issues_(std::move(sorted)) {}
 
 const OptionSchema& target_shared_schema() {
   static const OptionSchema s = OptionSchema::from_table(target_specs().data(), target_specs().size(), nullptr);
@@ -604,10 +628,18 @@ Config parse_config(const std::string& yaml_text, const std::string& display_nam
   } catch (const YAML::Exception& e) {
     throw ConfigError({{Position{display_name, e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + e.msg}});
   }
+  if (!root || root.IsNull())
+    throw ConfigError({{Position{display_name, 0, 0},
+                        "the file is empty: it needs a 'pipelines' list (start from examples/quickstart.yaml)"}});
+  auto shape = resolve_merges_and_find_duplicates(root, display_name);
+  if (!shape.empty()) throw ConfigError(shape);
   return Parser(display_name, catalog).parse(root);
 }
 
 Config load_config(const std::string& path, const SchemaCatalog& catalog) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw ConfigError({{Position{path, 0, 0}, "is a directory: give the path of a YAML file inside it"}});
   std::ifstream in(path);
   if (!in) throw ConfigError({{Position{path, 0, 0}, "cannot read the file: " + std::string(std::strerror(errno))}});
   std::stringstream ss;

@@ -35,10 +35,12 @@ struct ConfigIssue {
 // Every problem found in a file, each with file:line:column.
 class ConfigError : public std::runtime_error {
  public:
+  // Sorts the issues by position and drops repeats.
   explicit ConfigError(std::vector<ConfigIssue> issues);
   const std::vector<ConfigIssue>& issues() const { return issues_; }
 
  private:
+  ConfigError(std::vector<ConfigIssue> sorted, int);
   std::vector<ConfigIssue> issues_;
 };
 

@@ -8,6 +8,7 @@
 namespace watchpost {
 
 std::string Position::str() const {
+  if (line <= 0) return file;  // about the whole file (unreadable, empty, a directory)
   return file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 

@@ -33,6 +33,44 @@ TEST(Cli, VersionAndHelp) {
   EXPECT_EQ(wp({"frobnicate"}).exit_code, 64);
 }
 
+TEST(Cli, EveryCommandTakesHelpAndSharedOptionsMayComeFirst) {
+  for (std::string cmd : {"run", "validate", "plugins", "check", "report"}) {
+    for (std::string flag : {"--help", "-h"}) {
+      auto r = wp({cmd, flag});
+      EXPECT_EQ(r.exit_code, 0) << cmd << " " << flag << ": " << r.err;
+      EXPECT_NE(r.out.find("Usage: watchpost " + cmd), std::string::npos) << cmd << " " << flag << ": " << r.out;
+      EXPECT_NE(r.out.find("--log-level"), std::string::npos) << "the shared options are listed too";
+    }
+  }
+  EXPECT_NE(wp({"help", "report"}).out.find("Usage: watchpost report"), std::string::npos);
+  auto first = wp({"--log-level", "warn", "--plugin-dir=/nonexistent", "validate", std::string(EXAMPLES_DIR) + "/quickstart.yaml"});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  auto unknown = wp({"validate", "-x", "file.yaml"});
+  EXPECT_EQ(unknown.exit_code, 64);
+  EXPECT_NE(unknown.err.find("unknown option -x (try: watchpost validate --help)"), std::string::npos) << unknown.err;
+}
+
+TEST(Cli, CheckSpeaksOfTheCommandLineAndSuggestsAScheme) {
+  auto bare = wp({"check", "example.com"});
+  EXPECT_EQ(bare.exit_code, 3);
+  EXPECT_NE(bare.err.find("did you mean http://example.com"), std::string::npos) << bare.err;
+  auto bad = wp({"check", "http://127.0.0.1:1/", "--timeout", "soon"});
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_EQ(bad.err.find("<check>"), std::string::npos) << "no internal file names: " << bad.err;
+  EXPECT_NE(bad.err.find("watchpost check: "), std::string::npos) << bad.err;
+}
+
+TEST(Cli, ValidateGivesAPlainMessageForADirectoryOrAnEmptyFile) {
+  std::string dir = wt::temp_dir();
+  auto d = wp({"validate", dir});
+  EXPECT_EQ(d.exit_code, 1);
+  EXPECT_NE(d.err.find(dir + ": is a directory"), std::string::npos) << d.err;
+  EXPECT_EQ(d.err.find(":0:0"), std::string::npos) << d.err;
+  wt::write_file(dir + "/empty.yaml", "");
+  auto e = wp({"validate", dir + "/empty.yaml"});
+  EXPECT_NE(e.err.find(dir + "/empty.yaml: the file is empty"), std::string::npos) << e.err;
+}
+
 TEST(Cli, ValidateNamesLineAndKeyOfAMisspelling) {
   std::string dir = wt::temp_dir();
   wt::write_file(dir + "/bad.yaml", R"(pipelines:

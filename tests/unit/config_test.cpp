@@ -318,3 +318,59 @@ TEST(Config, RepeatExpandsOneTargetIntoMany) {
 )");
   EXPECT_NE(e.find("needs {n} in its id"), std::string::npos) << e;
 }
+
+TEST(Config, DuplicateKeysAreErrorsAtTheSecondOne) {
+  std::string e = error_of(R"(pipelines:
+  - probe: {plugin: http, interval: 5s}
+    targets:
+      - url: http://a/
+        interval: 10s
+        url: http://b/
+        labels: {team: web, team: ops}
+    sinks: [{plugin: stdout}]
+)");
+  EXPECT_NE(e.find("site.yaml:6:9: duplicate key 'url' (first at line 4)"), std::string::npos) << e;
+  EXPECT_NE(e.find("site.yaml:7:29: duplicate key 'team' (first at line 7)"), std::string::npos) << e;
+}
+
+TEST(Config, MergeKeysLetAnchorsShareDefaults) {
+  Config c = parse(R"(x-probe: &probe {plugin: http, interval: 15s, timeout: 3s}
+x-target: &target {interval: 1m, labels: {team: web}}
+pipelines:
+  - probe: {<<: *probe, timeout: 4s}
+    targets:
+      - {<<: *target, url: "http://a/"}
+      - {<<: [*target], url: "http://b/", interval: 5s}
+    sinks: [{plugin: stdout}]
+)");
+  auto& t = c.pipelines[0].targets;
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].interval_ms, 60000);
+  EXPECT_EQ(t[0].timeout_ms, 4000) << "a key written beside the merge wins";
+  ASSERT_EQ(t[0].labels.size(), 1u);
+  EXPECT_EQ(t[1].interval_ms, 5000);
+  std::string e = error_of(R"(pipelines:
+  - probe: {plugin: http, <<: not-a-mapping}
+    targets: [{url: "http://a/"}]
+    sinks: [{plugin: stdout}]
+)");
+  EXPECT_NE(e.find("'<<' merges mappings"), std::string::npos) << e;
+}
+
+TEST(Config, ErrorsComeInFileOrderEachOnce) {
+  try {
+    parse(R"(pipelines:
+  - probe: {plugin: http}
+    targets: [{url: "http://a/", interval: soon}]
+    sinks: [{plugin: stdout, format: xml}]
+  - probe: {plugin: http}
+    targets: [{url: "http://b/", timout: 1s}]
+    sinks: [{plugin: stdout}]
+)");
+    FAIL() << "three mistakes";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.issues().size(), 3u) << e.what();
+    EXPECT_LT(e.issues()[0].pos.line, e.issues()[1].pos.line);
+    EXPECT_LT(e.issues()[1].pos.line, e.issues()[2].pos.line);
+  }
+}

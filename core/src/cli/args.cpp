@@ -32,6 +32,9 @@ Args::Args(int argc, char** argv, int first, const std::vector<std::string>& val
       } else {
         throw UsageError("unknown option --" + name);
       }
+    } else if (a.size() > 1 && a[0] == '-' && a != "-") {
+      // "-h" is not a URL and "-x" is no file: a dash word is an option this command lacks.
+      throw UsageError("unknown option " + a);
     } else {
       positional_.push_back(a);
     }

@@ -16,6 +16,9 @@ int cmd_check(int argc, char** argv) {
   valued.insert(valued.end(), {"match", "timeout", "attempts", "ca-file"});
   Args args(argc, argv, 2, valued, {"json", "insecure", "no-match"});
   if (args.positional().size() != 1) throw UsageError("check needs exactly one URL");
+  const std::string& url = args.positional()[0];
+  if (url.find("://") == std::string::npos)
+    throw UsageError("'" + url + "' has no scheme: did you mean http://" + url + " or https://" + url + " ?");
   apply_logging(args, "human", "warn");
   PluginCatalog catalog = load_catalog(args);
 
@@ -52,7 +55,8 @@ int cmd_check(int argc, char** argv) {
   try {
     config = parse_config(y.c_str(), "<check>", catalog);
   } catch (const ConfigError& e) {
-    std::fprintf(stderr, "%s\n", e.what());
+    // The YAML above is ours, not the user's: speak of the command line, not of its lines.
+    for (auto& issue : e.issues()) std::fprintf(stderr, "watchpost check: %s\n", issue.message.c_str());
     return 3;
   }
   int outcome = WP_OUTCOME_UNKNOWN;

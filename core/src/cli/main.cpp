@@ -1,13 +1,16 @@
 // watchpost: run, validate and inspect monitoring pipelines built from plugins.
 #include "args.hpp"
 #include "commands.hpp"
+#include "help.hpp"
 
 #include <watchpost/plugin_api.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <exception>
 #include <string>
+#include <vector>
 
 #ifndef WATCHPOST_VERSION
 #define WATCHPOST_VERSION "0.0.0"
@@ -15,44 +18,57 @@
 
 namespace {
 
-const char* kHelp = R"(watchpost — website monitoring built from plugins
-
-Usage:
-  watchpost run FILE [--once] [--for DURATION] [--drain-timeout DURATION]
-  watchpost validate FILE
-  watchpost plugins [NAME]
-  watchpost check URL [--match REGEX] [--timeout 5s] [--attempts N] [--insecure] [--json]
-  watchpost report [--dsn DSN] [--since 24h] [--target ID] [--schema watchpost] [--json]
-  watchpost --version | --help
-
-Commands:
-  run        Run the pipelines of FILE until SIGTERM/SIGINT (drain, flush, exit 0).
-             SIGHUP re-reads FILE; an invalid file is rejected and the old one keeps running.
-  validate   Check FILE against every plugin's option schema; exit 1 with file:line:column
-             for each problem.
-  plugins    List the plugins found, their kinds and their options.
-  check      Check one URL now and print the result. Exit 0 up, 2 down, 3 unknown.
-  report     Per target from PostgreSQL: checks, up, down, uptime %, p50/p95/max latency,
-             last error. --dsn (or $WATCHPOST_DSN, or libpq's PG* variables).
-
-Options for every command:
-  --plugin-dir DIR    Look for plugins here first (repeatable). Also searched:
-                      $WATCHPOST_PLUGIN_PATH (colon-separated), ../lib/watchpost/plugins
-                      next to this binary, and the install directory.
-  --log-format F      auto (default: human on a terminal, JSON otherwise), human or json.
-  --log-level L       debug, info (default), warn or error.
-
-Documentation: docs/ in the source tree; examples/quickstart.yaml to start from.
-)";
+// Options every command takes may stand before the command: `watchpost --log-level debug run
+// FILE`. They are moved behind it, where the command's own reader takes them.
+std::vector<char*> command_first(int argc, char** argv, std::string& command) {
+  static const std::vector<std::string> valued = {"--plugin-dir", "--log-format", "--log-level"};
+  std::vector<char*> before, after;
+  int i = 1;
+  for (; i < argc; ++i) {
+    std::string a = argv[i];
+    bool takes_value = std::find(valued.begin(), valued.end(), a) != valued.end();
+    bool inline_value = a.find('=') != std::string::npos &&
+                        std::find(valued.begin(), valued.end(), a.substr(0, a.find('='))) != valued.end();
+    if (takes_value && i + 1 < argc) {
+      before.push_back(argv[i]);
+      before.push_back(argv[++i]);
+    } else if (inline_value) {
+      before.push_back(argv[i]);
+    } else {
+      break;
+    }
+  }
+  command = i < argc ? argv[i] : "";
+  std::vector<char*> out = {argv[0], i < argc ? argv[i] : argv[0]};
+  out.insert(out.end(), before.begin(), before.end());
+  for (int k = i + 1; k < argc; ++k) out.push_back(argv[k]);
+  out.push_back(nullptr);
+  return out;
+}
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
-    std::fputs(kHelp, stdout);
-    return argc < 2 ? 64 : 0;
+int main(int raw_argc, char** raw_argv) {
+  std::string cmd;
+  std::vector<char*> args = command_first(raw_argc, raw_argv, cmd);
+  int argc = static_cast<int>(args.size()) - 1;
+  char** argv = args.data();
+  if (cmd.empty() || cmd == "--help" || cmd == "-h" || cmd == "help") {
+    if (cmd == "help" && argc > 2 && !watchpost::cli::command_help(argv[2]).empty()) {
+      std::fputs(watchpost::cli::command_help(argv[2]).c_str(), stdout);
+      return 0;
+    }
+    std::fputs(watchpost::cli::overview_help(), stdout);
+    return cmd.empty() ? 64 : 0;
   }
-  std::string cmd = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+      std::string text = watchpost::cli::command_help(cmd);
+      if (text.empty()) break;  // not a command: said below
+      std::fputs(text.c_str(), stdout);
+      return 0;
+    }
+  }
   if (cmd == "--version" || cmd == "version") {
     std::printf("watchpost %s (plugin ABI %d.%d)\n", WATCHPOST_VERSION, WP_ABI_MAJOR, WP_ABI_MINOR);
     return 0;
@@ -63,10 +79,11 @@ int main(int argc, char** argv) {
     if (cmd == "plugins") return watchpost::cli::cmd_plugins(argc, argv);
     if (cmd == "check") return watchpost::cli::cmd_check(argc, argv);
     if (cmd == "report") return watchpost::cli::cmd_report(argc, argv);
-    std::fprintf(stderr, "watchpost: unknown command '%s' (try: watchpost --help)\n", cmd.c_str());
+    std::fprintf(stderr, "watchpost: unknown command '%s': the commands are run, validate, plugins, check and report "
+                 "(try: watchpost --help)\n", cmd.c_str());
     return 64;
   } catch (const watchpost::cli::UsageError& e) {
-    std::fprintf(stderr, "watchpost %s: %s (try: watchpost --help)\n", cmd.c_str(), e.what());
+    std::fprintf(stderr, "watchpost %s: %s (try: watchpost %s --help)\n", cmd.c_str(), e.what(), cmd.c_str());
     return cmd == "check" ? 3 : 64;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "watchpost %s: %s\n", cmd.c_str(), e.what());

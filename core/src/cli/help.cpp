@@ -1,0 +1,99 @@
+#include "help.hpp"
+
+#include <map>
+
+namespace watchpost::cli {
+namespace {
+
+const char* kCommon = R"(
+Options for every command (also accepted before the command):
+  --plugin-dir DIR    Look for plugins here first (repeatable). Also searched:
+                      $WATCHPOST_PLUGIN_PATH (colon-separated), ../lib/watchpost/plugins
+                      next to this binary, and the install directory.
+  --log-format F      auto (default: human on a terminal, JSON otherwise), human or json.
+  --log-level L       debug, info (default), warn or error.
+  --help, -h          This text.
+)";
+
+const std::map<std::string, std::string>& texts() {
+  static const std::map<std::string, std::string> t = {
+      {"run", R"(Usage: watchpost run FILE [--once] [--for DURATION] [--drain-timeout DURATION]
+
+Runs the pipelines of FILE until SIGTERM or SIGINT.
+  --once                 check every target once, then drain and exit
+  --for DURATION         stop by itself after DURATION (e.g. 90s)
+  --drain-timeout D      on a signal, checks in flight and the sinks' flush get D in all
+                         (default 30s); what the sinks could not write by then is spooled
+Signals: SIGTERM/SIGINT drain and exit 0, a second one stops at once (still spooling);
+SIGHUP re-reads FILE, and an invalid file is rejected while the old one keeps running.
+)"},
+      {"validate", R"(Usage: watchpost validate FILE
+
+Checks FILE against every plugin's option schema without running anything. Exit 0 when it
+is valid; exit 1 with file:line:column and the fix for each problem.
+)"},
+      {"plugins", R"(Usage: watchpost plugins [NAME]
+
+Lists the plugins found, their kinds and options, and the options the core gives every
+target and sink. With NAME, only that plugin.
+)"},
+      {"check", R"(Usage: watchpost check URL [--match REGEX [--no-match]] [--timeout 10s] [--attempts N]
+                       [--ca-file FILE] [--insecure] [--json]
+
+Checks one URL now and prints the result. Exit 0 up, 2 down, 3 unknown (the monitoring
+plugin convention).
+  --match REGEX      the body must match REGEX (PCRE2); with --no-match it must not
+  --timeout D        give up after D (default 10s)
+  --attempts N       tries before reporting down (default 1)
+  --ca-file FILE     trust the CA certificates in FILE
+  --insecure         do not verify TLS certificates
+  --json             print the result record as JSON
+)"},
+      {"report", R"(Usage: watchpost report [--dsn DSN] [--since 24h] [--target ID] [--schema watchpost] [--json]
+
+Per target, from PostgreSQL: checks, up, down, uptime %, p50/p95/max latency, last error.
+  --dsn DSN        libpq connection string or URI; default $WATCHPOST_DSN, then libpq's
+                   PG* environment variables
+  --since D        the window (default 24h; e.g. 30m, 7d)
+  --target ID      one target only
+  --schema NAME    the schema pg_sink writes to (default watchpost)
+  --json           JSON instead of a table
+)"},
+  };
+  return t;
+}
+
+}  // namespace
+
+const char* overview_help() {
+  static const std::string text = std::string(R"(watchpost — website monitoring built from plugins
+
+Usage:
+  watchpost run FILE [--once] [--for DURATION] [--drain-timeout DURATION]
+  watchpost validate FILE
+  watchpost plugins [NAME]
+  watchpost check URL [--match REGEX] [--timeout 10s] [--attempts N] [--insecure] [--json]
+  watchpost report [--dsn DSN] [--since 24h] [--target ID] [--schema watchpost] [--json]
+  watchpost COMMAND --help | --version | --help
+
+Commands:
+  run        Run the pipelines of FILE until SIGTERM/SIGINT (drain, flush, exit 0).
+             SIGHUP re-reads FILE; an invalid file is rejected and the old one keeps running.
+  validate   Check FILE against every plugin's option schema; exit 1 with file:line:column
+             for each problem.
+  plugins    List the plugins found, their kinds and their options.
+  check      Check one URL now and print the result. Exit 0 up, 2 down, 3 unknown.
+  report     Per target from PostgreSQL: checks, up, down, uptime %, p50/p95/max latency,
+             last error. --dsn (or $WATCHPOST_DSN, or libpq's PG* variables).
+)") + kCommon + R"(
+Documentation: docs/ in the source tree; examples/quickstart.yaml to start from.
+)";
+  return text.c_str();
+}
+
+std::string command_help(const std::string& command) {
+  auto it = texts().find(command);
+  return it == texts().end() ? std::string() : it->second + kCommon;
+}
+
+}  // namespace watchpost::cli

@@ -1,0 +1,17 @@
+// What the YAML library leaves to us, done once over the whole document before it is read:
+// duplicate keys become errors (yaml-cpp keeps both and the reader would see only one), and
+// merge keys (`<<: *defaults`, YAML 1.1) are resolved, so anchors can share defaults.
+#pragma once
+
+#include "config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <vector>
+
+namespace watchpost {
+
+std::vector<ConfigIssue> resolve_merges_and_find_duplicates(YAML::Node root, const std::string& file);
+
+}  // namespace watchpost

@@ -34,7 +34,7 @@ const std::vector<wp_option_spec>& KafkaSink::options() {
       required_option("topic", WP_OPT_STRING, "Topic to publish results to"),
       option("key", WP_OPT_STRING, "target_id", "Message key: target_id keeps one target's results in order on one partition",
              "target_id|result_id|none"),
-      option("format", WP_OPT_STRING, "json", "Message format (docs/kafka-messages.md)", "json"),
+      option("format", WP_OPT_STRING, "json", "Message format: the result record as JSON (docs/result-format.md, docs/kafka.md)", "json"),
       option("compression", WP_OPT_STRING, "lz4", "Compression codec", "none|gzip|snappy|lz4|zstd"),
       option("linger", WP_OPT_DURATION, "5ms", "How long the producer waits to fill a batch"),
       option("batch_messages", WP_OPT_INT, "10000", "Most messages in one produce request"),

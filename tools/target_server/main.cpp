@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <string>
 
 #include <unistd.h>
@@ -31,7 +32,14 @@ int main(int argc, char** argv) {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread starts: only sigwait sees them
-  watchpost::target::HttpTarget server(options);
+  std::unique_ptr<watchpost::target::HttpTarget> started;
+  try {
+    started = std::make_unique<watchpost::target::HttpTarget>(options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "watchpost-target: cannot listen on 127.0.0.1:%u: %s\n", options.port, e.what());
+    return 1;
+  }
+  auto& server = *started;
   if (!cert_out.empty()) std::ofstream(cert_out) << server.certificate_pem();
   std::printf("listening %s\n", server.url().c_str());
   std::fflush(stdout);

@@ -89,12 +89,23 @@ std::string pad(std::string s, size_t width) {
 
 }  // namespace
 
+// "30 s", "90 min", "36 h", "7 d": the window in the unit the user would have written.
+static std::string window_text(int64_t ms) {
+  auto in = [&](int64_t unit, const char* name) {
+    double v = static_cast<double>(ms) / static_cast<double>(unit);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, v == static_cast<double>(static_cast<int64_t>(v)) ? "%.0f %s" : "%.1f %s", v, name);
+    return std::string(buf);
+  };
+  if (ms < 60'000) return in(1000, "s");
+  if (ms < 2 * 3'600'000) return in(60'000, "min");
+  if (ms < 2 * 86'400'000 || ms % 86'400'000 != 0) return in(3'600'000, "h");
+  return in(86'400'000, "d");
+}
+
 std::string render_table(const std::vector<TargetReport>& rows, const Query& q) {
-  std::string out;
-  char head[128];
-  std::snprintf(head, sizeof head, "Checks in the last %.0f h%s\n\n", q.since_ms / 3'600'000.0,
-                q.target.empty() ? "" : (" for " + q.target).c_str());
-  out += head;
+  std::string out = "Checks in the last " + window_text(q.since_ms) + (q.target.empty() ? "" : " for " + q.target) +
+                    "\n\n";
   if (rows.empty()) return out + "no checks stored in that window\n";
   size_t w_pipe = 8, w_target = 6;
   for (auto& r : rows) {

@@ -38,6 +38,7 @@ ProbePipeline::ProbePipeline(asio::io_context& io, std::string name, std::string
   const std::string l = "pipeline=\"" + name_ + "\"";
   names_.labels = l;
   names_.missed_slots = "watchpost_scheduler_missed_slots_total{" + l + "}";
+  names_.concurrency_limit = "watchpost_pipeline_concurrency_limit{" + l + "}";
   names_.lateness_max = "watchpost_scheduler_lateness_max_seconds{" + l + "}";
   names_.probe_errors = "watchpost_probe_errors_total{" + l + "}";
   names_.late_reports = "watchpost_probe_late_reports_total{" + l + "}";
@@ -53,6 +54,7 @@ std::shared_ptr<ProbePipeline> ProbePipeline::build(const PipelineConfig& config
                                           const std::string& node, asio::io_context& io) {
   std::shared_ptr<ProbePipeline> p(new ProbePipeline(io, config.name, node));
   p->concurrency_ = config.concurrency;
+  p->limit_ = ConcurrencyLimit(config.concurrency);
   p->done_ctx_ = new DoneContext{p, &io};
   const std::string prefix = config.name + "/";
 
@@ -187,7 +189,7 @@ void ProbePipeline::dispatch() {
   }
   int64_t now = Clock::now_ms();
   Scheduler::Due due;
-  while (static_cast<int64_t>(in_flight_) < concurrency_ && sinks_have_room() && scheduler_.pop_due(now, due)) {
+  while (static_cast<int64_t>(in_flight_) < limit_.value() && sinks_have_room() && scheduler_.pop_due(now, due)) {
     if (due.skipped > 0) {
       metrics().add(names_.missed_slots, static_cast<double>(due.skipped));
     }
@@ -201,7 +203,8 @@ void ProbePipeline::dispatch() {
   // Held back by concurrency: finish() resumes us. By a full sink: its on_room does, and a
   // short poll too, since a sink whose spool disk is full frees room without writing.
   if (scheduler_.next_due_ms() > now) arm_timer();
-  else if (static_cast<int64_t>(in_flight_) < concurrency_ && !sinks_have_room()) arm_timer(now + 250);
+  else if (static_cast<int64_t>(in_flight_) >= limit_.value()) limit_.on_held_back();
+  else if (!sinks_have_room()) arm_timer(now + 250);
 }
 
 void ProbePipeline::arm_timer(int64_t due) {
@@ -359,6 +362,7 @@ void ProbePipeline::finish(uint64_t check_id, Result r) {
     inflight_.erase(it);
   }
   --in_flight_;
+  limit_.on_finished(r.total_us, r.error_kind == WP_ERR_PROBE);
   if (r.total_us >= 0)
     metrics().observe("watchpost_check_duration_seconds", names_.labels, r.total_us / 1e6);
   r.body.clear();
@@ -385,6 +389,15 @@ void ProbePipeline::sweep() {
     r.error_message = "the probe did not report within its timeout plus " + std::to_string(kWatchdogGraceMs / 1000) + "s";
     metrics().add(names_.probe_errors);
     finish(id, std::move(r));
+  }
+  int64_t before = limit_.value();
+  if (limit_.end_window()) {
+    metrics().set(names_.concurrency_limit, static_cast<double>(limit_.value()));
+    if (limit_.value() < before)
+      log::warn(name_, "overloaded: checks failed through watchpost's own fault (a starved event loop, no descriptors); "
+                       "checks in flight now limited to " + std::to_string(limit_.value()) + " (configured " +
+                       std::to_string(concurrency_) + "); slots that cannot start in time are skipped and counted");
+    if (!stopping_) dispatch();  // a larger limit may start what waits
   }
   sweep_timer_.expires_after(std::chrono::seconds(1));
   std::weak_ptr<ProbePipeline> weak = shared_from_this();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "config.hpp"
+#include "concurrency_limit.hpp"
 #include "pipeline.hpp"
 #include "instance.hpp"
 #include "loader.hpp"
@@ -94,7 +95,8 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   boost::asio::io_context& io_;
   std::string name_;
   std::string node_;
-  int64_t concurrency_ = 512;
+  int64_t concurrency_ = 512;  // configured; in_flight_ stays under limit_.value() <= this
+  ConcurrencyLimit limit_{512};
 
   std::unique_ptr<ProbeInstance> probe_;
   std::vector<Target> targets_;
@@ -114,7 +116,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   bool in_dispatch_ = false;
   int64_t max_lateness_ms_ = 0;
   struct MetricNames {
-    std::string labels, missed_slots, lateness_max, probe_errors, late_reports, retries, evaluator_errors;
+    std::string labels, missed_slots, lateness_max, probe_errors, late_reports, retries, evaluator_errors, concurrency_limit;
     std::string checks[WP_OUTCOME_UNKNOWN + 1];
     std::string check_errors[WP_ERR_KIND_COUNT];
   } names_;

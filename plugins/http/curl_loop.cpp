@@ -1,5 +1,7 @@
 #include "curl_loop.hpp"
 
+#include "loop_lag.hpp"
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -57,6 +59,7 @@ struct CurlLoop::Impl {
   std::unordered_set<Transfer*> active;
   std::vector<CURL*> pool;
   std::atomic<bool> closing{false};
+  LoopLag lag{io};
   std::thread thread;
 
   Impl() {
@@ -66,6 +69,7 @@ struct CurlLoop::Impl {
     curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
     curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::timer_cb);
     curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+    lag.start();
     thread = std::thread([this] { io.run(); });
   }
 
@@ -116,6 +120,7 @@ struct CurlLoop::Impl {
     sockets.clear();
     timer.cancel();
     timer_armed = false;
+    lag.stop();
     work.reset();
   }
 
@@ -228,6 +233,7 @@ struct CurlLoop::Impl {
       return finish(t, r);
     }
     configure(e, *t);
+    t->started = Clock::now();
     active.insert(t);
     CURLMcode rc = curl_multi_add_handle(multi, e);
     if (rc != CURLM_OK) {
@@ -236,6 +242,17 @@ struct CurlLoop::Impl {
       r.down(WP_ERR_PROBE, std::string("libcurl refused the transfer: ") + curl_multi_strerror(rc));
       finish(t, r);
     }
+  }
+
+  // A timeout while this loop ran far behind (more checks than CPU) was watchpost's own
+  // doing: the site may have answered in time and gone unread. Report it as the probe's
+  // failure (unknown), never as the site being down. The bar, a tenth of the timeout and at
+  // least 100 ms, is far above a healthy loop's few milliseconds and far below a real timeout.
+  void blame_starvation(const Transfer& t, Report& r) {
+    int64_t worst = lag.max_since(t.started);
+    if (worst < std::max<int64_t>(100, t.timeout_ms / 10)) return;
+    r.down(WP_ERR_PROBE, "timed out while watchpost was overloaded (its event loop ran " + std::to_string(worst) +
+                             " ms late): not the site's fault; lower the load or the pipeline's concurrency");
   }
 
   void collect() {
@@ -247,7 +264,9 @@ struct CurlLoop::Impl {
       CURLcode code = m->data.result;
       curl_multi_remove_handle(multi, m->easy_handle);
       active.erase(t);
-      finish(t, report_for(*t, code));
+      Report r = report_for(*t, code);
+      if (code == CURLE_OPERATION_TIMEDOUT) blame_starvation(*t, r);
+      finish(t, r);
     }
   }
 };

@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <climits>
 #include <memory>
 #include <string>
@@ -22,7 +23,8 @@ struct Transfer {
   int32_t tls_days_left = INT32_MIN;
   bool tls_looked = false;
   char error[CURL_ERROR_SIZE] = {};
-  int socket_errno = 0;  // why this process could not open a socket (EMFILE...): our fault, not the site's
+  int socket_errno = 0;
+  std::chrono::steady_clock::time_point started;  // when the loop added it  // why this process could not open a socket (EMFILE...): our fault, not the site's
 
   Transfer(std::shared_ptr<const TargetConfig> t, long timeout, Completion d)
       : target(std::move(t)), timeout_ms(timeout), done(std::move(d)) {}

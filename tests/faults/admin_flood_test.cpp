@@ -45,6 +45,12 @@ int idle_client(uint16_t port) {
 }  // namespace
 
 TEST(Faults, AnIdleFloodOnTheAdminEndpointWithFewDescriptorsBlindsNothing) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  // Seen under ASan+UBSan: at the descriptor limit the sanitizer runtime cannot open the pipe
+  // it probes memory with, reports a false "invalid vptr" and the node stalls. The plain
+  // build runs this test in `make test`.
+  GTEST_SKIP() << "the sanitizer runtimes need file descriptors of their own; this test exhausts them";
+#endif
   target::HttpTarget site;
   std::string dir = wt::temp_dir();
   uint16_t port = wt::free_port();
@@ -73,9 +79,13 @@ TEST(Faults, AnIdleFloodOnTheAdminEndpointWithFewDescriptorsBlindsNothing) {
   ASSERT_GT(flood.size(), 64u) << "more idle clients than the admin cap";
   std::fprintf(stderr, "flood of %zu after %.1fs\n", flood.size(), since());
   size_t lines_during = 0;
-  EXPECT_TRUE(wt::wait_until([&] { return wt::http_get(base + "/healthz", {}, 1000).first == 200; },
-                             std::chrono::seconds(30)))
-      << "/healthz must answer again while the idle flood still holds its sockets";
+  if (!wt::wait_until([&] { return wt::http_get(base + "/healthz", {}, 1000).first == 200; }, std::chrono::seconds(30))) {
+    for (int fd : flood) ::close(fd);
+    node.signal(SIGKILL);
+    auto r = node.wait();
+    std::string err = r.err.size() > 4000 ? r.err.substr(r.err.size() - 4000) : r.err;
+    FAIL() << "/healthz must answer again while the idle flood still holds its sockets; the node said:\n" << err;
+  }
   lines_during = lines_of(results).size();
   std::fprintf(stderr, "healthz back after %.1fs\n", since());
   ASSERT_TRUE(wt::wait_until([&] { return lines_of(results).size() >= lines_during + 9; }, std::chrono::seconds(20)))

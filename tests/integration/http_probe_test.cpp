@@ -1,5 +1,6 @@
 // The http probe against real HTTP(S) servers on 127.0.0.1 (no core, no dlopen).
 #include "http_probe.hpp"
+#include "loop_lag.hpp"
 #include "http_target.hpp"
 #include "process.hpp"
 #include "wait.hpp"
@@ -344,4 +345,24 @@ TEST(CurlEngine, SpreadsChecksOverItsLoops) {
       std::chrono::seconds(30)));
   std::lock_guard<std::mutex> lock(seen.mu);
   EXPECT_EQ(seen.threads.size(), 3u) << "every loop took a share";
+}
+
+TEST(LoopLag, AStalledLoopShowsItsLagAndAnIdleOneDoesNot) {
+  boost::asio::io_context io;
+  watchpost::http::LoopLag lag(io);
+  lag.start();
+  auto began = std::chrono::steady_clock::now();
+  boost::asio::steady_timer quiet(io, std::chrono::milliseconds(300));
+  quiet.async_wait([&](const boost::system::error_code&) {
+    EXPECT_LT(lag.max_since(began), 100) << "an idle loop runs on time";
+    // A handler that hogs the loop, as a burst of TLS handshakes does.
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(400);
+    while (std::chrono::steady_clock::now() < until) {
+    }
+    boost::asio::post(io, [&] {
+      EXPECT_GE(lag.max_since(began), 300) << "the stall shows, even before its tick has run";
+      lag.stop();
+    });
+  });
+  io.run();
 }

@@ -1,0 +1,47 @@
+// The in-flight limit that keeps an overloaded node from starting checks it cannot finish.
+#include "concurrency_limit.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace watchpost;
+
+TEST(ConcurrencyLimit, StartsSmallAndDoublesWhileHeldBackAndQuick) {
+  ConcurrencyLimit l(1000);
+  EXPECT_EQ(l.value(), 64);
+  for (int64_t want : {128, 256, 512, 1000, 1000}) {
+    l.on_finished(5'000, false);
+    l.on_held_back();
+    l.end_window();
+    EXPECT_EQ(l.value(), want);
+  }
+  EXPECT_FALSE(l.end_window()) << "nothing held back: no reason to change";
+  EXPECT_EQ(ConcurrencyLimit(10).value(), 10) << "never above what is configured";
+}
+
+TEST(ConcurrencyLimit, HalvesOnOurOwnFailuresThenGrowsAdditively) {
+  ConcurrencyLimit l(1000, 400);
+  l.on_finished(5'000, true);
+  EXPECT_TRUE(l.end_window());
+  EXPECT_EQ(l.value(), 200);
+  l.on_finished(5'000, false);
+  l.on_held_back();
+  l.end_window();
+  EXPECT_EQ(l.value(), 220) << "after a failure, growth is a tenth at a time";
+  for (int i = 0; i < 20; ++i) {
+    l.on_finished(5'000, true);
+    l.end_window();
+  }
+  EXPECT_EQ(l.value(), 4) << "never below the floor";
+}
+
+TEST(ConcurrencyLimit, DoesNotGrowWhileChecksSlowDown) {
+  ConcurrencyLimit l(1000, 100);
+  l.on_finished(20'000, false);
+  l.on_held_back();
+  l.end_window();  // baseline 20 ms
+  int64_t before = l.value();
+  l.on_finished(400'000, false);  // 20x slower: queueing, not more capacity
+  l.on_held_back();
+  l.end_window();
+  EXPECT_EQ(l.value(), before);
+}

@@ -93,13 +93,21 @@ class Parser {
         if (!a.IsMap() || !a["listen"]) issue(a, "'admin' needs 'listen: HOST:PORT' (e.g. 127.0.0.1:9100)");
         else {
           for (auto kv : a)
-            if (kv.first.Scalar() != "listen" && kv.first.Scalar() != "token")
-              unknown_key(kv.first, kv.first.Scalar(), {"listen", "token"}, "'admin'");
+            if (kv.first.Scalar() != "listen" && kv.first.Scalar() != "token" &&
+                kv.first.Scalar() != "target_series_limit")
+              unknown_key(kv.first, kv.first.Scalar(), {"listen", "token", "target_series_limit"}, "'admin'");
           cfg.admin_listen = scalar(a["listen"]);
           ListenAddress where;
           std::string bad = parse_listen_address(cfg.admin_listen, where);
           if (!bad.empty()) issue(a["listen"], "'listen': " + bad);
           if (a["token"]) cfg.admin_token = scalar(a["token"]);
+          if (a["target_series_limit"]) {
+            std::string v = scalar(a["target_series_limit"]);
+            if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
+              issue(a["target_series_limit"], "'target_series_limit' must be a whole number (0 turns per-target series off)");
+            else
+              cfg.target_series_limit = std::stoll(v);
+          }
         }
       }
       else if (key == "pipelines") {

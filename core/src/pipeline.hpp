@@ -17,6 +17,8 @@
 
 namespace watchpost {
 
+class TargetSeries;
+
 class Pipeline {
  public:
   virtual ~Pipeline() = default;
@@ -35,6 +37,9 @@ class Pipeline {
   virtual bool has_source() const { return false; }
   // Appends this pipeline's entry of /status (a JSON object). On the io thread.
   virtual void status_json(std::string& out) const = 0;
+  // Adds this pipeline's targets to the per-target series of /metrics. On the io thread.
+  virtual void target_series(TargetSeries&) const {}
+  virtual size_t target_count() const { return 0; }
 };
 
 // Builds the pipeline a config describes; throws std::runtime_error naming what failed.

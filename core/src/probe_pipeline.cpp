@@ -190,6 +190,13 @@ void ProbePipeline::dispatch() {
   int64_t now = Clock::now_ms();
   Scheduler::Due due;
   while (static_cast<int64_t>(in_flight_) < limit_.value() && sinks_have_room() && scheduler_.pop_due(now, due)) {
+    // A check that can only start long after its slot (the node is past its capacity) is
+    // skipped too: its result would describe another moment, and lateness stays bounded.
+    int64_t late_cap = std::max<int64_t>(1000, targets_[due.target].interval_ms / 10);
+    if (due.lateness_ms > late_cap) {
+      metrics().add(names_.missed_slots, static_cast<double>(due.skipped + 1));
+      continue;
+    }
     if (due.skipped > 0) {
       metrics().add(names_.missed_slots, static_cast<double>(due.skipped));
     }
@@ -354,10 +361,20 @@ void ProbePipeline::evaluate(const Target& t, Result& r) {
 void ProbePipeline::finish(uint64_t check_id, Result r) {
   if (auto it = inflight_.find(check_id); it != inflight_.end()) {
     Target& t = targets_[it->second.target];
-    t.last_scheduled_ms = r.scheduled_at_us / 1000;
-    t.last_total_ms = r.total_us < 0 ? -1 : static_cast<int32_t>(r.total_us / 1000);
-    t.last_status = static_cast<int16_t>(r.http_status);
-    t.last_outcome = static_cast<int8_t>(r.outcome);
+    auto us = [](int64_t v) { return v < 0 || v > INT32_MAX ? -1 : static_cast<int32_t>(v); };
+    TargetState& s = t.last;
+    s.last_scheduled_ms = r.scheduled_at_us / 1000;
+    s.total_us = us(r.total_us);
+    s.dns_us = us(r.dns_us);
+    s.connect_us = us(r.connect_us);
+    s.tls_us = us(r.tls_us);
+    s.first_byte_us = us(r.first_byte_us);
+    s.http_status = static_cast<int16_t>(r.http_status);
+    s.tls_days_left = r.tls_days_left;
+    // Unknown (watchpost could not tell) neither breaks nor extends a run of failures.
+    if (r.outcome == WP_OUTCOME_UP) s.consecutive_failures = 0;
+    else if (r.outcome == WP_OUTCOME_DOWN) ++s.consecutive_failures;
+    s.outcome = static_cast<int8_t>(r.outcome);
     t.last_error_kind = static_cast<int8_t>(r.error_kind);
     inflight_.erase(it);
   }
@@ -424,24 +441,32 @@ void ProbePipeline::status_json(std::string& out) const {
     j.field("id", t.id);
     j.field("url", t.url);
     j.key("outcome");
-    if (t.last_outcome < 0) j.null();
-    else j.value(outcome_name(t.last_outcome));
+    if (t.last.outcome < 0) j.null();
+    else j.value(outcome_name(t.last.outcome));
     j.key("http_status");
-    if (t.last_status == 0) j.null();
-    else j.value(static_cast<int32_t>(t.last_status));
+    if (t.last.http_status == 0) j.null();
+    else j.value(static_cast<int32_t>(t.last.http_status));
     j.key("latency_ms");
-    if (t.last_total_ms < 0) j.null();
-    else j.value(t.last_total_ms);
+    if (t.last.total_us < 0) j.null();
+    else j.value(static_cast<int32_t>(t.last.total_us / 1000));
     j.key("error_kind");
     if (t.last_error_kind == WP_ERR_NONE) j.null();
     else j.value(error_kind_name(t.last_error_kind));
     j.key("last_scheduled_at_ms");
-    if (t.last_scheduled_ms == 0) j.null();
-    else j.value(t.last_scheduled_ms);
+    if (t.last.last_scheduled_ms == 0) j.null();
+    else j.value(t.last.last_scheduled_ms);
     j.end_object();
   }
   j.end_array();
   j.end_object();
+}
+
+}  // namespace watchpost
+
+namespace watchpost {
+
+void ProbePipeline::target_series(TargetSeries& out) const {
+  for (auto& t : targets_) out.add(name_, t.id, t.last);
 }
 
 }  // namespace watchpost

@@ -8,6 +8,7 @@
 #include "config.hpp"
 #include "concurrency_limit.hpp"
 #include "pipeline.hpp"
+#include "target_series.hpp"
 #include "instance.hpp"
 #include "loader.hpp"
 #include "result.hpp"
@@ -44,7 +45,8 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
 
   const std::string& name() const override { return name_; }
   void status_json(std::string& out) const override;
-  size_t target_count() const { return targets_.size(); }
+  void target_series(TargetSeries& out) const override;
+  size_t target_count() const override { return targets_.size(); }
   size_t in_flight() const { return in_flight_; }
 
  private:
@@ -58,11 +60,8 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
     int64_t retry_delay_ms;
     uint32_t evaluator_set;
     void* probe_target = nullptr;
-    // The latest result, for /status (kept small: a million targets share this memory).
-    int64_t last_scheduled_ms = 0;
-    int32_t last_total_ms = -1;
-    int16_t last_status = 0;
-    int8_t last_outcome = -1;
+    // The latest result, for /status and /metrics (kept small: a million targets share it).
+    TargetState last;
     int8_t last_error_kind = 0;
   };
   struct InFlight {

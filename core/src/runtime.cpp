@@ -2,6 +2,7 @@
 
 #include "health.hpp"
 #include "json_writer.hpp"
+#include "target_series.hpp"
 #include "log.hpp"
 
 #include <boost/asio/post.hpp>
@@ -80,7 +81,8 @@ int Runtime::run() {
   if (!config_.admin_listen.empty())
     admin_ = std::make_unique<AdminServer>(io_, AdminServer::Options{config_.admin_listen, config_.admin_token},
                                            AdminServer::Handlers{[this] { return status_json(); },
-                                                                 [this] { return stopping_; }});
+                                                                 [this] { return stopping_; },
+                                                                 [this] { return target_metrics(); }});
   if (pipelines_.empty()) {
     log::warn("watchpost", "no pipelines to run");
     return 0;
@@ -143,6 +145,24 @@ std::string Runtime::status_json() const {
   }
   out.insert(out.size() - 2, items);
   return out + "\n";
+}
+
+std::string Runtime::target_metrics() {
+  size_t targets = 0;
+  for (auto& p : pipelines_) targets += p->target_count();
+  bool on = static_cast<int64_t>(targets) <= config_.target_series_limit;
+  if (on != target_series_on_) {
+    target_series_on_ = on;
+    if (on) log::info("watchpost", "per-target series on /metrics are on again (" + std::to_string(targets) + " targets)");
+    else
+      log::warn("watchpost", "per-target series on /metrics are off: " + std::to_string(targets) +
+                                 " targets is more than admin.target_series_limit (" +
+                                 std::to_string(config_.target_series_limit) + "); raise it to have them");
+  }
+  if (!on) return {};
+  TargetSeries series;
+  for (auto& p : pipelines_) p->target_series(series);
+  return series.render();
 }
 
 void Runtime::request_stop() {

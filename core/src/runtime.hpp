@@ -45,6 +45,7 @@ class Runtime {
   void begin_drain();
   void arm_signals();
   std::string status_json() const;
+  std::string target_metrics();  // on the io thread, where the pipelines live
 
   const PluginCatalog& catalog_;
   Config config_;
@@ -64,6 +65,7 @@ class Runtime {
   size_t draining_ = 0;
   bool stopping_ = false;
   bool forced_ = false;
+  bool target_series_on_ = true;
 };
 
 std::string host_name();

@@ -4,6 +4,9 @@
 #include "admin/listen_address.hpp"
 #include "health.hpp"
 #include "http_client.hpp"
+#include "target_series.hpp"
+
+#include <watchpost/plugin_api.h>
 
 #include <gtest/gtest.h>
 
@@ -41,7 +44,7 @@ struct Served {
   AdminServer server;
   std::thread thread;
   explicit Served(AdminServer::Options o)
-      : server(io, std::move(o), AdminServer::Handlers{[] { return std::string("{}"); }, [] { return false; }}),
+      : server(io, std::move(o), AdminServer::Handlers{[] { return std::string("{}"); }, [] { return false; }, {}}),
         thread([this] { io.run(); }) {}
   ~Served() {
     boost::asio::post(io, [this] { server.stop(); });
@@ -94,4 +97,35 @@ TEST(Admin, HealthSaysDegradedWithTheConditionAndSince) {
             std::string::npos)
       << h.second;
   EXPECT_EQ(wt::http_get(s.base() + "/healthz").first, 200) << "and ok again once it clears";
+}
+
+TEST(Admin, PerTargetSeriesAreEscapedAndHaveHelpAndType) {
+  TargetSeries s;
+  TargetState up;
+  up.outcome = WP_OUTCOME_UP;
+  up.total_us = 12'500;
+  up.dns_us = 1500;
+  up.connect_us = 200;
+  up.http_status = 200;
+  up.tls_days_left = 30;
+  up.last_scheduled_ms = 1'700'000'000'000;
+  TargetState unknown;
+  unknown.outcome = WP_OUTCOME_UNKNOWN;
+  unknown.consecutive_failures = 2;
+  s.add("web", "we\"ird\\id\n", up);
+  s.add("web", "lost", unknown);
+  s.add("web", "never", TargetState{});
+  std::string text = s.render();
+  const std::string lbl = "{pipeline=\"web\",target=\"we\\\"ird\\\\id\\n\"}";
+  for (const std::string& line : std::vector<std::string>{"# HELP watchpost_target_up ", "# TYPE watchpost_target_up gauge",
+                           "watchpost_target_up" + lbl + " 1\n", "watchpost_target_check_duration_seconds" + lbl + " 0.0125\n",
+                           "watchpost_target_phase_duration_seconds{pipeline=\"web\",target=\"we\\\"ird\\\\id\\n\",phase=\"dns\"} 0.0015\n",
+                           "watchpost_target_http_status_code" + lbl + " 200\n",
+                           "watchpost_target_tls_expiry_seconds" + lbl + " 2592000\n",
+                           "watchpost_target_consecutive_failures{pipeline=\"web\",target=\"lost\"} 2\n"})
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n---\n" << text;
+  EXPECT_EQ(text.find("watchpost_target_up{pipeline=\"web\",target=\"lost\"}"), std::string::npos)
+      << "unknown is neither up nor down";
+  EXPECT_EQ(text.find("target=\"never\""), std::string::npos) << "a target not checked yet has no samples";
+  EXPECT_EQ(s.targets(), 3u);
 }

@@ -348,8 +348,34 @@ TEST(Admin, MetricsHealthAndStatusAreServed) {
             std::string::npos)
       << st.second;
   EXPECT_EQ(http_get(base + "/nope").first, 404);
+  ASSERT_TRUE(wt::wait_until([&] { return h.seen.count("gone") >= 2; }));
+  m = http_get(base + "/metrics");
+  for (const char* s : {"watchpost_target_up{pipeline=\"web\",target=\"home\"} 1\n",
+                        "watchpost_target_up{pipeline=\"web\",target=\"gone\"} 0\n",
+                        "watchpost_target_http_status_code{pipeline=\"web\",target=\"gone\"} 404\n",
+                        "watchpost_target_phase_duration_seconds{pipeline=\"web\",target=\"home\",phase=\"connect\"} "})
+    EXPECT_NE(m.second.find(s), std::string::npos) << s << "\n" << m.second;
   rt.request_stop();
   runner.join();
+}
+
+TEST(Admin, PerTargetSeriesStopAboveTheConfiguredNumberOfTargets) {
+  Harness h;
+  std::string port = std::to_string(free_port());
+  wt::write_file(h.file, "admin: {listen: \"127.0.0.1:" + port + "\", target_series_limit: 1}\npipelines:\n"
+                               "  - name: web\n    probe: {plugin: cprobe, interval: 1s}\n"
+                               "    targets: [{id: a, name: a}, {id: b, name: b}]\n    sinks: [{plugin: chaos}]\n");
+  RunOptions o;
+  o.observer = [&](const ResultPtr& r) { h.seen.add(r); };
+  Runtime rt(catalog(), load_config(h.file, catalog()), h.file, std::move(o));
+  std::thread runner([&] { rt.run(); });
+  ASSERT_TRUE(wt::wait_until([&] { return h.seen.count("a") >= 1 && h.seen.count("b") >= 1; }));
+  auto m = http_get("http://127.0.0.1:" + port + "/metrics");
+  rt.request_stop();
+  runner.join();
+  EXPECT_EQ(m.first, 200);
+  EXPECT_EQ(m.second.find("watchpost_target_"), std::string::npos) << "2 targets, limit 1: no per-target series";
+  EXPECT_NE(m.second.find("watchpost_checks_total"), std::string::npos) << "the rest of /metrics is there";
 }
 
 TEST(Admin, SpoolDropsAtTheSizeCapAreCountedInMetrics) {

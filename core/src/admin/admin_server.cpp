@@ -85,6 +85,7 @@ class Session : public std::enable_shared_from_this<Session> {
     } else if (target == "/metrics") {
       res->set(http::field::content_type, "text/plain; version=0.0.4");
       res->body() = metrics().render_prometheus();
+      if (handlers_.target_metrics) res->body() += handlers_.target_metrics();
     } else if (target == "/healthz") {
       auto conditions = health().conditions();
       bool draining = handlers_.draining && handlers_.draining();

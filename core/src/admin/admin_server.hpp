@@ -23,6 +23,7 @@ class AdminServer {
   struct Handlers {
     std::function<std::string()> status_json;
     std::function<bool()> draining;
+    std::function<std::string()> target_metrics;  // per-target series appended to /metrics
   };
   struct Options {
     std::string listen;  // "host:port"; a missing host means 127.0.0.1; port 0 picks a free one

@@ -30,7 +30,7 @@ cport=$(free_port 19700)
 wport=$(free_port $((cport + 1)))
 cat > "$dir/checker.yaml" <<YAML
 node: bench-checker
-admin: {listen: "127.0.0.1:$cport"}
+admin: {listen: "127.0.0.1:$cport", target_series_limit: 0}
 pipelines:
   - name: e2e
     concurrency: 4000
@@ -42,7 +42,7 @@ pipelines:
 YAML
 cat > "$dir/writer.yaml" <<YAML
 node: bench-writer
-admin: {listen: "127.0.0.1:$wport"}
+admin: {listen: "127.0.0.1:$wport", target_series_limit: 0}
 pipelines:
   - name: store
     source: {plugin: kafka_source, brokers: "$brokers", topics: results, group: bench-writers}

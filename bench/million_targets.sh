@@ -11,7 +11,7 @@ trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 port=""
 for p in $(seq 19400 19500); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { port=$p; break; }; done
 cat > "$dir/million.yaml" <<YAML
-admin: {listen: "127.0.0.1:$port"}
+admin: {listen: "127.0.0.1:$port", target_series_limit: 0}
 pipelines:
   - name: million
     concurrency: 100000

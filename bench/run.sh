@@ -5,6 +5,9 @@ build=${1:-build}
 echo "== HTTP checks per second: watchpost vs blackbox exporter vs wrk (Connection: close)"
 "$(dirname "$0")/http_checks.sh" "$build"
 echo
+echo "== HTTPS checks, a fresh handshake each: watchpost vs blackbox exporter vs wrk, one CA and the system bundle"
+"$(dirname "$0")/https_checks.sh" "$build"
+echo
 echo "== sinks: pg_sink vs plain COPY, kafka_sink vs kcat"
 "$build/bin/sink_bench" 2> "$build/sink_bench.log"
 echo

@@ -18,9 +18,10 @@ void ConcurrencyLimit::on_finished(int64_t duration_us, bool our_fault) {
 bool ConcurrencyLimit::end_window() {
   int64_t before = limit_;
   int64_t average = finished_ ? duration_sum_us_ / finished_ : 0;
-  // The baseline follows a lasting change slowly (5 % a window), so a new mix of targets does
-  // not look like overload forever.
-  if (average > 0) baseline_us_ = baseline_us_ ? std::min(average, baseline_us_ + baseline_us_ / 20) : average;
+  // The baseline follows a lasting rise by a fifth a window, so a new mix of slower targets
+  // holds growth back for seconds, not for good; overload keeps outrunning it, and the
+  // timeouts it ends in halve the limit.
+  if (average > 0) baseline_us_ = baseline_us_ ? std::min(average, baseline_us_ + baseline_us_ / 5) : average;
   // Checks slowing to over three times their unloaded duration: more in flight only queues.
   bool slowing = baseline_us_ > 0 && average > 3 * baseline_us_ && average > 50'000;
   if (our_faults_ > 0) {

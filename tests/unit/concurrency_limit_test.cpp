@@ -45,3 +45,18 @@ TEST(ConcurrencyLimit, DoesNotGrowWhileChecksSlowDown) {
   l.end_window();
   EXPECT_EQ(l.value(), before);
 }
+
+TEST(ConcurrencyLimit, ANewMixOfSlowerTargetsHoldsGrowthBackForSecondsOnly) {
+  ConcurrencyLimit l(10000, 64);
+  l.on_finished(5'000, false);  // a window of fast checks sets the baseline
+  l.end_window();
+  int windows = 0;
+  while (l.value() <= 64 && windows < 60) {
+    l.on_finished(200'000, false);  // from now on 200 ms answers, and work is waiting
+    l.on_held_back();
+    l.end_window();
+    ++windows;
+  }
+  EXPECT_GT(l.value(), 64);
+  EXPECT_LE(windows, 25) << "the limit grows again once the baseline caught up";
+}

@@ -4,14 +4,14 @@
 //   kafka_sink (JSON, acks=all, idempotent, delivery reports) vs kcat producing the same
 //   messages with the same settings, both to the dev broker.
 // Prints a table and writes bench/results/sinks.json.
-#include "instance.hpp"
-#include "loader.hpp"
+#include "plugins/instance.hpp"
+#include "plugins/loader.hpp"
 #include "mock_kafka.hpp"
 #include "postgres_server.hpp"
 #include "process.hpp"
-#include "result.hpp"
-#include "result_json.hpp"
-#include "ulid.hpp"
+#include "results/result.hpp"
+#include "results/result_json.hpp"
+#include "results/ulid.hpp"
 
 #include "copy_row.hpp"
 

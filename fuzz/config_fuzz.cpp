@@ -1,7 +1,7 @@
 // libFuzzer target: arbitrary bytes as a pipeline file, validated against the real plugins'
 // schemas. Anything but success or a ConfigError is a bug.
-#include "config.hpp"
-#include "loader.hpp"
+#include "config/config.hpp"
+#include "plugins/loader.hpp"
 
 #include <cstdint>
 #include <cstdlib>

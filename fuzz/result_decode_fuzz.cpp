@@ -1,8 +1,8 @@
 // libFuzzer target: arbitrary bytes as a Kafka message. The decoder must reject or accept
 // without crashing, and whatever it accepts must survive encode -> decode unchanged.
-#include "result.hpp"
-#include "result_json.hpp"
-#include "result_json_decode.hpp"
+#include "results/result.hpp"
+#include "results/result_json.hpp"
+#include "results/result_json_decode.hpp"
 
 #include <cstdint>
 #include <cstdlib>

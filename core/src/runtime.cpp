@@ -1,9 +1,9 @@
 #include "runtime.hpp"
 
-#include "health.hpp"
-#include "json_writer.hpp"
-#include "target_series.hpp"
-#include "log.hpp"
+#include "observe/health.hpp"
+#include "results/json_writer.hpp"
+#include "observe/target_series.hpp"
+#include "observe/log.hpp"
 
 #include <boost/asio/post.hpp>
 

@@ -1,10 +1,10 @@
 // The running process: pipelines on one io_context, signals (drain, reload), and shutdown.
 #pragma once
 
-#include "config.hpp"
-#include "loader.hpp"
-#include "admin/admin_server.hpp"
-#include "pipeline.hpp"
+#include "config/config.hpp"
+#include "plugins/loader.hpp"
+#include "observe/admin_server.hpp"
+#include "pipelines/pipeline.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>

@@ -1,10 +1,10 @@
 // Replays the inputs kept in fuzz/regressions/ (and the seed corpus) through the code the
 // fuzzers target: no crash, and no broken round trip.
-#include "config.hpp"
-#include "loader.hpp"
-#include "result.hpp"
-#include "result_json.hpp"
-#include "result_json_decode.hpp"
+#include "config/config.hpp"
+#include "plugins/loader.hpp"
+#include "results/result.hpp"
+#include "results/result_json.hpp"
+#include "results/result_json_decode.hpp"
 
 #include <gtest/gtest.h>
 

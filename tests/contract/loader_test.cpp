@@ -1,6 +1,6 @@
 // The loader fed good and deliberately broken plugins.
-#include "config.hpp"
-#include "loader.hpp"
+#include "config/config.hpp"
+#include "plugins/loader.hpp"
 
 #include <gtest/gtest.h>
 

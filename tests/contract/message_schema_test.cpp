@@ -1,10 +1,10 @@
 // The message format: what we produce validates against docs/result.schema.json (checked by
 // an independent validator, Python's jsonschema), and our decoder rejects what it rejects.
 #include "process.hpp"
-#include "result.hpp"
-#include "result_json.hpp"
-#include "result_json_decode.hpp"
-#include "ulid.hpp"
+#include "results/result.hpp"
+#include "results/result_json.hpp"
+#include "results/result_json_decode.hpp"
+#include "results/ulid.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Every built plugin's schema accepting and rejecting configs, through the real ABI.
-#include "config.hpp"
-#include "loader.hpp"
+#include "config/config.hpp"
+#include "plugins/loader.hpp"
 
 #include <gtest/gtest.h>
 

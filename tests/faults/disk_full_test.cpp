@@ -2,8 +2,8 @@
 // corrupt spool, results held in memory (bounded), checks held back and counted, the state
 // logged once and shown in health, and every checked result delivered exactly once after.
 #include "fault_helpers.hpp"
-#include "health.hpp"
-#include "metrics.hpp"
+#include "observe/health.hpp"
+#include "observe/metrics.hpp"
 #include "runtime_harness.hpp"
 #include "small_disk.hpp"
 #include "wait.hpp"

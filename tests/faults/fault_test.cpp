@@ -1,20 +1,20 @@
 // Faults, each with the expected behaviour and exact accounting by result id:
 // sinks that go away (PostgreSQL, Kafka, a failing plugin), processes killed mid-run, a torn
 // spool on disk, and hostile HTTP targets.
-#include "config.hpp"
+#include "config/config.hpp"
 #include "fault_helpers.hpp"
 #include "http_target.hpp"
-#include "loader.hpp"
-#include "metrics.hpp"
+#include "plugins/loader.hpp"
+#include "observe/metrics.hpp"
 #include "mock_kafka.hpp"
 #include "postgres_server.hpp"
 #include "process.hpp"
-#include "result.hpp"
-#include "result_json.hpp"
+#include "results/result.hpp"
+#include "results/result_json.hpp"
 #include "runtime_harness.hpp"
 #include "runtime.hpp"
-#include "spool/spool.hpp"
-#include "ulid.hpp"
+#include "delivery/spool/spool.hpp"
+#include "results/ulid.hpp"
 #include "wait.hpp"
 
 #include <gtest/gtest.h>

@@ -2,7 +2,7 @@
 // range", "index row too large"). Expected: only that result goes to the dead-letter file,
 // with the reason; every other result of its batch is stored.
 #include "fault_helpers.hpp"
-#include "metrics.hpp"
+#include "observe/metrics.hpp"
 #include "runtime_harness.hpp"
 #include "wait.hpp"
 

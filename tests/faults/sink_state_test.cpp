@@ -2,8 +2,8 @@
 // starts (with the cause) and when it ends, in /healthz as degraded with the sink and since
 // when, and in watchpost_sink_failing — not one line per retry, not silence.
 #include "fault_helpers.hpp"
-#include "health.hpp"
-#include "metrics.hpp"
+#include "observe/health.hpp"
+#include "observe/metrics.hpp"
 #include "runtime_harness.hpp"
 #include "wait.hpp"
 

@@ -1,10 +1,10 @@
 // The admin endpoint's defaults and options: loopback unless told otherwise, a token when
 // set, a deadline for every request.
-#include "admin/admin_server.hpp"
-#include "admin/listen_address.hpp"
-#include "health.hpp"
+#include "observe/admin_server.hpp"
+#include "observe/listen_address.hpp"
+#include "observe/health.hpp"
 #include "http_client.hpp"
-#include "target_series.hpp"
+#include "observe/target_series.hpp"
 
 #include <watchpost/plugin_api.h>
 

@@ -1,16 +1,16 @@
 // kafka_sink and kafka_source against a Kafka-protocol broker (librdkafka's mock cluster on
 // 127.0.0.1), with exact accounting by result id.
-#include "config.hpp"
-#include "instance.hpp"
+#include "config/config.hpp"
+#include "plugins/instance.hpp"
 #include "kafka_sink.hpp"
-#include "loader.hpp"
-#include "metrics.hpp"
+#include "plugins/loader.hpp"
+#include "observe/metrics.hpp"
 #include "mock_kafka.hpp"
 #include "process.hpp"
-#include "result.hpp"
+#include "results/result.hpp"
 #include "runtime_harness.hpp"
 #include "runtime.hpp"
-#include "ulid.hpp"
+#include "results/ulid.hpp"
 #include "wait.hpp"
 
 #include <librdkafka/rdkafka.h>

@@ -1,15 +1,15 @@
 // pg_sink against a real PostgreSQL 15 started by the test, with exact accounting by result id.
-#include "config.hpp"
-#include "instance.hpp"
-#include "sink_worker.hpp"
-#include "loader.hpp"
-#include "metrics.hpp"
+#include "config/config.hpp"
+#include "plugins/instance.hpp"
+#include "delivery/sink_worker.hpp"
+#include "plugins/loader.hpp"
+#include "observe/metrics.hpp"
 #include "postgres_server.hpp"
 #include "process.hpp"
-#include "result.hpp"
+#include "results/result.hpp"
 #include "runtime.hpp"
 #include "runtime_harness.hpp"
-#include "ulid.hpp"
+#include "results/ulid.hpp"
 #include "wait.hpp"
 
 #include <gtest/gtest.h>

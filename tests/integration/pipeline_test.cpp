@@ -1,10 +1,10 @@
 // Pipelines end to end: real plugins loaded from disk, real HTTP targets on 127.0.0.1, exact
 // accounting by result id.
-#include "config.hpp"
+#include "config/config.hpp"
 #include "http_client.hpp"
 #include "http_target.hpp"
-#include "loader.hpp"
-#include "metrics.hpp"
+#include "plugins/loader.hpp"
+#include "observe/metrics.hpp"
 #include "process.hpp"
 #include "runtime.hpp"
 #include "runtime_harness.hpp"

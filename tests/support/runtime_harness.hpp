@@ -3,10 +3,10 @@
 // Header-only so each test binary's WATCHPOST_PLUGIN_DIR / TEST_PLUGIN_DIR apply.
 #pragma once
 
-#include "config.hpp"
-#include "loader.hpp"
+#include "config/config.hpp"
+#include "plugins/loader.hpp"
 #include "process.hpp"
-#include "result.hpp"
+#include "results/result.hpp"
 #include "runtime.hpp"
 
 #include <map>

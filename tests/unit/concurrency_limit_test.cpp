@@ -1,5 +1,5 @@
 // The in-flight limit that keeps an overloaded node from starting checks it cannot finish.
-#include "concurrency_limit.hpp"
+#include "pipelines/concurrency_limit.hpp"
 
 #include <gtest/gtest.h>
 

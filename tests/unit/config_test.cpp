@@ -1,6 +1,6 @@
 // Validation of pipeline YAML against option schemas, with a catalog declared here so each
 // error can be provoked precisely.
-#include "config.hpp"
+#include "config/config.hpp"
 
 #include <watchpost/plugin.hpp>
 

@@ -1,7 +1,7 @@
 // Secrets in URLs, DSNs and config values never reach what people and databases see.
-#include "config.hpp"
-#include "result.hpp"
-#include "result_json_decode.hpp"
+#include "config/config.hpp"
+#include "results/result.hpp"
+#include "results/result_json_decode.hpp"
 
 #include <watchpost/plugin.hpp>
 #include <watchpost/redact.hpp>

@@ -1,7 +1,7 @@
-#include "result.hpp"
-#include "result_json.hpp"
-#include "result_json_decode.hpp"
-#include "ulid.hpp"
+#include "results/result.hpp"
+#include "results/result_json.hpp"
+#include "results/result_json_decode.hpp"
+#include "results/ulid.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
-#include "result.hpp"
-#include "json_writer.hpp"
-#include "result_json.hpp"
-#include "ulid.hpp"
+#include "results/result.hpp"
+#include "results/json_writer.hpp"
+#include "results/result_json.hpp"
+#include "results/ulid.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "scheduler.hpp"
+#include "schedule/scheduler.hpp"
 
 #include <gtest/gtest.h>
 

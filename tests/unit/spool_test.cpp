@@ -1,4 +1,4 @@
-#include "spool/spool.hpp"
+#include "delivery/spool/spool.hpp"
 
 #include "process.hpp"
 #include "small_disk.hpp"

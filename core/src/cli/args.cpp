@@ -1,6 +1,6 @@
 #include "args.hpp"
 
-#include "../log.hpp"
+#include "observe/log.hpp"
 
 #include <algorithm>
 

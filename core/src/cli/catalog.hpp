@@ -1,6 +1,6 @@
 #pragma once
 
-#include "../loader.hpp"
+#include "plugins/loader.hpp"
 #include "args.hpp"
 
 namespace watchpost::cli {

@@ -1,5 +1,5 @@
 // One-shot check with the exit codes monitoring plugins use: 0 up, 2 down, 3 unknown.
-#include "../config.hpp"
+#include "config/config.hpp"
 #include "../runtime.hpp"
 #include "args.hpp"
 #include "catalog.hpp"

@@ -1,5 +1,5 @@
-#include "../config.hpp"
-#include "../log.hpp"
+#include "config/config.hpp"
+#include "observe/log.hpp"
 #include "../runtime.hpp"
 #include "args.hpp"
 #include "catalog.hpp"

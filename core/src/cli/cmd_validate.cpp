@@ -1,4 +1,4 @@
-#include "../config.hpp"
+#include "config/config.hpp"
 #include "args.hpp"
 #include "catalog.hpp"
 #include "commands.hpp"

@@ -1,6 +1,6 @@
 #include "uptime_report.hpp"
 
-#include "json_writer.hpp"
+#include "results/json_writer.hpp"
 
 #include <pqxx/pqxx>
 

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "options.hpp"
-#include "result.hpp"
+#include "results/result.hpp"
 
 #include <watchpost/redact.hpp>
 

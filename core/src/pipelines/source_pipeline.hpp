@@ -6,7 +6,7 @@
 // threads report written batches; the io thread only hears "drained".
 #pragma once
 
-#include "instance.hpp"
+#include "plugins/instance.hpp"
 #include "pipeline.hpp"
 
 #include <atomic>

@@ -1,6 +1,6 @@
 #include "spool.hpp"
 
-#include "../log.hpp"
+#include "observe/log.hpp"
 #include "record_frame.hpp"
 
 #include <fcntl.h>

@@ -1,8 +1,8 @@
 #include "source_pipeline.hpp"
 
-#include "json_writer.hpp"
-#include "log.hpp"
-#include "metrics.hpp"
+#include "results/json_writer.hpp"
+#include "observe/log.hpp"
+#include "observe/metrics.hpp"
 
 #include <boost/asio/post.hpp>
 

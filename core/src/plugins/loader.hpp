@@ -1,7 +1,7 @@
 // Finds plugin libraries, loads them with Boost.DLL, and checks their ABI before use.
 #pragma once
 
-#include "config.hpp"
+#include "config/config.hpp"
 
 #include <watchpost/plugin_api.h>
 

@@ -9,10 +9,10 @@
 // every second, and the state is logged when entered and left and shown in /healthz.
 #pragma once
 
-#include "config.hpp"
-#include "instance.hpp"
-#include "result.hpp"
-#include "spool/spool.hpp"
+#include "config/config.hpp"
+#include "plugins/instance.hpp"
+#include "results/result.hpp"
+#include "delivery/spool/spool.hpp"
 
 #include <chrono>
 #include <condition_variable>

@@ -1,8 +1,8 @@
 #include "admin_server.hpp"
 
-#include "../health.hpp"
-#include "../log.hpp"
-#include "../metrics.hpp"
+#include "observe/health.hpp"
+#include "observe/log.hpp"
+#include "observe/metrics.hpp"
 #include "listen_address.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>

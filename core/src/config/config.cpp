@@ -1,7 +1,7 @@
 #include "config.hpp"
 
-#include "admin/listen_address.hpp"
-#include "result_limits.hpp"
+#include "observe/listen_address.hpp"
+#include "results/result_limits.hpp"
 #include "yaml_shape.hpp"
 
 #include <watchpost/plugin.hpp>

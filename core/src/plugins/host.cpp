@@ -1,10 +1,10 @@
 #include "host.hpp"
 
-#include "clock.hpp"
-#include "log.hpp"
-#include "metrics.hpp"
-#include "result_json.hpp"
-#include "result_json_decode.hpp"
+#include "schedule/clock.hpp"
+#include "observe/log.hpp"
+#include "observe/metrics.hpp"
+#include "results/result_json.hpp"
+#include "results/result_json_decode.hpp"
 
 #include <cctype>
 #include <cstdio>

@@ -5,15 +5,15 @@
 // callback (any probe thread), which only copies the report and posts it back.
 #pragma once
 
-#include "config.hpp"
+#include "config/config.hpp"
 #include "concurrency_limit.hpp"
 #include "pipeline.hpp"
-#include "target_series.hpp"
-#include "instance.hpp"
-#include "loader.hpp"
-#include "result.hpp"
-#include "scheduler.hpp"
-#include "sink_worker.hpp"
+#include "observe/target_series.hpp"
+#include "plugins/instance.hpp"
+#include "plugins/loader.hpp"
+#include "results/result.hpp"
+#include "schedule/scheduler.hpp"
+#include "delivery/sink_worker.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -1,6 +1,6 @@
 #include "loader.hpp"
 
-#include "log.hpp"
+#include "observe/log.hpp"
 
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>

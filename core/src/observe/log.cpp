@@ -1,6 +1,6 @@
 #include "log.hpp"
 
-#include "json_writer.hpp"
+#include "results/json_writer.hpp"
 
 #include <unistd.h>
 

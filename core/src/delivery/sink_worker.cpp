@@ -1,11 +1,11 @@
 #include "sink_worker.hpp"
 
-#include "health.hpp"
-#include "json_writer.hpp"
-#include "log.hpp"
-#include "metrics.hpp"
-#include "result_json.hpp"
-#include "result_json_decode.hpp"
+#include "observe/health.hpp"
+#include "results/json_writer.hpp"
+#include "observe/log.hpp"
+#include "observe/metrics.hpp"
+#include "results/result_json.hpp"
+#include "results/result_json_decode.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,10 +1,10 @@
 #include "probe_pipeline.hpp"
 
-#include "clock.hpp"
-#include "log.hpp"
-#include "metrics.hpp"
-#include "json_writer.hpp"
-#include "ulid.hpp"
+#include "schedule/clock.hpp"
+#include "observe/log.hpp"
+#include "observe/metrics.hpp"
+#include "results/json_writer.hpp"
+#include "results/ulid.hpp"
 
 #include <boost/asio/post.hpp>
 

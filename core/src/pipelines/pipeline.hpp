@@ -2,10 +2,10 @@
 // (results from elsewhere, e.g. Kafka). Both end in the same sink workers.
 #pragma once
 
-#include "config.hpp"
-#include "loader.hpp"
-#include "result.hpp"
-#include "sink_worker.hpp"
+#include "config/config.hpp"
+#include "plugins/loader.hpp"
+#include "results/result.hpp"
+#include "delivery/sink_worker.hpp"
 
 #include <boost/asio/io_context.hpp>
 

@@ -4,7 +4,7 @@
 
 #include "host.hpp"
 #include "loader.hpp"
-#include "options.hpp"
+#include "config/options.hpp"
 
 #include <memory>
 #include <stdexcept>

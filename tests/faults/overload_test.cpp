@@ -12,6 +12,7 @@
 #include <sched.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 
@@ -43,6 +44,11 @@ TEST(Faults, PastItsCapacityANodeSkipsChecksAndNeverReportsAHealthySiteDown) {
                  "    probe: {plugin: http, interval: 2s, timeout: 2s, ca_file: \"" + dir + "/ca.pem\"}\n"
                  "    targets: [{id: \"t{n}\", url: \"" + site.url("/") + "?n={n}\", repeat: 10000}]\n"
                  "    sinks: [{plugin: stdout, format: json, path: \"" + results + "\", batch_size: 5000}]\n");
+#if defined(__SANITIZE_ADDRESS__)
+  // Seen once under ASan: LeakSanitizer's own tracer died (signal 11 inside LSan) checking
+  // this overloaded child at exit, failing its exit code. Leaks are checked by every other test.
+  setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+#endif
   wt::ChildProcess node({"/usr/bin/taskset", "-c", std::to_string(cpus[0]), WATCHPOST_BIN, "run", dir + "/over.yaml",
                          "--for", "15s", "--plugin-dir", WATCHPOST_PLUGIN_DIR, "--log-format", "json"});
   std::string metrics_text;

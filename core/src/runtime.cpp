@@ -78,11 +78,17 @@ int Runtime::run() {
   // The config's pipelines live on in the running objects; only the path matters for reloads.
   config_.pipelines.clear();
   config_.pipelines.shrink_to_fit();
-  if (!config_.admin_listen.empty())
-    admin_ = std::make_unique<AdminServer>(io_, AdminServer::Options{config_.admin_listen, config_.admin_token},
+  if (!config_.admin_listen.empty()) {
+    AdminServer::Options admin;
+    admin.listen = config_.admin_listen;
+    admin.token = config_.admin_token;
+    admin.tls_cert = config_.admin_tls_cert;
+    admin.tls_key = config_.admin_tls_key;
+    admin_ = std::make_unique<AdminServer>(io_, std::move(admin),
                                            AdminServer::Handlers{[this] { return status_json(); },
                                                                  [this] { return stopping_; },
                                                                  [this] { return target_metrics(); }});
+  }
   if (pipelines_.empty()) {
     log::warn("watchpost", "no pipelines to run");
     return 0;

@@ -1,10 +1,12 @@
 // The admin endpoint's defaults and options: loopback unless told otherwise, a token when
 // set, a deadline for every request.
-#include "observe/admin_server.hpp"
-#include "observe/listen_address.hpp"
-#include "observe/health.hpp"
 #include "http_client.hpp"
+#include "process.hpp"
+#include "observe/admin_server.hpp"
+#include "observe/health.hpp"
+#include "observe/listen_address.hpp"
 #include "observe/target_series.hpp"
+#include "self_signed.hpp"
 
 #include <watchpost/plugin_api.h>
 
@@ -39,6 +41,13 @@ TEST(Admin, AListenAddressWithoutAHostMeansLoopback) {
 
 namespace {
 
+AdminServer::Options options(std::string listen, std::string token = "") {
+  AdminServer::Options o;
+  o.listen = std::move(listen);
+  o.token = std::move(token);
+  return o;
+}
+
 struct Served {
   boost::asio::io_context io;
   AdminServer server;
@@ -57,7 +66,7 @@ struct Served {
 }  // namespace
 
 TEST(Admin, ATokenGuardsMetricsAndStatusButNotHealth) {
-  Served s({"127.0.0.1:0", "s3cret-token"});
+  Served s(options("127.0.0.1:0", "s3cret-token"));
   EXPECT_EQ(wt::http_get(s.base() + "/metrics").first, 401);
   EXPECT_EQ(wt::http_get(s.base() + "/status", {"Authorization: Bearer wrong"}).first, 401);
   EXPECT_EQ(wt::http_get(s.base() + "/metrics", {"Authorization: Bearer s3cret-token"}).first, 200);
@@ -66,7 +75,7 @@ TEST(Admin, ATokenGuardsMetricsAndStatusButNotHealth) {
 }
 
 TEST(Admin, AClientThatSaysNothingIsCutOffAtTheDeadline) {
-  AdminServer::Options o{"127.0.0.1:0", ""};
+  AdminServer::Options o = options("127.0.0.1:0");
   o.request_timeout = std::chrono::milliseconds(300);
   Served s(o);
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -88,7 +97,7 @@ TEST(Admin, AClientThatSaysNothingIsCutOffAtTheDeadline) {
 }
 
 TEST(Admin, HealthSaysDegradedWithTheConditionAndSince) {
-  Served s({"127.0.0.1:0", ""});
+  Served s(options("127.0.0.1:0"));
   health().set("sink test/x spool", "the spool cannot write: No space left on device");
   auto h = wt::http_get(s.base() + "/healthz");
   health().clear("sink test/x spool");
@@ -128,4 +137,44 @@ TEST(Admin, PerTargetSeriesAreEscapedAndHaveHelpAndType) {
       << "unknown is neither up nor down";
   EXPECT_EQ(text.find("target=\"never\""), std::string::npos) << "a target not checked yet has no samples";
   EXPECT_EQ(s.targets(), 3u);
+}
+
+TEST(Admin, WithACertificateItServesHttpsAndRefusesPlainHttp) {
+  auto pair = target::make_self_signed(2);
+  std::string dir = wt::temp_dir();
+  wt::write_file(dir + "/cert.pem", pair.cert_pem);
+  wt::write_file(dir + "/key.pem", pair.key_pem);
+  AdminServer::Options o = options("127.0.0.1:0", "t0ken");
+  o.tls_cert = dir + "/cert.pem";
+  o.tls_key = dir + "/key.pem";
+  Served s(o);
+  std::string https = "https://127.0.0.1:" + std::to_string(s.server.port());
+  auto get = [&](const std::string& url, bool with_token) {
+    std::string body;
+    CURL* c = curl_easy_init();
+    curl_slist* h = with_token ? curl_slist_append(nullptr, "Authorization: Bearer t0ken") : nullptr;
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_CAINFO, (dir + "/cert.pem").c_str());
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t z, size_t n, void* u) {
+      static_cast<std::string*>(u)->append(d, z * n);
+      return z * n;
+    });
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+    long status = 0;
+    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(c);
+    curl_slist_free_all(h);
+    return std::make_pair(status, body);
+  };
+  EXPECT_EQ(get(https + "/healthz", false).first, 200) << "verified against its certificate";
+  EXPECT_EQ(get(https + "/metrics", false).first, 401);
+  EXPECT_EQ(get(https + "/metrics", true).first, 200);
+  EXPECT_EQ(wt::http_get("http://127.0.0.1:" + std::to_string(s.server.port()) + "/healthz").first, 0)
+      << "plain HTTP gets no answer on a TLS endpoint";
+  AdminServer::Options half = options("127.0.0.1:0");
+  half.tls_cert = dir + "/cert.pem";
+  boost::asio::io_context io;
+  EXPECT_THROW(AdminServer(io, half, {}), std::runtime_error) << "a certificate without its key";
 }

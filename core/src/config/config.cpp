@@ -92,15 +92,20 @@ class Parser {
         const YAML::Node& a = it.second;
         if (!a.IsMap() || !a["listen"]) issue(a, "'admin' needs 'listen: HOST:PORT' (e.g. 127.0.0.1:9100)");
         else {
+          static const std::vector<std::string> admin_keys = {"listen", "token", "tls_cert", "tls_key",
+                                                              "target_series_limit"};
           for (auto kv : a)
-            if (kv.first.Scalar() != "listen" && kv.first.Scalar() != "token" &&
-                kv.first.Scalar() != "target_series_limit")
-              unknown_key(kv.first, kv.first.Scalar(), {"listen", "token", "target_series_limit"}, "'admin'");
+            if (std::find(admin_keys.begin(), admin_keys.end(), kv.first.Scalar()) == admin_keys.end())
+              unknown_key(kv.first, kv.first.Scalar(), admin_keys, "'admin'");
           cfg.admin_listen = scalar(a["listen"]);
           ListenAddress where;
           std::string bad = parse_listen_address(cfg.admin_listen, where);
           if (!bad.empty()) issue(a["listen"], "'listen': " + bad);
           if (a["token"]) cfg.admin_token = scalar(a["token"]);
+          if (a["tls_cert"]) cfg.admin_tls_cert = scalar(a["tls_cert"]);
+          if (a["tls_key"]) cfg.admin_tls_key = scalar(a["tls_key"]);
+          if (cfg.admin_tls_cert.empty() != cfg.admin_tls_key.empty())
+            issue(a, "'tls_cert' and 'tls_key' go together: give both PEM files, or neither");
           if (a["target_series_limit"]) {
             std::string v = scalar(a["target_series_limit"]);
             if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)

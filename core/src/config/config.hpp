@@ -101,6 +101,7 @@ struct Config {
   std::vector<std::string> secret_params = default_secret_params();  // redact.query_params
   std::string admin_listen;  // "host:port" of the admin endpoint; empty: none
   std::string admin_token;   // when set, /metrics and /status need it as a Bearer token
+  std::string admin_tls_cert, admin_tls_key;  // PEM files: the endpoint serves HTTPS
   int64_t target_series_limit = 10000;  // per-target series on /metrics up to this many targets
   std::vector<PipelineConfig> pipelines;
 };

@@ -5,13 +5,16 @@
 #include "observe/metrics.hpp"
 #include "listen_address.hpp"
 
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <algorithm>
 #include <ctime>
 #include <stdexcept>
+#include <type_traits>
 
 namespace watchpost {
 
@@ -38,12 +41,65 @@ std::string utc(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+using Response = http::response<http::string_body>;
+
+std::shared_ptr<Response> answer(const http::request<http::string_body>& request, const AdminServer::Options& options,
+                                 const AdminServer::Handlers& handlers) {
+  auto res = std::make_shared<Response>(http::status::ok, request.version());
+  res->set(http::field::server, "watchpost");
+  res->keep_alive(false);
+  std::string target(request.target());
+  if (target.find('?') != std::string::npos) target.resize(target.find('?'));
+  bool needs_token = target == "/metrics" || target == "/status";
+  auto auth_field = request[http::field::authorization];
+  std::string_view auth(auth_field.data(), auth_field.size());
+  if (request.method() != http::verb::get && request.method() != http::verb::head) {
+    res->result(http::status::method_not_allowed);
+    res->body() = "GET only\n";
+  } else if (needs_token && !options.token.empty() &&
+             !(auth.substr(0, 7) == "Bearer " && same_secret(auth.substr(7), options.token))) {
+    res->result(http::status::unauthorized);
+    res->set(http::field::www_authenticate, "Bearer");
+    res->body() = "a token is needed: Authorization: Bearer TOKEN\n";
+  } else if (target == "/metrics") {
+    res->set(http::field::content_type, "text/plain; version=0.0.4");
+    res->body() = metrics().render_prometheus();
+    if (handlers.target_metrics) res->body() += handlers.target_metrics();
+  } else if (target == "/healthz") {
+    auto conditions = health().conditions();
+    bool draining = handlers.draining && handlers.draining();
+    if (draining) {
+      res->result(http::status::service_unavailable);
+      res->body() = "draining\n";
+    } else if (!conditions.empty()) {
+      res->result(http::status::service_unavailable);
+      res->body() = "degraded\n";
+      for (auto& c : conditions) res->body() += "- " + c.key + ": " + c.text + " (since " + utc(c.since) + ")\n";
+    } else {
+      res->body() = "ok\n";
+    }
+  } else if (target == "/status") {
+    res->set(http::field::content_type, "application/json");
+    res->body() = handlers.status_json ? handlers.status_json() : "{}";
+  } else {
+    res->result(http::status::not_found);
+    res->body() = "try /metrics, /healthz or /status\n";
+  }
+  res->prepare_payload();
+  return res;
+}
+
 // One request, one answer, then the connection closes: scrapers and probes need no more.
-class Session : public std::enable_shared_from_this<Session> {
+// `Stream` is a plain TCP stream or a TLS stream over one.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  template <class... Tls>
   Session(tcp::socket socket, const AdminServer::Options& options, const AdminServer::Handlers& handlers,
-          std::shared_ptr<size_t> open)
-      : stream_(std::move(socket)), options_(options), handlers_(handlers), open_(std::move(open)) {
+          std::shared_ptr<size_t> open, Tls&... tls)
+      : stream_(std::move(socket), tls...), options_(options), handlers_(handlers), open_(std::move(open)) {
     // Under a crowd of connections each gets less time, so idle ones make way sooner.
     timeout_ = *open_ * 2 >= options_.max_connections ? std::min(options_.request_timeout, std::chrono::milliseconds(1000))
                                                        : options_.request_timeout;
@@ -54,68 +110,38 @@ class Session : public std::enable_shared_from_this<Session> {
   void run() {
     parser_.header_limit(16 << 10);
     parser_.body_limit(16 << 10);
-    // The whole request must arrive within the deadline: a client that says nothing, or
-    // half a header, is cut off instead of holding a descriptor forever.
-    stream_.expires_after(timeout_);
-    auto self = shared_from_this();
-    http::async_read(stream_, buffer_, parser_, [self](beast::error_code ec, size_t) {
-      if (!ec) self->answer();
-    });
+    // The handshake and the whole request must arrive within the deadline: a client that says
+    // nothing, or half a header, is cut off instead of holding a descriptor forever.
+    beast::get_lowest_layer(stream_).expires_after(timeout_);
+    auto self = this->shared_from_this();
+    if constexpr (kTls) {
+      stream_.async_handshake(asio::ssl::stream_base::server, [self](beast::error_code ec) {
+        if (!ec) self->read();
+      });
+    } else {
+      read();
+    }
   }
 
  private:
-  void answer() {
-    auto& request = parser_.get();
-    auto res = std::make_shared<http::response<http::string_body>>(http::status::ok, request.version());
-    res->set(http::field::server, "watchpost");
-    res->keep_alive(false);
-    std::string target(request.target());
-    if (target.find('?') != std::string::npos) target.resize(target.find('?'));
-    bool needs_token = target == "/metrics" || target == "/status";
-    auto auth_field = request[http::field::authorization];
-    std::string_view auth(auth_field.data(), auth_field.size());
-    if (request.method() != http::verb::get && request.method() != http::verb::head) {
-      res->result(http::status::method_not_allowed);
-      res->body() = "GET only\n";
-    } else if (needs_token && !options_.token.empty() &&
-               !(auth.substr(0, 7) == "Bearer " && same_secret(auth.substr(7), options_.token))) {
-      res->result(http::status::unauthorized);
-      res->set(http::field::www_authenticate, "Bearer");
-      res->body() = "a token is needed: Authorization: Bearer TOKEN\n";
-    } else if (target == "/metrics") {
-      res->set(http::field::content_type, "text/plain; version=0.0.4");
-      res->body() = metrics().render_prometheus();
-      if (handlers_.target_metrics) res->body() += handlers_.target_metrics();
-    } else if (target == "/healthz") {
-      auto conditions = health().conditions();
-      bool draining = handlers_.draining && handlers_.draining();
-      if (draining) {
-        res->result(http::status::service_unavailable);
-        res->body() = "draining\n";
-      } else if (!conditions.empty()) {
-        res->result(http::status::service_unavailable);
-        res->body() = "degraded\n";
-        for (auto& c : conditions) res->body() += "- " + c.key + ": " + c.text + " (since " + utc(c.since) + ")\n";
-      } else {
-        res->body() = "ok\n";
-      }
-    } else if (target == "/status") {
-      res->set(http::field::content_type, "application/json");
-      res->body() = handlers_.status_json ? handlers_.status_json() : "{}";
-    } else {
-      res->result(http::status::not_found);
-      res->body() = "try /metrics, /healthz or /status\n";
-    }
-    res->prepare_payload();
-    auto self = shared_from_this();
-    stream_.expires_after(timeout_);
-    http::async_write(stream_, *res, [self, res](beast::error_code, size_t) {
-      beast::error_code ignored;
-      self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  void read() {
+    auto self = this->shared_from_this();
+    http::async_read(stream_, buffer_, parser_, [self](beast::error_code ec, size_t) {
+      if (!ec) self->reply();
     });
   }
 
-  beast::tcp_stream stream_;
+  void reply() {
+    auto res = answer(parser_.get(), options_, handlers_);
+    auto self = this->shared_from_this();
+    beast::get_lowest_layer(stream_).expires_after(timeout_);
+    http::async_write(stream_, *res, [self, res](beast::error_code, size_t) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    });
+  }
+
+  Stream stream_;
   const AdminServer::Options& options_;
   const AdminServer::Handlers& handlers_;
   std::shared_ptr<size_t> open_;
@@ -129,6 +155,18 @@ class Session : public std::enable_shared_from_this<Session> {
 AdminServer::AdminServer(asio::io_context& io, Options options, Handlers handlers)
     : acceptor_(io), backoff_(io), options_(std::move(options)), handlers_(std::move(handlers)),
       open_(std::make_shared<size_t>(0)) {
+  if (options_.tls_cert.empty() != options_.tls_key.empty())
+    throw std::runtime_error("admin: tls_cert and tls_key go together: give both PEM files, or neither");
+  if (!options_.tls_cert.empty()) {
+    tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    tls_->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                      asio::ssl::context::no_tlsv1_1);
+    boost::system::error_code ec;
+    tls_->use_certificate_chain_file(options_.tls_cert, ec);
+    if (ec) throw std::runtime_error("admin: cannot use tls_cert " + options_.tls_cert + ": " + ec.message());
+    tls_->use_private_key_file(options_.tls_key, asio::ssl::context::pem, ec);
+    if (ec) throw std::runtime_error("admin: cannot use tls_key " + options_.tls_key + ": " + ec.message());
+  }
   ListenAddress where;
   std::string bad = parse_listen_address(options_.listen, where);
   if (!bad.empty()) throw std::runtime_error("admin listen: " + bad);
@@ -139,12 +177,16 @@ AdminServer::AdminServer(asio::io_context& io, Options options, Handlers handler
   if (!ec) acceptor_.bind(ep, ec);
   if (!ec) acceptor_.listen(64, ec);
   if (ec) throw std::runtime_error("admin endpoint cannot listen on " + options_.listen + ": " + ec.message());
-  log::info("admin", "serving /metrics, /healthz and /status on " + ep.address().to_string() + ":" +
-                         std::to_string(port()));
+  log::info("admin", std::string("serving /metrics, /healthz and /status on ") + (tls_ ? "https://" : "http://") +
+                         ep.address().to_string() + ":" + std::to_string(port()));
   if (!where.loopback && options_.token.empty())
     log::warn("admin", "the admin endpoint listens on " + ep.address().to_string() +
                            ", beyond this machine, with no token: anyone who can reach it reads /metrics and "
                            "/status (set admin.token, or listen on 127.0.0.1)");
+  else if (!where.loopback && !tls_)
+    log::warn("admin", "the admin endpoint listens on " + ep.address().to_string() +
+                           " without TLS: its token crosses the network in clear text (set admin.tls_cert and "
+                           "admin.tls_key)");
   accept();
 }
 
@@ -188,7 +230,12 @@ void AdminServer::accept() {
       boost::system::error_code ignored;
       socket.close(ignored);  // over the cap: closed at once, the descriptor freed
     } else {
-      std::make_shared<Session>(std::move(socket), options_, handlers_, open_)->run();
+      if (tls_)
+        std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), options_, handlers_, open_,
+                                                                       *tls_)
+            ->run();
+      else
+        std::make_shared<Session<beast::tcp_stream>>(std::move(socket), options_, handlers_, open_)->run();
     }
     accept();
   });

@@ -11,6 +11,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+namespace boost::asio::ssl {
+class context;
+}
+
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -28,6 +32,7 @@ class AdminServer {
   struct Options {
     std::string listen;  // "host:port"; a missing host means 127.0.0.1; port 0 picks a free one
     std::string token;   // when set, /metrics and /status need "Authorization: Bearer TOKEN"
+    std::string tls_cert, tls_key;  // PEM files: serve HTTPS instead of HTTP
     size_t max_connections = 64;
     std::chrono::milliseconds request_timeout{5000};
   };
@@ -41,6 +46,7 @@ class AdminServer {
   void accept();
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer backoff_;
+  std::unique_ptr<boost::asio::ssl::context> tls_;
   std::chrono::milliseconds backoff_delay_{0};
   Options options_;
   Handlers handlers_;

@@ -17,4 +17,6 @@ TEST(ReportFormat, TheWindowIsSaidInTheUnitItWasGivenIn) {
   EXPECT_EQ(head(24 * 3'600'000), "Checks in the last 24 h");
   EXPECT_EQ(head(7 * 86'400'000LL), "Checks in the last 7 d");
   EXPECT_EQ(head(36 * 3'600'000), "Checks in the last 36 h");
+  EXPECT_EQ(head(3'600'000), "Checks in the last 1 h") << "not 60 min";
+  EXPECT_EQ(head(90'000), "Checks in the last 1.5 min");
 }

@@ -97,10 +97,11 @@ static std::string window_text(int64_t ms) {
     std::snprintf(buf, sizeof buf, v == static_cast<double>(static_cast<int64_t>(v)) ? "%.0f %s" : "%.1f %s", v, name);
     return std::string(buf);
   };
-  if (ms < 60'000) return in(1000, "s");
-  if (ms < 2 * 3'600'000) return in(60'000, "min");
-  if (ms < 2 * 86'400'000 || ms % 86'400'000 != 0) return in(3'600'000, "h");
-  return in(86'400'000, "d");
+  // The largest unit that divides the window exactly (days from two on): 1h stays "1 h".
+  if (ms >= 2 * 86'400'000 && ms % 86'400'000 == 0) return in(86'400'000, "d");
+  if (ms % 3'600'000 == 0) return in(3'600'000, "h");
+  if (ms % 60'000 == 0) return in(60'000, "min");
+  return ms < 60'000 ? in(1000, "s") : in(60'000, "min");
 }
 
 std::string render_table(const std::vector<TargetReport>& rows, const Query& q) {

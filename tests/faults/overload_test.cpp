@@ -20,6 +20,12 @@ using namespace watchpost;
 using namespace watchpost::faults;
 
 TEST(Faults, PastItsCapacityANodeSkipsChecksAndNeverReportsAHealthySiteDown) {
+#if defined(__SANITIZE_THREAD__)
+  // The site is this test process, and TSan slows it about tenfold: it then really cannot
+  // accept connections in time (connects time out in its full backlog), so "healthy" no longer
+  // holds. The plain build (make test) and ASan run this test.
+  GTEST_SKIP() << "under TSan the test's own HTTPS site is too slow to be a healthy site";
+#endif
   cpu_set_t all;
   CPU_ZERO(&all);
   if (sched_getaffinity(0, sizeof all, &all) != 0 || CPU_COUNT(&all) < 2)

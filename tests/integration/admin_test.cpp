@@ -150,23 +150,9 @@ TEST(Admin, WithACertificateItServesHttpsAndRefusesPlainHttp) {
   Served s(o);
   std::string https = "https://127.0.0.1:" + std::to_string(s.server.port());
   auto get = [&](const std::string& url, bool with_token) {
-    std::string body;
-    CURL* c = curl_easy_init();
-    curl_slist* h = with_token ? curl_slist_append(nullptr, "Authorization: Bearer t0ken") : nullptr;
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_CAINFO, (dir + "/cert.pem").c_str());
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t z, size_t n, void* u) {
-      static_cast<std::string*>(u)->append(d, z * n);
-      return z * n;
-    });
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-    long status = 0;
-    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(c);
-    curl_slist_free_all(h);
-    return std::make_pair(status, body);
+    return wt::http_get(url, with_token ? std::vector<std::string>{"Authorization: Bearer t0ken"}
+                                        : std::vector<std::string>{},
+                        5000, dir + "/cert.pem");
   };
   EXPECT_EQ(get(https + "/healthz", false).first, 200) << "verified against its certificate";
   EXPECT_EQ(get(https + "/metrics", false).first, 401);

@@ -12,8 +12,9 @@
 namespace watchpost::testing {
 
 // Returns status (0 when there was no answer) and body.
+// `ca_file`: the CA to verify an https:// server with.
 inline std::pair<long, std::string> http_get(const std::string& url, const std::vector<std::string>& headers = {},
-                                             long timeout_ms = 5000) {
+                                             long timeout_ms = 5000, const std::string& ca_file = "") {
   std::string body;
   CURL* c = curl_easy_init();
   curl_slist* list = nullptr;
@@ -21,6 +22,7 @@ inline std::pair<long, std::string> http_get(const std::string& url, const std::
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+  if (!ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, ca_file.c_str());
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) {
     static_cast<std::string*>(u)->append(d, s * n);
     return s * n;

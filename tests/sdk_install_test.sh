@@ -12,7 +12,7 @@ cmake -S "$source_dir/examples/custom_plugin" -B "$stage/build" -G Ninja \
   -DCMAKE_PREFIX_PATH="$stage/prefix" -DCMAKE_BUILD_TYPE=Release > "$stage/configure.log" \
   || { cat "$stage/configure.log"; exit 1; }
 cmake --build "$stage/build" > "$stage/build.log" || { cat "$stage/build.log"; exit 1; }
-test -f "$stage/build/watchpost-tcp.so"
+test -f "$stage/build/watchpost-tcp_connect.so"
 
 "$target" > "$stage/target.out" &
 target_pid=$!
@@ -23,13 +23,13 @@ test -n "$port"
 cat > "$stage/tcp.yaml" <<YAML
 pipelines:
   - name: ports
-    probe: {plugin: tcp, timeout: 2s}
+    probe: {plugin: tcp_connect, timeout: 2s}
     targets:
       - {id: open, host: 127.0.0.1, port: $port}
       - {id: closed, host: 127.0.0.1, port: 1}
     sinks: [{plugin: stdout, format: human, color: never}]
 YAML
-"$watchpost" plugins tcp --plugin-dir "$stage/build" | grep -q "tcp 0.1.0"
+"$watchpost" plugins tcp_connect --plugin-dir "$stage/build" | grep -q "tcp_connect 0.1.0"
 out=$("$watchpost" run "$stage/tcp.yaml" --once --plugin-dir "$stage/build" --log-level warn)
 echo "$out"
 grep -q "^UP    open" <<< "$out"

@@ -157,4 +157,4 @@ class TcpProbe final : public watchpost::Probe {
 
 }  // namespace
 
-WATCHPOST_PLUGIN("tcp", "0.1.0", "TCP connect check (example of an out-of-tree plugin)", TcpProbe)
+WATCHPOST_PLUGIN("tcp_connect", "0.1.0", "TCP connect check (example of an out-of-tree plugin)", TcpProbe)

@@ -50,22 +50,9 @@ YAML
   sleep "$step"
   m1=$(curl -s "http://127.0.0.1:$aport/metrics"); c1=$(cpu_ticks $wp); t1=$(date +%s.%N)
   kill -TERM $wp; wait $wp || true
-  line=$(awk -v m0="$m0" -v m1="$m1" -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v tck="$tck" \
-             -v rate="$rate" -v limit="$limit" 'BEGIN {
-    n0 = split(m0, a, "\n"); n1 = split(m1, b, "\n")
-    for (i = 1; i <= n0; i++) { split(a[i], f, " "); v0[f[1]] = f[2] }
-    for (i = 1; i <= n1; i++) {
-      split(b[i], f, " "); d = f[2] - v0[f[1]]
-      if (f[1] ~ /^watchpost_checks_total/) checks += d
-      if (f[1] ~ /^watchpost_check_errors_total/) errors += d
-      if (f[1] ~ /^watchpost_scheduler_lateness_seconds_bucket/) { match(f[1], /le="[^"]+"/); k++; le[k] = substr(f[1], RSTART + 4, RLENGTH - 5); cnt[k] = d }
-    }
-    total = cnt[k]
-    for (i = 1; i <= k; i++) { if (p50 == "" && cnt[i] >= total * 0.5) p50 = le[i]; if (p99 == "" && cnt[i] >= total * 0.99) p99 = le[i] }
-    secs = t1 - t0; achieved = checks / secs; cpu = (c1 - c0) / tck
-    printf "%d %.0f %.2f %.3f %s %s %d %.0f", rate, achieved, achieved / limit, cpu / checks * 1000, p50, p99, errors, checks / cpu
-  }')
-  read -r d achieved of_limit cpu_per p50 p99 errors per_cpu <<< "$line"
+  read -r achieved cpu_per p50 p99 errors _ _ per_cpu <<< "$(step_numbers "$m0" "$m1" "$c0" "$c1" "$t0" "$t1")"
+  d=$rate
+  of_limit=$(awk -v a="$achieved" -v l="$limit" 'BEGIN {printf "%.2f", a / l}')
   printf "%-8s %10s %10s %14s %12s %12s %8s\n" "$d/s" "$achieved/s" "$of_limit" "$cpu_per" "<=${p50}s" "<=${p99}s" "$errors"
   [ "$per_cpu" -gt "$best_per_cpu" ] && best_per_cpu=$per_cpu
   json_steps+="${json_steps:+,}{\"demand\":$d,\"achieved\":$achieved,\"of_wrk_limit\":$of_limit,\"cpu_s_per_1000\":$cpu_per,\"lateness_p50_le_s\":$p50,\"lateness_p99_le_s\":$p99,\"errors\":$errors,\"checks_per_cpu_s\":$per_cpu}"

@@ -103,22 +103,7 @@ YAML
       sleep "$step"
       m1=$(curl -s "http://127.0.0.1:$aport/metrics"); c1=$(cpu_ticks $wp); t1=$(date +%s.%N)
       kill -TERM $wp; wait $wp || true
-      line=$(awk -v m0="$m0" -v m1="$m1" -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v tck="$tck" 'BEGIN {
-        n0 = split(m0, a, "\n"); n1 = split(m1, b, "\n")
-        for (i = 1; i <= n0; i++) { split(a[i], f, " "); v0[f[1]] = f[2] }
-        for (i = 1; i <= n1; i++) {
-          split(b[i], f, " "); d = f[2] - v0[f[1]]
-          if (f[1] ~ /^watchpost_checks_total/) checks += d
-          if (f[1] ~ /^watchpost_checks_total.*outcome="down"/) down += d
-          if (f[1] ~ /^watchpost_checks_total.*outcome="unknown"/) unknown += d
-          if (f[1] ~ /^watchpost_scheduler_lateness_seconds_bucket/) { match(f[1], /le="[^"]+"/); k++; le[k] = substr(f[1], RSTART + 4, RLENGTH - 5); cnt[k] = d }
-        }
-        total = cnt[k]
-        for (i = 1; i <= k; i++) { if (p50 == "" && cnt[i] >= total * 0.5) p50 = le[i]; if (p99 == "" && cnt[i] >= total * 0.99) p99 = le[i] }
-        secs = t1 - t0; cpu = (c1 - c0) / tck
-        printf "%.0f %.3f %s %s %d %d", checks / secs, checks ? cpu / checks * 1000 : 0, p50, p99, down, unknown
-      }')
-      read -r achieved ms p50 p99 down unknown <<< "$line"
+      read -r achieved ms p50 p99 _ down unknown _ <<< "$(step_numbers "$m0" "$m1" "$c0" "$c1" "$t0" "$t1")"
       printf "%-6s %-7s %-8s %10s %14s %10s %10s %6s %8s\n" $kind $trust "$rate/s" "$achieved/s" "$ms" "<=${p50}s" "<=${p99}s" "$down" "$unknown"
       # The cost per check where the node kept up (achieved within 5% of demand).
       if awk -v a="$achieved" -v r="$rate" 'BEGIN {exit !(a >= r * 0.95)}'; then

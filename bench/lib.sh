@@ -44,3 +44,25 @@ wait_http() {
 
 # Sum of every sample of a metric family in a /metrics page.
 metric_sum() { awk -v name="$2" '$1 ~ "^" name "({|$)" {s += $2} END {printf "%.0f", s}' <<< "$1"; }
+
+# One demand step in numbers, from two /metrics pages ($1, $2) and the process's CPU ticks
+# ($3, $4) at two times ($5, $6). Prints:
+#   achieved/s  CPU-ms-per-check  lateness-p50  lateness-p99  errors  down  unknown  checks-per-CPU-s
+step_numbers() {
+  awk -v m0="$1" -v m1="$2" -v c0="$3" -v c1="$4" -v t0="$5" -v t1="$6" -v tck="$(getconf CLK_TCK)" 'BEGIN {
+    n0 = split(m0, a, "\n"); n1 = split(m1, b, "\n")
+    for (i = 1; i <= n0; i++) { split(a[i], f, " "); v0[f[1]] = f[2] }
+    for (i = 1; i <= n1; i++) {
+      split(b[i], f, " "); d = f[2] - v0[f[1]]
+      if (f[1] ~ /^watchpost_checks_total/) checks += d
+      if (f[1] ~ /^watchpost_checks_total.*outcome="down"/) down += d
+      if (f[1] ~ /^watchpost_checks_total.*outcome="unknown"/) unknown += d
+      if (f[1] ~ /^watchpost_check_errors_total/) errors += d
+      if (f[1] ~ /^watchpost_scheduler_lateness_seconds_bucket/) { match(f[1], /le="[^"]+"/); k++; le[k] = substr(f[1], RSTART + 4, RLENGTH - 5); cnt[k] = d }
+    }
+    total = cnt[k]
+    for (i = 1; i <= k; i++) { if (p50 == "" && cnt[i] >= total * 0.5) p50 = le[i]; if (p99 == "" && cnt[i] >= total * 0.99) p99 = le[i] }
+    secs = t1 - t0; cpu = (c1 - c0) / tck
+    printf "%.0f %.3f %s %s %d %d %d %.0f", checks / secs, checks ? cpu / checks * 1000 : 0, p50, p99, errors, down, unknown, cpu ? checks / cpu : 0
+  }'
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the SDK to a staging prefix, builds examples/custom_plugin against it alone (as a
-# third party would), and runs a pipeline with the result.
+# Installs the SDK to a staging prefix, builds the example plugin it ships
+# (share/watchpost/examples/custom_plugin) against it alone, as a third party would, and runs
+# a pipeline with the result.
 set -euo pipefail
 build_dir=$1 source_dir=$2 watchpost=$3 target=$4
 stage=$(mktemp -d)
@@ -8,7 +9,9 @@ trap 'kill $target_pid 2>/dev/null || true; rm -rf "$stage"' EXIT
 
 cmake --install "$build_dir" --prefix "$stage/prefix" --component sdk > /dev/null
 test -f "$stage/prefix/include/watchpost/plugin_api.h"
-cmake -S "$source_dir/examples/custom_plugin" -B "$stage/build" -G Ninja \
+example="$stage/prefix/share/watchpost/examples/custom_plugin"
+test -f "$example/tcp_probe.cpp" || { echo "the SDK install lacks the example plugin's sources"; exit 1; }
+cmake -S "$example" -B "$stage/build" -G Ninja \
   -DCMAKE_PREFIX_PATH="$stage/prefix" -DCMAKE_BUILD_TYPE=Release > "$stage/configure.log" \
   || { cat "$stage/configure.log"; exit 1; }
 cmake --build "$stage/build" > "$stage/build.log" || { cat "$stage/build.log"; exit 1; }

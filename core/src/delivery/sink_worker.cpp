@@ -43,6 +43,9 @@ SinkWorker::SinkWorker(std::unique_ptr<SinkInstance> instance, const SinkConfig&
       on_written_(std::move(on_written)),
       spool_(std::move(spool)) {
   label_ = "{sink=\"" + instance_->name() + "\"}";
+  names_ = {"watchpost_sink_queue_depth" + label_, "watchpost_spool_held_in_memory" + label_,
+            "watchpost_spool_appended_total" + label_, "watchpost_spool_records" + label_,
+            "watchpost_spool_bytes" + label_};
   health_key_ = "sink " + instance_->name() + " spool";
   dead_letter_path_ = config_.dead_letter;
   if (dead_letter_path_.empty() && spool_) dead_letter_path_ = spool_->dir() + "/dead-letter.jsonl";
@@ -73,7 +76,7 @@ void SinkWorker::spool_locked(const std::vector<ResultPtr>& results) {
   records.reserve(results.size());
   for (auto& r : results) records.push_back(result_json(r));
   spool_->append(records);
-  metrics().add("watchpost_spool_appended_total" + label_, static_cast<double>(records.size()));
+  metrics().add(names_.spool_appended, static_cast<double>(records.size()));
 }
 
 void SinkWorker::push(ResultPtr result) {
@@ -88,7 +91,7 @@ void SinkWorker::push(ResultPtr result) {
     } else {
       queue_.push_back(std::move(result));
       if (static_cast<int64_t>(queue_.size()) >= config_.queue_capacity) was_full_ = true;
-      metrics().set("watchpost_sink_queue_depth" + label_, static_cast<double>(queue_.size()));
+      metrics().set(names_.queue_depth, static_cast<double>(queue_.size()));
     }
   }
   if (!spooled.empty() && on_written_) on_written_(spooled);  // durable on disk: upstream may let go
@@ -106,7 +109,7 @@ std::vector<ResultPtr> SinkWorker::spool_held_locked() {  // mu_ held
     spool_failed(e.what());
     batch.clear();
   }
-  metrics().set("watchpost_spool_held_in_memory" + label_, static_cast<double>(held_.size()));
+  metrics().set(names_.held_in_memory, static_cast<double>(held_.size()));
   report_spool();
   return batch;
 }
@@ -153,8 +156,8 @@ size_t SinkWorker::depth() const {
 
 void SinkWorker::report_spool() {  // mu_ held
   if (!spool_) return;
-  metrics().set("watchpost_spool_records" + label_, static_cast<double>(spool_->records()));
-  metrics().set("watchpost_spool_bytes" + label_, static_cast<double>(spool_->bytes()));
+  metrics().set(names_.spool_records, static_cast<double>(spool_->records()));
+  metrics().set(names_.spool_bytes, static_cast<double>(spool_->bytes()));
   uint64_t dropped = spool_->dropped();
   if (dropped > spool_dropped_seen_) {
     metrics().add("watchpost_spool_dropped_total" + label_, static_cast<double>(dropped - spool_dropped_seen_));
@@ -247,7 +250,7 @@ void SinkWorker::run() {
         size_t n = std::min<size_t>(queue_.size(), static_cast<size_t>(config_.batch_size));
         batch.assign(queue_.begin(), queue_.begin() + static_cast<long>(n));
         queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(n));
-        metrics().set("watchpost_sink_queue_depth" + label_, static_cast<double>(queue_.size()));
+        metrics().set(names_.queue_depth, static_cast<double>(queue_.size()));
       } else if (spool_waiting()) {
         lock.unlock();
         batch = take_from_spool(from_spool);
@@ -257,7 +260,7 @@ void SinkWorker::run() {
         size_t n = std::min<size_t>(held_.size(), static_cast<size_t>(config_.batch_size));
         batch.assign(held_.begin(), held_.begin() + static_cast<long>(n));
         held_.erase(held_.begin(), held_.begin() + static_cast<long>(n));
-        metrics().set("watchpost_spool_held_in_memory" + label_, static_cast<double>(held_.size()));
+        metrics().set(names_.held_in_memory, static_cast<double>(held_.size()));
       } else {
         if (spool_) spool_->sync();  // idle: make what was appended durable
         continue;

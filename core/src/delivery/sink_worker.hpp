@@ -77,6 +77,10 @@ class SinkWorker {
   uint64_t spool_reader_ = 0;
   uint64_t spool_dropped_seen_ = 0;
   std::string label_;
+  // Built once: push() sets these for every result, and a name per call cost an allocation.
+  struct {
+    std::string queue_depth, held_in_memory, spool_appended, spool_records, spool_bytes;
+  } names_;
   std::string dead_letter_path_;
 
   mutable std::mutex mu_;

@@ -19,13 +19,18 @@ case "$cmd" in
       as_pg "$bindir/initdb" -D "$dir/data" -U watchpost --pwfile="$dir/pw" -A scram-sha-256 --no-sync -E UTF8 \
         --locale=C > "$dir/initdb.log"
     fi
+    # A port nobody answers on can still be taken (a socket bound without listening), so the
+    # server's own bind decides: on failure, the next free-looking port.
     port=""
     for p in $(seq 55432 55532); do
-      if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
+      (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
+      if as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+          -o "-c listen_addresses=127.0.0.1 -p $p -c unix_socket_directories=$dir" start > /dev/null; then
+        port=$p
+        break
+      fi
     done
-    [ -n "$port" ] || { echo "dev-postgres: no free port in 55432-55532" >&2; exit 1; }
-    as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir" start > /dev/null
+    [ -n "$port" ] || { echo "dev-postgres: could not start PostgreSQL on a port in 55432-55532; see $dir/server.log" >&2; exit 1; }
     echo "dsn host=127.0.0.1 port=$port user=watchpost password=demo dbname=postgres"
     ;;
   stop)

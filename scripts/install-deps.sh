@@ -18,12 +18,13 @@ packages=(
   postgresql                 # tests start a real server
   libgtest-dev               # test suite
   clang libclang-rt-14-dev   # make fuzz: libFuzzer
+  prometheus-blackbox-exporter  # tests compare /probe with it; benchmarks measure against it
 )
 
 # `install-deps.sh bench` adds what only the benchmarks need (nginx as the target, wrk as
-# the limit, the blackbox exporter as the peer).
+# the limit).
 if [ "${1:-}" = bench ]; then
-  packages+=(nginx-light wrk prometheus-blackbox-exporter curl)
+  packages+=(nginx-light wrk curl)
 fi
 
 missing=()

@@ -25,7 +25,8 @@ Runtime::Runtime(const PluginCatalog& catalog, Config config, std::string config
       options_(std::move(options)),
       signals_(io_),
       run_for_timer_(io_),
-      drain_timer_(io_) {
+      drain_timer_(io_),
+      probe_endpoint_(catalog) {
   node_ = config_.node.empty() ? host_name() : config_.node;
 }
 
@@ -40,6 +41,20 @@ std::vector<std::shared_ptr<Pipeline>> Runtime::build(const Config& config) {
     auto p = build_pipeline(pc, catalog_, node_, io_);
     if (options_.observer) p->set_observer(options_.observer);
     out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::map<std::string, blackbox::ProbeEndpoint::Module> Runtime::build_modules(
+    const Config& config, std::vector<std::shared_ptr<Pipeline>>& pipelines) {
+  std::map<std::string, blackbox::ProbeEndpoint::Module> out;
+  if (options_.once) return out;  // nothing would be asked of them
+  for (auto& mc : config.probe_modules) {
+    blackbox::ProbeEndpoint::Module m{mc, nullptr};
+    m.config.name = "probe_modules." + mc.name;
+    m.pipeline = ProbePipeline::build(m.config, catalog_, node_, io_);
+    pipelines.push_back(m.pipeline);
+    out.emplace(mc.name, std::move(m));
   }
   return out;
 }
@@ -74,7 +89,11 @@ int Runtime::run() {
   signals_.add(SIGTERM);
   signals_.add(SIGHUP);
   arm_signals();
-  start(build(config_));
+  {
+    auto pipelines = build(config_);
+    probe_endpoint_.set_modules(build_modules(config_, pipelines));
+    start(std::move(pipelines));
+  }
   // The config's pipelines live on in the running objects; only the path matters for reloads.
   config_.pipelines.clear();
   config_.pipelines.shrink_to_fit();
@@ -84,10 +103,13 @@ int Runtime::run() {
     admin.token = config_.admin_token;
     admin.tls_cert = config_.admin_tls_cert;
     admin.tls_key = config_.admin_tls_key;
-    admin_ = std::make_unique<AdminServer>(io_, std::move(admin),
-                                           AdminServer::Handlers{[this] { return status_json(); },
-                                                                 [this] { return stopping_; },
-                                                                 [this] { return target_metrics(); }});
+    AdminServer::Handlers handlers{[this] { return status_json(); }, [this] { return stopping_; },
+                                   [this] { return target_metrics(); }, nullptr};
+    // Installed even without modules: a reload may add some.
+    handlers.probe = [this](std::string_view query, std::string_view scrape_timeout, AdminServer::Reply reply) {
+        probe_endpoint_.handle(query, scrape_timeout, std::move(reply));
+      };
+    admin_ = std::make_unique<AdminServer>(io_, std::move(admin), std::move(handlers));
   }
   if (pipelines_.empty()) {
     log::warn("watchpost", "no pipelines to run");
@@ -218,9 +240,11 @@ void Runtime::reload() {
   if (config_path_.empty() || stopping_) return;
   log::info("watchpost", "SIGHUP: reloading " + config_path_);
   std::vector<std::shared_ptr<Pipeline>> fresh;
+  std::map<std::string, blackbox::ProbeEndpoint::Module> modules;
   try {
     Config next = load_config(config_path_, catalog_);
     fresh = build(next);
+    modules = build_modules(next, fresh);
     next.pipelines.clear();  // running objects hold what they need
     config_ = std::move(next);
   } catch (const std::exception& e) {
@@ -237,6 +261,7 @@ void Runtime::reload() {
     });
   }
   pipelines_.clear();
+  probe_endpoint_.set_modules(std::move(modules));
   start(std::move(fresh));
   log::info("watchpost", "reloaded: " + std::to_string(pipelines_.size()) + " pipelines");
 }

@@ -1,6 +1,7 @@
 // The running process: pipelines on one io_context, signals (drain, reload), and shutdown.
 #pragma once
 
+#include "blackbox/probe_endpoint.hpp"
 #include "config/config.hpp"
 #include "plugins/loader.hpp"
 #include "observe/admin_server.hpp"
@@ -12,6 +13,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +41,10 @@ class Runtime {
 
  private:
   std::vector<std::shared_ptr<Pipeline>> build(const Config& config);
+  // The /probe modules as pipelines with no targets; added to `pipelines` so they start,
+  // drain and reload with the rest.
+  std::map<std::string, blackbox::ProbeEndpoint::Module> build_modules(const Config& config,
+                                                                      std::vector<std::shared_ptr<Pipeline>>& pipelines);
   void start(std::vector<std::shared_ptr<Pipeline>> pipelines);
   void on_signal(int signal);
   void reload();
@@ -62,6 +68,7 @@ class Runtime {
   std::vector<std::shared_ptr<Pipeline>> pipelines_;
   std::vector<std::thread> retiring_;  // old pipelines flushing after a reload
   std::unique_ptr<AdminServer> admin_;
+  blackbox::ProbeEndpoint probe_endpoint_;
   size_t draining_ = 0;
   bool stopping_ = false;
   bool forced_ = false;

@@ -1,5 +1,7 @@
 #include "curl_transfer.hpp"
 
+#include "peer_certificates.hpp"
+
 #include "curl_errors.hpp"
 
 #include <openssl/ssl.h>
@@ -31,11 +33,9 @@ size_t on_header(char*, size_t size, size_t n, void* user) {
     curl_tlssessioninfo* info = nullptr;
     if (curl_easy_getinfo(t->easy, CURLINFO_TLS_SSL_PTR, &info) == CURLE_OK && info &&
         info->backend == CURLSSLBACKEND_OPENSSL && info->internals) {
-      if (X509* cert = SSL_get1_peer_certificate(static_cast<SSL*>(info->internals))) {
-        int days = 0, secs = 0;
-        if (ASN1_TIME_diff(&days, &secs, nullptr, X509_get0_notAfter(cert))) t->tls_days_left = days;
-        X509_free(cert);
-      }
+      auto peer = tls::read_peer_certificates(static_cast<SSL*>(info->internals));
+      t->tls_days_left = peer.leaf_days_left;
+      t->tls_earliest_expiry_us = peer.earliest_expiry_us;
     }
   }
   return size * n;
@@ -142,6 +142,7 @@ Report report_for(Transfer& t, CURLcode code) {
   char* effective = nullptr;
   if (curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective) r.effective_url = effective;
   r.tls_days_left = t.tls_days_left;
+  r.tls_earliest_expiry_us = t.tls_earliest_expiry_us;
   r.bytes_received = t.bytes;
   if (code == CURLE_OK) {
     if (t.target->status_expected(r.http_status)) {

@@ -21,6 +21,7 @@ struct Transfer {
   std::string body;
   uint64_t bytes = 0;
   int32_t tls_days_left = INT32_MIN;
+  int64_t tls_earliest_expiry_us = 0;
   bool tls_looked = false;
   char error[CURL_ERROR_SIZE] = {};
   int socket_errno = 0;

@@ -1,5 +1,7 @@
 #include "tcp_options.hpp"
 
+#include "client_context.hpp"
+
 #include <watchpost/redact.hpp>
 
 namespace watchpost::tcp {
@@ -13,6 +15,7 @@ const std::vector<wp_option_spec>& tcp_options() {
       option("tls_verify", WP_OPT_BOOL, "true", "tls://: verify the certificate chain and the server name"),
       option("ca_file", WP_OPT_STRING, nullptr, "tls://: PEM file of CAs to trust instead of the system's"),
       option("server_name", WP_OPT_STRING, nullptr, "tls://: SNI and the name to verify (default: the host)"),
+      option("min_tls_version", WP_OPT_STRING, nullptr, "tls://: the oldest protocol accepted", "1.0|1.1|1.2|1.3"),
   };
   return specs;
 }
@@ -74,6 +77,14 @@ std::unique_ptr<TcpTarget> make_tcp_target(const Options& o) {
   t->send = unescape(o.string("send"));
   t->expect = unescape(o.string("expect"));
   t->max_read = static_cast<size_t>(o.integer("max_read", 65536));
+  t->min_tls_version = o.string("min_tls_version");
+  if (t->tls) {
+    try {
+      t->tls_ctx = tls::client_context({t->tls_verify, t->ca_file, t->min_tls_version});
+    } catch (const std::exception& e) {
+      throw OptionError("ca_file", e.what());
+    }
+  }
   return t;
 }
 

@@ -5,7 +5,12 @@
 #include <watchpost/plugin.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
+
+namespace boost::asio::ssl {
+class context;
+}
 #include <vector>
 
 namespace watchpost::tcp {
@@ -16,6 +21,8 @@ struct TcpTarget final : ProbeTarget {
   bool tls_verify = true;
   std::string ca_file;
   std::string server_name;  // SNI and the name the certificate must carry (default: host)
+  std::string min_tls_version;  // "1.2": an older handshake fails
+  std::shared_ptr<boost::asio::ssl::context> tls_ctx;  // shared by targets with the same trust settings
   std::string send;         // written after connecting (and the handshake), escapes decoded
   std::string expect;       // the answer must contain this, read until found, closed or max_read
   size_t max_read = 64 << 10;

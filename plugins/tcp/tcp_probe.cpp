@@ -1,5 +1,7 @@
 #include "tcp_probe.hpp"
 
+#include "peer_certificates.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -37,7 +39,6 @@ struct Flight {
   TcpTarget target;  // a copy: the target may be removed (a reload) while the check runs
   asio::ip::tcp::resolver resolver;
   tcp_socket socket;
-  std::unique_ptr<asio::ssl::context> tls_ctx;
   std::unique_ptr<asio::ssl::stream<tcp_socket&>> tls;
   asio::steady_timer timer;
   Completion done;
@@ -127,17 +128,7 @@ struct TcpProbe::Impl {
   }
 
   void handshake(const std::shared_ptr<Flight>& f) {
-    f->tls_ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
-    boost::system::error_code ec;
-    if (f->target.tls_verify) {
-      if (f->target.ca_file.empty()) f->tls_ctx->set_default_verify_paths(ec);
-      else f->tls_ctx->load_verify_file(f->target.ca_file, ec);
-      if (ec) return finish(f, WP_OUTCOME_DOWN, WP_ERR_PROBE, "cannot load the CAs to verify with: " + ec.message());
-      f->tls_ctx->set_verify_mode(asio::ssl::verify_peer);
-    } else {
-      f->tls_ctx->set_verify_mode(asio::ssl::verify_none);
-    }
-    f->tls = std::make_unique<asio::ssl::stream<tcp_socket&>>(f->socket, *f->tls_ctx);
+    f->tls = std::make_unique<asio::ssl::stream<tcp_socket&>>(f->socket, *f->target.tls_ctx);
     SSL_set_tlsext_host_name(f->tls->native_handle(), f->target.server_name.c_str());
     if (f->target.tls_verify) {
       SSL_set_hostflags(f->tls->native_handle(), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
@@ -153,11 +144,9 @@ struct TcpProbe::Impl {
       if (ec) return finish(f, WP_OUTCOME_DOWN, WP_ERR_TLS, "TLS handshake: " + ec.message());
       f->report.tls_us = us_since(f->phase);
       f->phase = Clock::now();
-      if (X509* cert = SSL_get1_peer_certificate(f->tls->native_handle())) {
-        int days = 0, secs = 0;
-        if (ASN1_TIME_diff(&days, &secs, nullptr, X509_get0_notAfter(cert))) f->report.tls_days_left = days;
-        X509_free(cert);
-      }
+      auto peer = tls::read_peer_certificates(f->tls->native_handle());
+      f->report.tls_days_left = peer.leaf_days_left;
+      f->report.tls_earliest_expiry_us = peer.earliest_expiry_us;
       converse(f);
     });
   }

@@ -53,7 +53,7 @@ struct Served {
   AdminServer server;
   std::thread thread;
   explicit Served(AdminServer::Options o)
-      : server(io, std::move(o), AdminServer::Handlers{[] { return std::string("{}"); }, [] { return false; }, {}}),
+      : server(io, std::move(o), AdminServer::Handlers{[] { return std::string("{}"); }, [] { return false; }, {}, {}}),
         thread([this] { io.run(); }) {}
   ~Served() {
     boost::asio::post(io, [this] { server.stop(); });

@@ -3,6 +3,8 @@
 #include "process.hpp"
 #include "wait.hpp"
 
+#include <watchpost/plugin_api.h>
+
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -25,7 +27,7 @@ wt::ProcessResult wp(std::vector<std::string> args) {
 TEST(Cli, VersionAndHelp) {
   auto v = wp({"--version"});
   EXPECT_EQ(v.exit_code, 0);
-  EXPECT_NE(v.out.find("watchpost 0.1.0 (plugin ABI 1.0)"), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("watchpost 0.1.0 (plugin ABI 1." + std::to_string(WP_ABI_MINOR) + ")"), std::string::npos) << v.out;
   auto h = wp({"--help"});
   EXPECT_EQ(h.exit_code, 0);
   for (const char* cmd : {"run FILE", "validate FILE", "plugins", "check URL"})

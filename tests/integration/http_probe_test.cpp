@@ -2,6 +2,7 @@
 #include "http_probe.hpp"
 #include "loop_lag.hpp"
 #include "http_target.hpp"
+#include "probe_check.hpp"
 #include "process.hpp"
 #include "wait.hpp"
 
@@ -25,12 +26,7 @@ using watchpost::target::HttpTarget;
 
 namespace {
 
-struct Seen {
-  int32_t outcome = -1, error_kind = -1, http_status = 0, redirects = 0, tls_days_left = INT32_MIN, ip_family = 0;
-  uint64_t bytes = 0;
-  int64_t dns_us, connect_us, tls_us, first_byte_us, total_us;
-  std::string message, body, ip;
-};
+using wt::Seen;
 
 class HttpProbeTest : public ::testing::Test {
  protected:
@@ -39,50 +35,10 @@ class HttpProbeTest : public ::testing::Test {
 
   Seen check(const std::string& url, std::map<std::string, std::string> opts = {}, uint32_t timeout_ms = 5000,
              std::vector<std::string> expected = {}) {
-    wt::OptionsBuilder b(HttpProbe::options());
-    b.set("url", url);
-    for (auto& [k, v] : opts) b.set(k, v);
-    if (!expected.empty()) b.set_list("expected_status", expected);
-    auto built = b.build();
-    HttpProbe::validate(built.options());
-    auto target = probe.make_target(built.options());
-
-    struct Waiter {
-      std::mutex mu;
-      std::condition_variable cv;
-      bool done = false;
-      int calls = 0;
-      Seen seen;
-    } w;
-    auto on_done = [](void* ctx, const wp_probe_report* r) {
-      auto* w = static_cast<Waiter*>(ctx);
-      std::lock_guard<std::mutex> lock(w->mu);
-      ++w->calls;
-      Seen& s = w->seen;
-      s.outcome = r->outcome;
-      s.error_kind = r->error_kind;
-      s.http_status = r->http_status;
-      s.redirects = r->redirects;
-      s.tls_days_left = r->tls_days_left;
-      s.ip_family = r->ip_family;
-      s.bytes = r->bytes_received;
-      s.dns_us = r->dns_us;
-      s.connect_us = r->connect_us;
-      s.tls_us = r->tls_us;
-      s.first_byte_us = r->first_byte_us;
-      s.total_us = r->total_us;
-      s.message = std::string(view(r->error_message));
-      s.body = std::string(view(r->body));
-      s.ip = std::string(view(r->resolved_ip));
-      w->done = true;
-      w->cv.notify_all();
-    };
-    std::string rid = "01TESTRESULTID000000000000";
-    probe.start(*target, Check{1, rid, timeout_ms, 1}, Completion(on_done, &w, 1));
-    std::unique_lock<std::mutex> lock(w.mu);
-    EXPECT_TRUE(w.cv.wait_for(lock, std::chrono::seconds(30), [&] { return w.done; })) << "no report for " << url;
-    EXPECT_EQ(w.calls, 1) << "a check must be reported exactly once";
-    return w.seen;
+    opts["url"] = url;
+    std::map<std::string, std::vector<std::string>> lists;
+    if (!expected.empty()) lists["expected_status"] = expected;
+    return wt::run_check(probe, opts, timeout_ms, lists);
   }
 };
 

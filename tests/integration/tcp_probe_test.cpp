@@ -1,6 +1,7 @@
 // The tcp probe against real servers on 127.0.0.1: a line server that answers a greeting,
 // a port with nothing listening, a server that accepts and says nothing, and TLS.
 #include "http_target.hpp"
+#include "probe_check.hpp"
 #include "process.hpp"
 #include "tcp_probe.hpp"
 
@@ -71,38 +72,10 @@ class LineServer {
   std::thread thread_;
 };
 
-struct Seen {
-  int32_t outcome = -1, error_kind = -1, tls_days_left = INT32_MIN;
-  int64_t connect_us = -1, tls_us = -1, first_byte_us = -1, total_us = -1;
-  std::string message;
-};
+using wt::Seen;
 
 Seen check(TcpProbe& probe, const std::map<std::string, std::string>& opts, uint32_t timeout_ms = 3000) {
-  wt::OptionsBuilder b(TcpProbe::options());
-  for (auto& [k, v] : opts) b.set(k, v);
-  auto built = b.build();
-  TcpProbe::validate(built.options());
-  auto target = probe.make_target(built.options());
-  struct Waiter {
-    std::mutex mu;
-    std::condition_variable cv;
-    int calls = 0;
-    Seen seen;
-  } w;
-  auto on_done = [](void* ctx, const wp_probe_report* r) {
-    auto* w = static_cast<Waiter*>(ctx);
-    std::lock_guard<std::mutex> lock(w->mu);
-    ++w->calls;
-    w->seen = Seen{r->outcome, r->error_kind, r->tls_days_left, r->connect_us, r->tls_us, r->first_byte_us, r->total_us,
-                   std::string(view(r->error_message))};
-    w->cv.notify_all();
-  };
-  std::string rid = "01TESTRESULTID000000000000";
-  probe.start(*target, Check{1, rid, timeout_ms, 1}, Completion(on_done, &w, 1));
-  std::unique_lock<std::mutex> lock(w.mu);
-  EXPECT_TRUE(w.cv.wait_for(lock, std::chrono::seconds(30), [&] { return w.calls > 0; }));
-  EXPECT_EQ(w.calls, 1) << "reported exactly once";
-  return w.seen;
+  return wt::run_check(probe, opts, timeout_ms);
 }
 
 uint16_t closed_port() {

@@ -187,7 +187,7 @@ struct HttpTarget::Impl {
 HttpTarget::HttpTarget(Options options) : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
   if (options.tls) {
-    CertificatePair pair = make_self_signed(30);
+    CertificatePair pair = make_self_signed(options.valid_days);
     impl_->cert_pem = pair.cert_pem;
     impl_->ssl.use_certificate_chain(asio::buffer(pair.cert_pem));
     impl_->ssl.use_private_key(asio::buffer(pair.key_pem), asio::ssl::context::pem);

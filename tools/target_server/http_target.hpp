@@ -26,6 +26,7 @@ class HttpTarget {
   struct Options {
     bool tls = false;
     uint16_t port = 0;  // 0: any free port
+    int valid_days = 30;  // of the self-signed certificate; negative: expired that many days ago
   };
   explicit HttpTarget(Options options);
   HttpTarget() : HttpTarget(Options{}) {}

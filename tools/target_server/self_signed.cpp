@@ -24,7 +24,8 @@ CertificatePair make_self_signed(int valid_days) {
   std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
   X509_set_version(cert.get(), 2);
   ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
+  // An expired certificate (valid_days < 0) was valid for a day before it expired.
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), valid_days < 0 ? static_cast<long>(valid_days - 1) * 86400 : -3600);
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(valid_days) * 86400 + 3600);
   X509_set_pubkey(cert.get(), key.get());
   X509_NAME* name = X509_get_subject_name(cert.get());

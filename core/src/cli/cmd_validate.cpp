@@ -4,6 +4,7 @@
 #include "commands.hpp"
 
 #include <cstdio>
+#include <string>
 
 namespace watchpost::cli {
 
@@ -19,8 +20,11 @@ int cmd_validate(int argc, char** argv) {
       for (auto& t : p.targets) targets += static_cast<size_t>(t.repeat);  // as they will run
       sinks += p.sinks.size();
     }
-    std::printf("%s: ok (%zu pipelines, %zu targets, %zu sinks)\n", args.positional()[0].c_str(),
-                config.pipelines.size(), targets, sinks);
+    std::string modules = config.probe_modules.empty()
+                              ? std::string()
+                              : ", " + std::to_string(config.probe_modules.size()) + " probe modules for /probe";
+    std::printf("%s: ok (%zu pipelines, %zu targets, %zu sinks%s)\n", args.positional()[0].c_str(),
+                config.pipelines.size(), targets, sinks, modules.c_str());
     return 0;
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "%s\n%zu problem%s found\n", e.what(), e.issues().size(), e.issues().size() == 1 ? "" : "s");

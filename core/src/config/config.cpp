@@ -78,7 +78,8 @@ class Parser {
       issue(root, "the file must be a mapping with a 'pipelines' list");
       finish();
     }
-    static const std::vector<std::string> keys = {"node", "log", "spool", "admin", "redact", "pipelines"};
+    static const std::vector<std::string> keys = {"node", "log", "spool", "admin", "redact", "pipelines",
+                                                  "probe_modules"};
     // Read first: the targets' default ids (their URLs) are redacted with it.
     if (root["redact"]) parse_redact(root["redact"], cfg);
     secret_params_ = cfg.secret_params;
@@ -115,6 +116,7 @@ class Parser {
           }
         }
       }
+      else if (key == "probe_modules") parse_modules(it.second, cfg);
       else if (key == "pipelines") {
         if (!it.second.IsSequence()) issue(it.second, "'pipelines' must be a list");
         else
@@ -123,7 +125,12 @@ class Parser {
         unknown_key(it.first, key, keys, "top level");
       }
     }
-    if (!root["pipelines"]) issue(root, "no 'pipelines' list: add at least one pipeline");
+    if (!root["pipelines"] && !root["probe_modules"])
+      issue(root, "no 'pipelines' list: add at least one pipeline (or 'probe_modules' to serve /probe only)");
+    if (root["probe_modules"] && cfg.admin_listen.empty())
+      issue(root["probe_modules"], "'probe_modules' are served at the admin endpoint's /probe: add 'admin: {listen: "
+                                   "127.0.0.1:9115}'");
+    for (auto& m : cfg.probe_modules) m.secret_params = cfg.secret_params;
     std::set<std::string> names;
     for (auto& p : cfg.pipelines) {
       if (!names.insert(p.name).second) issues_.push_back({p.pos, "duplicate pipeline name '" + p.name + "'"});
@@ -149,6 +156,7 @@ class Parser {
       issue(n, "expected a single value here");
       return {};
     }
+    if (!interpolate_) return n.Scalar();
     std::string out;
     std::string err = interpolate_env(n.Scalar(), out);
     if (!err.empty()) issue(n, err);
@@ -430,6 +438,56 @@ class Parser {
     return p;
   }
 
+  // probe_modules: {NAME: {probe: {plugin: http, ...}, evaluate: [...]}, ...}
+  void parse_modules(const YAML::Node& n, Config& cfg) {
+    if (!n.IsMap() || n.size() == 0)
+      return issue(n, "'probe_modules' must map module names to {probe: {plugin: NAME, ...}, evaluate: [...]}");
+    for (auto it : n) {
+      PipelineConfig m;
+      m.name = it.first.Scalar();
+      m.pos = pos(it.first);
+      const YAML::Node& body = it.second;
+      if (!body.IsMap() || !body["probe"]) {
+        issue(body, "module '" + m.name + "' needs 'probe: {plugin: NAME, ...}' (and optionally 'evaluate')");
+        continue;
+      }
+      for (auto kv : body) {
+        std::string key = kv.first.Scalar();
+        if (key == "probe") {
+          OptionList shared;
+          m.probe = parse_block(kv.second, Kind::probe, &target_shared_schema(), &shared, "probe");
+          if (!m.probe) continue;
+          m.probe->options.insert(m.probe->options.end(), shared.begin(), shared.end());
+          if (find_option(m.probe->options, "url"))
+            issues_.push_back({find_option(m.probe->options, "url")->pos,
+                               "a module has no 'url': each /probe request names its target"});
+        } else if (key == "evaluate") {
+          m.evaluators = parse_evaluators(kv.second, "module '" + m.name + "'");
+        } else if (key == "concurrency") {
+          OptionValue o;
+          static const wp_option_spec spec = option("concurrency", WP_OPT_INT, "64", "");
+          if (parse_value(spec, kv.second, o)) m.concurrency = o.integer;
+        } else {
+          unknown_key(kv.first, key, {"probe", "evaluate", "concurrency"}, "module '" + m.name + "'");
+        }
+      }
+      cfg.probe_modules.push_back(std::move(m));
+    }
+  }
+
+ public:
+  // A target from fields given at run time, as if written in a file (see runtime_target()).
+  TargetConfig runtime_target(const PipelineConfig& p, const YAML::Node& n) {
+    // What comes from a request is data, never a template: ${VAR} in it must not read the
+    // environment (a target URL could otherwise carry a secret to whoever asked).
+    interpolate_ = false;
+    auto t = parse_target(n, p);
+    finish();
+    if (!t) throw ConfigError({{Position{file_, 0, 0}, "the module has no probe"}});
+    return std::move(*t);
+  }
+
+ private:
   void complete_block(PluginBlock& b, Kind kind, const std::string& what) {
     const OptionSchema* schema = catalog_.schema(b.plugin, kind);
     fill_defaults(*schema, b.options, b.pos);
@@ -541,6 +599,7 @@ class Parser {
   const SchemaCatalog& catalog_;
   std::vector<std::string> secret_params_ = default_secret_params();
   std::vector<ConfigIssue> issues_;
+  bool interpolate_ = true;
 };
 
 }  // namespace
@@ -647,6 +706,13 @@ Config parse_config(const std::string& yaml_text, const std::string& display_nam
   auto shape = resolve_merges_and_find_duplicates(root, display_name);
   if (!shape.empty()) throw ConfigError(shape);
   return Parser(display_name, catalog).parse(root);
+}
+
+TargetConfig runtime_target(const PipelineConfig& pipeline, const std::vector<std::pair<std::string, std::string>>& fields,
+                            const SchemaCatalog& catalog, const std::string& display_name) {
+  YAML::Node n(YAML::NodeType::Map);
+  for (auto& [key, value] : fields) n[key] = value;
+  return Parser(display_name, catalog).runtime_target(pipeline, n);
 }
 
 Config load_config(const std::string& path, const SchemaCatalog& catalog) {

@@ -104,6 +104,9 @@ struct Config {
   std::string admin_tls_cert, admin_tls_key;  // PEM files: the endpoint serves HTTPS
   int64_t target_series_limit = 10000;  // per-target series on /metrics up to this many targets
   std::vector<PipelineConfig> pipelines;
+  // `probe_modules:` for the admin endpoint's /probe (blackbox_exporter's modules): each a
+  // probe and its evaluators, with no targets (the request names one) and no sinks.
+  std::vector<PipelineConfig> probe_modules;
 };
 
 // The options the core itself declares (documented by `watchpost plugins`).
@@ -113,6 +116,12 @@ const OptionSchema& sink_shared_schema();
 // Throws ConfigError. `display_name` is what messages call the file.
 Config parse_config(const std::string& yaml_text, const std::string& display_name, const SchemaCatalog& catalog);
 Config load_config(const std::string& path, const SchemaCatalog& catalog);
+
+// A target made at run time (the /probe endpoint's `target`): `fields` are what a target's
+// YAML keys would give (url, timeout...), checked as a file's target is, with `pipeline`'s
+// probe options as defaults. Throws ConfigError; `display_name` is what messages call it.
+TargetConfig runtime_target(const PipelineConfig& pipeline, const std::vector<std::pair<std::string, std::string>>& fields,
+                            const SchemaCatalog& catalog, const std::string& display_name);
 
 // `{n}` replaced by the number, in a string and in every option (repeated targets).
 std::string expand_n(const std::string& text, int64_t n);

@@ -50,7 +50,7 @@ std::shared_ptr<Response> answer(const http::request<http::string_body>& request
   res->keep_alive(false);
   std::string target(request.target());
   if (target.find('?') != std::string::npos) target.resize(target.find('?'));
-  bool needs_token = target == "/metrics" || target == "/status";
+  bool needs_token = target == "/metrics" || target == "/status" || target == "/probe";
   auto auth_field = request[http::field::authorization];
   std::string_view auth(auth_field.data(), auth_field.size());
   if (request.method() != http::verb::get && request.method() != http::verb::head) {
@@ -81,9 +81,12 @@ std::shared_ptr<Response> answer(const http::request<http::string_body>& request
   } else if (target == "/status") {
     res->set(http::field::content_type, "application/json");
     res->body() = handlers.status_json ? handlers.status_json() : "{}";
+  } else if (target == "/probe" && handlers.probe) {
+    // answered later by the session, when the check is done
   } else {
     res->result(http::status::not_found);
-    res->body() = "try /metrics, /healthz or /status\n";
+    res->body() = handlers.probe ? "try /metrics, /healthz, /status or /probe?target=URL&module=NAME\n"
+                                 : "try /metrics, /healthz or /status\n";
   }
   res->prepare_payload();
   return res;
@@ -132,7 +135,31 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void reply() {
-    auto res = answer(parser_.get(), options_, handlers_);
+    auto& request = parser_.get();
+    std::string_view target(request.target().data(), request.target().size());
+    auto res = answer(request, options_, handlers_);
+    // /probe answers when its check is done; the check's own timeout bounds the wait.
+    if (res->result() == http::status::ok && handlers_.probe && target.substr(0, target.find('?')) == "/probe") {
+      beast::get_lowest_layer(stream_).expires_never();
+      auto self = this->shared_from_this();
+      auto query = target.find('?') == std::string_view::npos ? std::string_view() : target.substr(target.find('?') + 1);
+      auto scrape = request["X-Prometheus-Scrape-Timeout-Seconds"];
+      handlers_.probe(query, std::string_view(scrape.data(), scrape.size()),
+                      [self, version = request.version()](unsigned status, std::string body) {
+                        auto late = std::make_shared<Response>(static_cast<http::status>(status), version);
+                        late->set(http::field::server, "watchpost");
+                        late->set(http::field::content_type, status == 200 ? "text/plain; version=0.0.4" : "text/plain");
+                        late->keep_alive(false);
+                        late->body() = std::move(body);
+                        late->prepare_payload();
+                        self->write(std::move(late));
+                      });
+      return;
+    }
+    write(std::move(res));
+  }
+
+  void write(std::shared_ptr<Response> res) {
     auto self = this->shared_from_this();
     beast::get_lowest_layer(stream_).expires_after(timeout_);
     http::async_write(stream_, *res, [self, res](beast::error_code, size_t) {

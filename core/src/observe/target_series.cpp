@@ -1,5 +1,7 @@
 #include "target_series.hpp"
 
+#include "prometheus_text.hpp"
+
 #include <watchpost/plugin_api.h>
 
 #include <charconv>
@@ -68,13 +70,7 @@ std::string TargetSeries::render() const {
   std::string out;
   auto family = [&](const char* name, const char* help, const std::string& samples) {
     if (samples.empty()) return;
-    out += "# HELP ";
-    out += name;
-    out += ' ';
-    out += help;
-    out += "\n# TYPE ";
-    out += name;
-    out += " gauge\n";
+    family_header(out, name, help);
     out += samples;
   };
   family("watchpost_target_up", "1 when the target's latest check was up, 0 when down (no sample when unknown)", up_);

@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 
 #include <climits>
+#include <cstddef>
 
 namespace watchpost {
 
@@ -85,26 +86,10 @@ std::shared_ptr<ProbePipeline> ProbePipeline::build(const PipelineConfig& config
       evaluator_set = static_cast<uint32_t>(p->evaluator_sets_.size());
       p->evaluator_sets_.push_back(make_evaluators(*tc.evaluators));
     }
-    for (int64_t n = 0; n < tc.repeat; ++n) {
-      Target t;
-      t.id = tc.repeat > 1 ? expand_n(tc.id, n) : tc.id;
-      // What results, /status and logs show; the probe keeps the real URL in its own options.
-      t.url = redact_url(tc.repeat > 1 ? expand_n(tc.url, n) : tc.url, config.secret_params);
-      t.labels = labels;
-      t.interval_ms = tc.interval_ms;
-      t.timeout_ms = static_cast<uint32_t>(tc.timeout_ms);
-      t.attempts = static_cast<uint32_t>(tc.attempts);
-      t.retry_delay_ms = tc.retry_delay_ms;
-      t.evaluator_set = evaluator_set;
-      OptionList expanded;
-      const OptionList& opts = tc.repeat > 1 ? (expanded = expand_options(tc.probe_options, n)) : tc.probe_options;
-      OptionsView view(opts);
-      wp_error err = ProbeInstance::blank_error();
-      if (p->probe_->api()->target_create(p->probe_->handle(), view.get(), &t.probe_target, &err) != WP_OK)
-        throw std::runtime_error(tc.pos.str() + ": target '" + t.id + "': " + ProbeInstance::describe(err));
-      p->targets_.push_back(std::move(t));
-    }
+    for (int64_t n = 0; n < tc.repeat; ++n)
+      p->targets_.push_back(p->make_target(tc, tc.repeat > 1 ? n : -1, labels, evaluator_set, config.secret_params));
   }
+  p->secret_params_ = config.secret_params;
 
   // A sink that had no room tells the scheduler to resume; posted so it runs on the io thread.
   std::weak_ptr<ProbePipeline> weak = p;
@@ -114,6 +99,49 @@ std::shared_ptr<ProbePipeline> ProbePipeline::build(const PipelineConfig& config
     });
   });
   return p;
+}
+
+// n >= 0: copy n of a repeated target ({n} expanded); -1: the target as written.
+ProbePipeline::Target ProbePipeline::make_target(const TargetConfig& tc, int64_t n,
+                                                 const std::shared_ptr<const Labels>& labels, uint32_t evaluator_set,
+                                                 const std::vector<std::string>& secret_params) {
+  Target t;
+  t.id = n >= 0 ? expand_n(tc.id, n) : tc.id;
+  // What results, /status and logs show; the probe keeps the real URL in its own options.
+  t.url = redact_url(n >= 0 ? expand_n(tc.url, n) : tc.url, secret_params);
+  t.labels = labels;
+  t.interval_ms = tc.interval_ms;
+  t.timeout_ms = static_cast<uint32_t>(tc.timeout_ms);
+  t.attempts = static_cast<uint32_t>(tc.attempts);
+  t.retry_delay_ms = tc.retry_delay_ms;
+  t.evaluator_set = evaluator_set;
+  OptionList expanded;
+  const OptionList& opts = n >= 0 ? (expanded = expand_options(tc.probe_options, n)) : tc.probe_options;
+  OptionsView view(opts);
+  wp_error err = ProbeInstance::blank_error();
+  if (probe_->api()->target_create(probe_->handle(), view.get(), &t.probe_target, &err) != WP_OK)
+    throw std::runtime_error(tc.pos.str() + ": target '" + t.id + "': " + ProbeInstance::describe(err));
+  return t;
+}
+
+void ProbePipeline::check_now(const TargetConfig& tc, std::function<void(const ResultPtr&)> done) {
+  if (stopping_) throw std::runtime_error("the pipeline is stopping");
+  static const auto no_labels = std::make_shared<const Labels>();
+  Target t = make_target(tc, -1, tc.labels.empty() ? no_labels : std::make_shared<const Labels>(tc.labels), 0,
+                         secret_params_);
+  t.adhoc = true;
+  uint32_t index;
+  if (!free_slots_.empty()) {
+    index = free_slots_.back();
+    free_slots_.pop_back();
+    targets_[index] = std::move(t);
+  } else {
+    index = static_cast<uint32_t>(targets_.size());
+    targets_.push_back(std::move(t));
+    ++adhoc_targets_;
+  }
+  adhoc_done_.emplace(next_check_id_, std::move(done));
+  begin_check(index, Clock::now_ms());
 }
 
 ProbePipeline::~ProbePipeline() {
@@ -274,6 +302,9 @@ void ProbePipeline::on_probe_done(void* ctx, const wp_probe_report* raw) {
   r.tls_days_left = raw->tls_days_left;
   r.redirects = raw->redirects;
   r.body = owned(raw->body);
+  // Fields appended after ABI 1.0 are read only when the plugin's struct has them.
+  if (raw->struct_size >= offsetof(wp_probe_report, tls_earliest_expiry_us) + sizeof(int64_t))
+    r.tls_earliest_expiry_us = raw->tls_earliest_expiry_us;
   asio::post(*done->io, [weak = done->pipeline, report = std::move(report)]() mutable {
     if (auto self = weak.lock()) self->on_report(std::move(report));
   });
@@ -359,6 +390,24 @@ void ProbePipeline::evaluate(const Target& t, Result& r) {
 }
 
 void ProbePipeline::finish(uint64_t check_id, Result r) {
+  if (auto adhoc = adhoc_done_.find(check_id); adhoc != adhoc_done_.end()) {
+    auto done = std::move(adhoc->second);
+    adhoc_done_.erase(adhoc);
+    if (auto it = inflight_.find(check_id); it != inflight_.end()) {
+      uint32_t index = it->second.target;
+      inflight_.erase(it);
+      Target& t = targets_[index];
+      probe_->api()->target_destroy(probe_->handle(), t.probe_target);
+      t.probe_target = nullptr;
+      free_slots_.push_back(index);
+    }
+    --in_flight_;
+    metrics().add(names_.checks[r.outcome >= 0 && r.outcome <= WP_OUTCOME_UNKNOWN ? r.outcome : WP_OUTCOME_UNKNOWN]);
+    r.body.clear();
+    done(std::make_shared<const Result>(std::move(r)));
+    if (stopping_) maybe_drained();
+    return;
+  }
   if (auto it = inflight_.find(check_id); it != inflight_.end()) {
     Target& t = targets_[it->second.target];
     auto us = [](int64_t v) { return v < 0 || v > INT32_MAX ? -1 : static_cast<int32_t>(v); };
@@ -437,6 +486,7 @@ void ProbePipeline::status_json(std::string& out) const {
   j.key("targets");
   j.begin_array();
   for (auto& t : targets_) {
+    if (t.adhoc) continue;
     j.begin_object();
     j.field("id", t.id);
     j.field("url", t.url);
@@ -466,7 +516,8 @@ void ProbePipeline::status_json(std::string& out) const {
 namespace watchpost {
 
 void ProbePipeline::target_series(TargetSeries& out) const {
-  for (auto& t : targets_) out.add(name_, t.id, t.last);
+  for (auto& t : targets_)
+    if (!t.adhoc) out.add(name_, t.id, t.last);
 }
 
 }  // namespace watchpost

@@ -40,13 +40,19 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   // Flush and stop the sinks (blocking, bounded by deadline).
   void close_sinks(std::chrono::steady_clock::time_point deadline) override;
   void hurry_sinks() override;
+  // One check of a target that is not on the schedule (the admin endpoint's /probe): the
+  // same probe, evaluators, retries and watchdog as a scheduled check, but its result goes
+  // to `done` (on the io thread) instead of the sinks, and the target is forgotten after it.
+  // Call on the io thread. Throws std::runtime_error when the probe refuses the target, or
+  // when the pipeline is stopping.
+  void check_now(const TargetConfig& target, std::function<void(const ResultPtr&)> done);
   // Sees every finished result (tests, `watchpost check`). Set before start().
   void set_observer(std::function<void(const ResultPtr&)> observer) override { observer_ = std::move(observer); }
 
   const std::string& name() const override { return name_; }
   void status_json(std::string& out) const override;
   void target_series(TargetSeries& out) const override;
-  size_t target_count() const override { return targets_.size(); }
+  size_t target_count() const override { return targets_.size() - adhoc_targets_; }
   size_t in_flight() const { return in_flight_; }
 
  private:
@@ -63,6 +69,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
     // The latest result, for /status and /metrics (kept small: a million targets share it).
     TargetState last;
     int8_t last_error_kind = 0;
+    bool adhoc = false;  // a check_now() target: not scheduled, not shown, freed after its check
   };
   struct InFlight {
     uint32_t target;
@@ -81,6 +88,8 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   void dispatch();
   void arm_timer(int64_t due_ms = 0);  // 0: the next due slot
   void begin_check(uint32_t target, int64_t slot_ms);
+  Target make_target(const TargetConfig& tc, int64_t n, const std::shared_ptr<const Labels>& labels,
+                     uint32_t evaluator_set, const std::vector<std::string>& secret_params);
   void start_attempt(uint64_t check_id);
   void on_report(std::unique_ptr<Report> report);
   void evaluate(const Target& t, Result& r);
@@ -107,6 +116,10 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   boost::asio::steady_timer timer_;
   boost::asio::steady_timer sweep_timer_;
   std::unordered_map<uint64_t, InFlight> inflight_;
+  std::unordered_map<uint64_t, std::function<void(const ResultPtr&)>> adhoc_done_;  // by check id
+  std::vector<std::string> secret_params_;
+  std::vector<uint32_t> free_slots_;  // targets_ entries of finished ad-hoc checks, for reuse
+  size_t adhoc_targets_ = 0;          // entries of targets_ that are ad-hoc (live or free)
   uint64_t next_check_id_ = 1;
   size_t in_flight_ = 0;
   bool stopping_ = false;

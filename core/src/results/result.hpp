@@ -39,6 +39,7 @@ struct Result {
   std::string resolved_ip;
   int32_t ip_family = 0;
   int32_t tls_days_left = INT32_MIN;
+  int64_t tls_earliest_expiry_us = 0;  // from probes of ABI >= 1.1; not (yet) in the JSON form
   uint32_t attempts = 1;
   int32_t redirects = 0;
   std::vector<VerdictRecord> verdicts;

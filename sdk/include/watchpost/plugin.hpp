@@ -23,6 +23,7 @@
 #include <watchpost/plugin_api.h>
 #include <watchpost/values.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -184,6 +185,7 @@ struct Report {
   int32_t redirects = 0;
   std::string body;
   std::string effective_url;
+  int64_t tls_earliest_expiry_us = 0;  // earliest notAfter in the peer's chain; 0: no TLS
 
   void up() { outcome = WP_OUTCOME_UP; error_kind = WP_ERR_NONE; error_message.clear(); }
   void down(int32_t kind, std::string message) {
@@ -192,6 +194,32 @@ struct Report {
     error_message = std::move(message);
   }
 };
+
+// An owned copy of a report (a probe that wraps another reads its reports this way).
+// Fields past what `raw.struct_size` covers keep their defaults.
+inline Report copy_report(const wp_probe_report& raw) {
+  auto text = [](wp_str s) { return s.data ? std::string(s.data, s.size) : std::string(); };
+  Report r;
+  r.outcome = raw.outcome;
+  r.error_kind = raw.error_kind;
+  r.error_message = text(raw.error_message);
+  r.http_status = raw.http_status;
+  r.bytes_received = raw.bytes_received;
+  r.dns_us = raw.dns_us;
+  r.connect_us = raw.connect_us;
+  r.tls_us = raw.tls_us;
+  r.first_byte_us = raw.first_byte_us;
+  r.total_us = raw.total_us;
+  r.resolved_ip = text(raw.resolved_ip);
+  r.ip_family = raw.ip_family;
+  r.tls_days_left = raw.tls_days_left;
+  r.redirects = raw.redirects;
+  r.body = text(raw.body);
+  r.effective_url = text(raw.effective_url);
+  if (raw.struct_size >= offsetof(wp_probe_report, tls_earliest_expiry_us) + sizeof(int64_t))
+    r.tls_earliest_expiry_us = raw.tls_earliest_expiry_us;
+  return r;
+}
 
 // Call exactly once. Safe to call from any thread; moving it transfers the obligation.
 class Completion {
@@ -238,6 +266,7 @@ class Completion {
     raw.redirects = r.redirects;
     raw.body = str(r.body);
     raw.effective_url = str(r.effective_url);
+    raw.tls_earliest_expiry_us = r.tls_earliest_expiry_us;
     std::exchange(fn_, nullptr)(ctx_, &raw);
   }
 

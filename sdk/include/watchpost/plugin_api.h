@@ -45,7 +45,7 @@ extern "C" {
 #endif
 
 #define WP_ABI_MAJOR 1
-#define WP_ABI_MINOR 0
+#define WP_ABI_MINOR 1
 
 /* The one exported symbol's name, for loaders. */
 #define WP_ENTRY_SYMBOL "watchpost_plugin_descriptor"
@@ -242,6 +242,9 @@ typedef struct wp_probe_report {
   int32_t redirects;
   wp_str body;              /* the kept part of the body (max_body) */
   wp_str effective_url;     /* after redirects; empty = the configured url */
+  /* ABI 1.1: the earliest notAfter of the certificates the peer presented, µs since the Unix
+   * epoch; 0 when there was no TLS. The core reads it only when struct_size covers it. */
+  int64_t tls_earliest_expiry_us;
 } wp_probe_report;
 
 /* Called exactly once per start() that returned WP_OK, from any thread of the probe's. */

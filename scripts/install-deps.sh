@@ -19,6 +19,7 @@ packages=(
   libgtest-dev               # test suite
   clang libclang-rt-14-dev   # make fuzz: libFuzzer
   prometheus-blackbox-exporter  # tests compare /probe with it; benchmarks measure against it
+  dnsmasq-base               # the dns probe's tests ask a real DNS server
 )
 
 # `install-deps.sh bench` adds what only the benchmarks need (nginx as the target, wrk as

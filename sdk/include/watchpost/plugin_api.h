@@ -92,14 +92,15 @@ enum {
   WP_ERR_EVALUATOR = 10,        /* an evaluator could not decide (e.g. match limit) */
   WP_ERR_PROBE = 11,            /* the probe plugin itself failed (not the target) */
   WP_ERR_CANCELLED = 12,        /* shut down before completion */
-  WP_ERR_KIND_COUNT = 13
+  WP_ERR_WRONG_ANSWER = 13,     /* ABI 1.1: answered, but not what was expected (a DNS record) */
+  WP_ERR_KIND_COUNT = 14
 };
 
 /* The stable names of error kinds, as they appear in JSON, metrics and the database. */
 static inline const char* wp_error_kind_name(int32_t kind) {
   static const char* const names[WP_ERR_KIND_COUNT] = {
       "none",     "dns",         "connect",       "tls",       "timeout",   "http_status", "body_mismatch",
-      "redirects", "protocol",   "recv",          "evaluator", "probe",     "cancelled"};
+      "redirects", "protocol",   "recv",          "evaluator", "probe",     "cancelled", "wrong_answer"};
   return (kind >= 0 && kind < WP_ERR_KIND_COUNT) ? names[kind] : "unknown";
 }
 

@@ -1,10 +1,9 @@
 #include "dns_probe.hpp"
 
 #include "dns_message.hpp"
+#include "probe_loop.hpp"
 
 #include <boost/asio/connect.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
@@ -15,20 +14,15 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <list>
 #include <random>
-#include <thread>
 
 namespace watchpost::dns {
 
 namespace asio = boost::asio;
-using Clock = std::chrono::steady_clock;
+using probe_loop::Clock;
+using probe_loop::us_since;
 
 namespace {
-
-int64_t us_since(Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count();
-}
 
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
@@ -67,69 +61,34 @@ std::string judge(const DnsTarget& t, int rcode, const std::vector<std::string>&
   return "";
 }
 
-// One check in flight: owned by the loop's list, so the probe's destructor can cancel it.
-struct Flight {
+// One check in flight.
+struct Flight final : probe_loop::Flight {
   Flight(asio::io_context& io, const DnsTarget& t, uint32_t timeout_ms, Completion d)
-      : target(t), udp(io), tcp(io), timer(io), done(std::move(d)), timeout_ms(timeout_ms) {}
+      : probe_loop::Flight(std::move(d), timeout_ms), target(t), udp(io), tcp(io), timer(io) {}
+  void close() override {
+    boost::system::error_code ignored;
+    timer.cancel();
+    udp.close(ignored);
+    tcp.close(ignored);
+    report.bytes_received = answer.size();
+  }
   DnsTarget target;  // a copy: the target may be removed (a reload) while the check runs
   asio::ip::udp::socket udp;
   asio::ip::tcp::socket tcp;
   asio::steady_timer timer;
-  Completion done;
-  uint32_t timeout_ms;
   uint16_t id = 0;
   std::vector<unsigned char> query;
   std::vector<unsigned char> answer;
-  asio::ip::udp::endpoint from;
   std::array<unsigned char, 2> length{};
-  Clock::time_point started = Clock::now(), phase = started;
-  Report report;
-  bool reported = false;
-  std::list<std::shared_ptr<Flight>>::iterator slot;
 };
 
 struct DnsProbe::Impl {
-  asio::io_context io{1};
-  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  std::list<std::shared_ptr<Flight>> flights;
-  std::mt19937 ids{std::random_device{}()};  // unpredictable ids: a blind spoofer must guess
-  bool closing = false;  // loop thread only
-  std::thread thread;
+  probe_loop::Loop loop;
+  std::mt19937 ids{std::random_device{}()};  // unpredictable ids: a blind spoofer must guess (loop thread only)
 
-  Impl() { thread = std::thread([this] { io.run(); }); }
+  void fail(const std::shared_ptr<Flight>& f, int32_t kind, const std::string& message) { loop.fail(f, kind, message); }
 
-  ~Impl() {
-    asio::post(io, [this] {
-      closing = true;
-      auto all = flights;  // finishing a flight erases it from the list
-      for (auto& f : all) fail(f, WP_ERR_CANCELLED, "cancelled: watchpost is shutting down");
-      work.reset();
-    });
-    thread.join();
-  }
-
-  void end(const std::shared_ptr<Flight>& f) {
-    f->reported = true;
-    boost::system::error_code ignored;
-    f->timer.cancel();
-    f->udp.close(ignored);
-    f->tcp.close(ignored);
-    f->report.total_us = us_since(f->started);
-    f->report.bytes_received = f->answer.size();
-    flights.erase(f->slot);
-    f->done(f->report);
-  }
-
-  void fail(const std::shared_ptr<Flight>& f, int32_t kind, const std::string& message) {
-    if (f->reported) return;
-    f->report.down(kind, message);
-    end(f);
-  }
-
-  void begin(std::shared_ptr<Flight> f) {
-    flights.push_front(f);
-    f->slot = flights.begin();
-    if (closing) return fail(f, WP_ERR_CANCELLED, "cancelled: watchpost is shutting down");
+  void begin(const std::shared_ptr<Flight>& f) {
     std::string error;
     f->id = static_cast<uint16_t>(ids());
     f->query = make_query(f->target.name, f->target.type, f->id, error);
@@ -223,9 +182,8 @@ struct DnsProbe::Impl {
     for (auto& r : a.records) f->report.body += std::string(record_type_name(f->target.type)) + " " + r + "\n";
     int32_t kind = WP_ERR_NONE;
     std::string why = judge(f->target, a.rcode, a.records, kind);
-    if (why.empty()) f->report.up();
-    else f->report.down(kind, why);
-    end(f);
+    if (why.empty()) loop.up(f);
+    else fail(f, kind, why);
   }
 };
 
@@ -233,8 +191,8 @@ DnsProbe::DnsProbe(const Host&) : impl_(std::make_unique<Impl>()) {}
 DnsProbe::~DnsProbe() = default;
 
 void DnsProbe::start(ProbeTarget& target, const Check& check, Completion done) {
-  auto f = std::make_shared<Flight>(impl_->io, static_cast<DnsTarget&>(target), check.timeout_ms, std::move(done));
-  asio::post(impl_->io, [impl = impl_.get(), f] { impl->begin(f); });
+  auto f = std::make_shared<Flight>(impl_->loop.io(), static_cast<DnsTarget&>(target), check.timeout_ms, std::move(done));
+  impl_->loop.start(f, [impl = impl_.get(), f] { impl->begin(f); });
 }
 
 }  // namespace watchpost::dns

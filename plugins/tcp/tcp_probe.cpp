@@ -1,10 +1,9 @@
 #include "tcp_probe.hpp"
 
 #include "peer_certificates.hpp"
+#include "probe_loop.hpp"
 
 #include <boost/asio/connect.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
@@ -14,82 +13,45 @@
 
 #include <openssl/x509.h>
 
+#include <array>
 #include <chrono>
-#include <list>
-#include <thread>
 
 namespace watchpost::tcp {
 
 namespace asio = boost::asio;
 using tcp_socket = asio::ip::tcp::socket;
-using Clock = std::chrono::steady_clock;
+using probe_loop::Clock;
+using probe_loop::us_since;
 
-namespace {
-
-int64_t us_since(Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count();
-}
-
-}  // namespace
-
-// One check in flight: owned by the loop's list, so the probe's destructor can cancel it.
-struct Flight {
+// One check in flight.
+struct Flight final : probe_loop::Flight {
   Flight(asio::io_context& io, const TcpTarget& t, uint32_t timeout_ms, Completion d)
-      : target(t), resolver(io), socket(io), timer(io), done(std::move(d)), timeout_ms(timeout_ms) {}
+      : probe_loop::Flight(std::move(d), timeout_ms), target(t), resolver(io), socket(io), timer(io) {}
+  void close() override {
+    boost::system::error_code ignored;
+    timer.cancel();
+    resolver.cancel();
+    socket.close(ignored);
+    report.bytes_received = answer.size();
+  }
   TcpTarget target;  // a copy: the target may be removed (a reload) while the check runs
   asio::ip::tcp::resolver resolver;
   tcp_socket socket;
   std::unique_ptr<asio::ssl::stream<tcp_socket&>> tls;
   asio::steady_timer timer;
-  Completion done;
-  uint32_t timeout_ms;
-  Clock::time_point started = Clock::now(), phase = started;
-  Report report;
   std::string answer;
   std::array<char, 4096> buf{};
-  bool reported = false;
-  std::list<std::shared_ptr<Flight>>::iterator slot;
 };
 
 struct TcpProbe::Impl {
-  asio::io_context io{1};
-  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  std::list<std::shared_ptr<Flight>> flights;
-  bool closing = false;  // loop thread only
-  std::thread thread;
-
-  Impl() { thread = std::thread([this] { io.run(); }); }
-
-  ~Impl() {
-    asio::post(io, [this] {
-      // Copy first: finishing a flight erases it from the list.
-      closing = true;
-      auto all = flights;
-      for (auto& f : all) finish(f, WP_OUTCOME_DOWN, WP_ERR_CANCELLED, "cancelled: watchpost is shutting down");
-      work.reset();
-    });
-    thread.join();
-  }
+  probe_loop::Loop loop;
 
   void finish(const std::shared_ptr<Flight>& f, int32_t outcome, int32_t kind, const std::string& message) {
-    if (f->reported) return;
-    f->reported = true;
-    boost::system::error_code ignored;
-    f->timer.cancel();
-    f->resolver.cancel();
-    f->socket.close(ignored);
-    f->report.total_us = us_since(f->started);
-    f->report.bytes_received = f->answer.size();
-    if (outcome == WP_OUTCOME_UP) f->report.up();
-    else f->report.down(kind, message);
-    flights.erase(f->slot);
-    f->done(f->report);
+    if (outcome == WP_OUTCOME_UP) loop.up(f);
+    else loop.fail(f, kind, message);
   }
 
-  void begin(std::shared_ptr<Flight> f) {
-    flights.push_front(f);
-    f->slot = flights.begin();
-    if (closing) return finish(f, WP_OUTCOME_DOWN, WP_ERR_CANCELLED, "cancelled: watchpost is shutting down");
+  void begin(const std::shared_ptr<Flight>& f) {
     f->timer.expires_after(std::chrono::milliseconds(f->timeout_ms));
     f->timer.async_wait([this, f](const boost::system::error_code& ec) {
       if (ec) return;
@@ -191,8 +153,8 @@ TcpProbe::TcpProbe(const Host&) : impl_(std::make_unique<Impl>()) {}
 TcpProbe::~TcpProbe() = default;
 
 void TcpProbe::start(ProbeTarget& target, const Check& check, Completion done) {
-  auto f = std::make_shared<Flight>(impl_->io, static_cast<TcpTarget&>(target), check.timeout_ms, std::move(done));
-  asio::post(impl_->io, [impl = impl_.get(), f] { impl->begin(f); });
+  auto f = std::make_shared<Flight>(impl_->loop.io(), static_cast<TcpTarget&>(target), check.timeout_ms, std::move(done));
+  impl_->loop.start(f, [impl = impl_.get(), f] { impl->begin(f); });
 }
 
 }  // namespace watchpost::tcp

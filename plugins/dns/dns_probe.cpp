@@ -83,8 +83,8 @@ struct Flight final : probe_loop::Flight {
 };
 
 struct DnsProbe::Impl {
-  probe_loop::Loop loop;
   std::mt19937 ids{std::random_device{}()};  // unpredictable ids: a blind spoofer must guess (loop thread only)
+  probe_loop::Loop loop;                     // last: destroyed first, while the above still exist
 
   void fail(const std::shared_ptr<Flight>& f, int32_t kind, const std::string& message) { loop.fail(f, kind, message); }
 

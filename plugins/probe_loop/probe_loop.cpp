@@ -15,6 +15,7 @@ Loop::~Loop() {
     closing_ = true;
     auto all = flights_;  // finishing a flight erases it from the list
     for (auto& f : all) fail(f, WP_ERR_CANCELLED, kCancelled);
+    if (on_shutdown_) on_shutdown_();
     work_.reset();
   });
   thread_.join();

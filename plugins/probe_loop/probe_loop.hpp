@@ -46,6 +46,10 @@ class Loop {
   Loop& operator=(const Loop&) = delete;
 
   boost::asio::io_context& io() { return io_; }
+  // Runs on the loop when it shuts down, after the flights are cancelled: close what keeps
+  // the loop busy beyond them (a socket shared by every check). Declare the Loop after what
+  // this touches, so it is destroyed first.
+  void on_shutdown(std::function<void()> fn) { on_shutdown_ = std::move(fn); }
 
   // Any thread: runs `begin` on the loop with the flight registered (or reports it cancelled
   // when the loop is closing).
@@ -60,6 +64,7 @@ class Loop {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{io_.get_executor()};
   std::list<std::shared_ptr<Flight>> flights_;
   bool closing_ = false;  // loop thread only
+  std::function<void()> on_shutdown_;
   std::thread thread_;
 };
 

@@ -5,6 +5,7 @@
 #include "observe/metrics.hpp"
 #include "results/result_json.hpp"
 #include "results/result_json_decode.hpp"
+#include "services.hpp"
 
 #include <cctype>
 #include <cstdio>
@@ -56,6 +57,13 @@ HostContext::HostContext(std::string instance_name) : name_(std::move(instance_n
     fn(user, view.data());
     return WP_OK;
   };
+  raw_.submit = [](void*, void (*fn)(void*), void* user) -> int {
+    return plugin_workers().submit([fn, user] { fn(user); }) ? WP_OK : WP_RETRY;
+  };
+  raw_.timer_start = [](void*, uint32_t delay_ms, void (*fn)(void*), void* user) -> uint64_t {
+    return plugin_timers().start(std::chrono::milliseconds(delay_ms), [fn, user] { fn(user); });
+  };
+  raw_.timer_cancel = [](void*, uint64_t id) -> int { return plugin_timers().cancel(id) ? 1 : 0; };
 }
 
 }  // namespace watchpost

@@ -23,11 +23,13 @@
 #include <watchpost/plugin_api.h>
 #include <watchpost/values.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <new>
 #include <stdexcept>
@@ -142,6 +144,43 @@ class Host {
     }
     out.resize(n);
   }
+  // ABI 1.1 services (a core of 1.1 or later always offers them: the loader refuses a plugin
+  // built for a newer minor than the core's).
+  bool has_services() const { return raw_->struct_size >= offsetof(wp_host, timer_cancel) + sizeof(void*); }
+  // Runs `work` once on the core's worker pool, where it may block on I/O. False when the
+  // pool's queue is full (it will not run).
+  bool submit(std::function<void()> work) const {
+    auto* heap = new std::function<void()>(std::move(work));
+    auto thunk = [](void* user) {
+      std::unique_ptr<std::function<void()>> fn(static_cast<std::function<void()>*>(user));
+      (*fn)();
+    };
+    if (raw_->submit(raw_->ctx, thunk, heap) == WP_OK) return true;
+    delete heap;
+    return false;
+  }
+  // A timer started by after(): pass it to cancel().
+  struct Timer {
+    uint64_t id = 0;
+    void* fn = nullptr;  // owned by the core until it fires, by cancel() when cancelled
+  };
+  // Calls `fn` once after `delay` on the core's timer thread (it must not block there).
+  Timer after(std::chrono::milliseconds delay, std::function<void()> fn) const {
+    auto* heap = new std::function<void()>(std::move(fn));
+    auto thunk = [](void* user) {
+      std::unique_ptr<std::function<void()>> f(static_cast<std::function<void()>*>(user));
+      (*f)();
+    };
+    return Timer{raw_->timer_start(raw_->ctx, static_cast<uint32_t>(delay.count()), thunk, heap), heap};
+  }
+  // True when the timer will not fire (its function is freed here); false when it fired or
+  // is firing now.
+  bool cancel(const Timer& t) const {
+    if (t.id == 0 || raw_->timer_cancel(raw_->ctx, t.id) != 1) return false;
+    delete static_cast<std::function<void()>*>(t.fn);
+    return true;
+  }
+
   // Decodes JSON into a result and hands `fn` a view of it; throws nothing, returns an error
   // message (empty on success).
   template <class F>
@@ -187,11 +226,18 @@ struct Report {
   std::string effective_url;
   int64_t tls_earliest_expiry_us = 0;  // earliest notAfter in the peer's chain; 0: no TLS
 
-  void up() { outcome = WP_OUTCOME_UP; error_kind = WP_ERR_NONE; error_message.clear(); }
-  void down(int32_t kind, std::string message) {
+  // Both return the report, so a check can end with `return report.down(WP_ERR_DNS, why);`.
+  Report& up() {
+    outcome = WP_OUTCOME_UP;
+    error_kind = WP_ERR_NONE;
+    error_message.clear();
+    return *this;
+  }
+  Report& down(int32_t kind, std::string message) {
     outcome = WP_OUTCOME_DOWN;
     error_kind = kind;
     error_message = std::move(message);
+    return *this;
   }
 };
 
@@ -281,6 +327,8 @@ class Probe {
   virtual ~Probe() = default;
   virtual std::unique_ptr<ProbeTarget> make_target(const Options& options) = 0;
   virtual void start(ProbeTarget& target, const Check& check, Completion done) = 0;
+  // The core is done with a target. A probe whose checks may still use it waits here first.
+  virtual void destroy_target(ProbeTarget* target) { delete target; }
 };
 
 // ---- evaluator -----------------------------------------------------------------------
@@ -432,9 +480,9 @@ const wp_probe_api* probe_table() {
           return WP_OK;
         });
       },
-      [](void*, void* target) noexcept {
+      [](void* inst, void* target) noexcept {
         try {
-          delete static_cast<ProbeTarget*>(target);
+          static_cast<T*>(inst)->destroy_target(static_cast<ProbeTarget*>(target));
         } catch (...) {
         }
       },

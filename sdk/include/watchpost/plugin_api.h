@@ -171,6 +171,17 @@ typedef struct wp_host {
    * Returns WP_ERROR (and fills `error`) for malformed input or an unknown schema_version. */
   int (*result_from_json)(void* ctx, const char* data, size_t size,
                           void (*fn)(void* user, const wp_result* result), void* user, wp_error* error);
+  /* ---- ABI 1.1: services, so a plugin needs no threads of its own -------------------- */
+  /* Run fn(user) once on the core's worker pool, where it may block on I/O (connect, read,
+   * getaddrinfo) for at most the check's timeout. Any thread. Returns WP_OK, or WP_RETRY
+   * when the pool's queue is full (fn will not run). A plugin's destroy (and target_destroy)
+   * must wait for what it submitted that uses the instance (or target). */
+  int (*submit)(void* ctx, void (*fn)(void* user), void* user);
+  /* Call fn(user) once after delay_ms on the core's timer thread. fn must not block there
+   * (submit what takes time). Any thread. Returns an id > 0 for timer_cancel. */
+  uint64_t (*timer_start)(void* ctx, uint32_t delay_ms, void (*fn)(void* user), void* user);
+  /* Returns 1 when fn will not run (cancelled in time), 0 when it ran or is running now. */
+  int (*timer_cancel)(void* ctx, uint64_t timer_id);
 } wp_host;
 
 /* ---- the record that flows: one check result ---------------------------------------- */

@@ -8,9 +8,12 @@
 #include <watchpost/plugin.hpp>
 
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 namespace watchpost::testing {
 
@@ -51,6 +54,55 @@ class FakeHost {
       detail::set_error(e, "", "FakeHost does not decode JSON");
       return WP_ERROR;
     };
+    // Services: a thread per submitted job and per timer, joined when the FakeHost goes.
+    raw_.submit = [](void* c, void (*fn)(void*), void* user) -> int {
+      auto* self = static_cast<FakeHost*>(c);
+      std::lock_guard<std::mutex> lock(self->mu_);
+      self->threads_.emplace_back([fn, user] { fn(user); });
+      return WP_OK;
+    };
+    raw_.timer_start = [](void* c, uint32_t delay_ms, void (*fn)(void*), void* user) -> uint64_t {
+      auto* self = static_cast<FakeHost*>(c);
+      std::lock_guard<std::mutex> lock(self->mu_);
+      uint64_t id = ++self->next_timer_;
+      self->timers_[id] = false;
+      self->threads_.emplace_back([self, id, delay_ms, fn, user] {
+        std::unique_lock<std::mutex> l(self->mu_);
+        self->timer_cv_.wait_for(l, std::chrono::milliseconds(delay_ms), [&] { return self->timers_[id] || self->closing_; });
+        bool fire = !self->timers_[id] && !self->closing_;  // a host going away fires nothing
+        self->timers_.erase(id);
+        l.unlock();
+        if (fire) fn(user);
+      });
+      return id;
+    };
+    raw_.timer_cancel = [](void* c, uint64_t id) -> int {
+      auto* self = static_cast<FakeHost*>(c);
+      std::lock_guard<std::mutex> lock(self->mu_);
+      auto it = self->timers_.find(id);
+      if (it == self->timers_.end() || it->second) return 0;
+      it->second = true;
+      self->timer_cv_.notify_all();
+      return 1;
+    };
+  }
+  ~FakeHost() {
+    std::vector<std::thread> threads;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closing_ = true;
+      timer_cv_.notify_all();
+    }
+    // Jobs may submit more jobs: join until none are left.
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        threads.swap(threads_);
+      }
+      if (threads.empty()) break;
+      for (auto& t : threads) t.join();
+      threads.clear();
+    }
   }
   FakeHost(const FakeHost&) = delete;
   FakeHost& operator=(const FakeHost&) = delete;
@@ -72,6 +124,11 @@ class FakeHost {
   mutable std::mutex mu_;
   std::deque<std::pair<int, std::string>> logs_;
   std::map<std::string, double> counters_;
+  std::vector<std::thread> threads_;
+  std::condition_variable timer_cv_;
+  std::map<uint64_t, bool> timers_;  // id → cancelled
+  uint64_t next_timer_ = 0;
+  bool closing_ = false;
 };
 
 // Builds wp_options from a plugin's spec: values you set, defaults for the rest.

@@ -66,3 +66,58 @@ TEST(Scheduler, SameIdSamePhaseAcrossRestarts) {
   EXPECT_EQ(a.next_due_ms() % 30'000, b.next_due_ms() % 30'000);
   EXPECT_NE(phase_hash("shop") % 30'000, phase_hash("blog") % 30'000);
 }
+
+namespace {
+std::vector<std::pair<uint32_t, int64_t>> run(Scheduler& s, int64_t from, int64_t to) {
+  std::vector<std::pair<uint32_t, int64_t>> fired;
+  for (int64_t now = from; now <= to; now += 10) {
+    Scheduler::Due d;
+    while (s.pop_due(now, d)) fired.emplace_back(d.target, d.slot_ms);
+  }
+  return fired;
+}
+}  // namespace
+
+TEST(Scheduler, ARemovedTargetIsNeverDueAgainAndTheOthersKeepTheirSlots) {
+  Scheduler s;
+  const int64_t start = 1'000'000;
+  s.add(0, 1000, 250, start);
+  s.add(1, 1000, 700, start);
+  s.add(2, 1000, 900, start);
+  s.remove(1);
+  EXPECT_EQ(s.size(), 2u);
+  EXPECT_FALSE(s.contains(1));
+  auto fired = run(s, start, start + 3000);
+  ASSERT_EQ(fired.size(), 6u);
+  for (auto& [target, slot] : fired) {
+    EXPECT_NE(target, 1u);
+    EXPECT_EQ(slot % 1000, target == 0 ? 250 : 900) << "untouched targets keep their phase";
+  }
+  s.remove(1);  // twice: nothing happens
+  EXPECT_EQ(s.size(), 2u);
+}
+
+TEST(Scheduler, AddingATargetAgainChangesItsIntervalNotItsPhaseAndLeavesNoDouble) {
+  Scheduler s;
+  const int64_t start = 1'000'000;
+  s.add(0, 1000, 250, start);
+  auto before = run(s, start, start + 1500);
+  ASSERT_EQ(before.size(), 2u);
+  s.add(0, 2000, 250, start + 1500);  // the same target, a new interval
+  auto after = run(s, start + 1510, start + 9000);
+  ASSERT_EQ(after.size(), 4u) << "one entry, every 2 s: the old 1 s entry is gone";
+  for (auto& [target, slot] : after) EXPECT_EQ(slot % 2000, 250);
+  s.remove(0);
+  s.add(0, 1000, 250, start + 9000);  // back after removal
+  EXPECT_EQ(run(s, start + 9010, start + 11000).size(), 2u);
+}
+
+TEST(Scheduler, ManyRemovalsDoNotLeaveTheHeapFullOfDeadEntries) {
+  Scheduler s;
+  for (uint32_t i = 0; i < 100'000; ++i) s.add(i, 60'000, phase_hash(std::to_string(i)), 0);
+  for (uint32_t i = 0; i < 99'000; ++i) s.remove(i);
+  EXPECT_EQ(s.size(), 1000u);
+  auto fired = run(s, 0, 60'000);
+  EXPECT_EQ(fired.size(), 1000u);
+  for (auto& [target, slot] : fired) EXPECT_GE(target, 99'000u);
+}

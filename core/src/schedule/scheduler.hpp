@@ -3,7 +3,9 @@
 // Each target fires at  k * interval + phase  (wall-clock milliseconds), with the phase a hash
 // of its id: a million targets spread evenly over their interval, the same target keeps its
 // slot across restarts, reloads and nodes, and a stall skips the missed slots (counted) instead
-// of replaying them as a storm. Storage is a binary heap of 16-byte entries.
+// of replaying them as a storm. Storage is a binary heap of 16-byte entries plus 8 bytes a
+// target; removing or changing a target is O(log n): its old entry is left in the heap with an
+// outdated generation and dropped when it comes up.
 #pragma once
 
 #include <cstdint>
@@ -23,11 +25,19 @@ class Scheduler {
     uint64_t skipped;   // whole slots missed before this one
   };
 
-  // Adds a target whose first slot is the first one strictly after now_ms.
+  // Adds a target whose first slot is the first one strictly after now_ms. Adding a target
+  // that is there replaces it (a new interval; the same id keeps its phase).
   void add(uint32_t target, int64_t interval_ms, uint64_t phase_seed, int64_t now_ms);
-  void clear() { heap_.clear(); }
-  size_t size() const { return heap_.size(); }
-  bool empty() const { return heap_.empty(); }
+  // The target is never due again (a check of it in flight is the caller's business).
+  void remove(uint32_t target);
+  bool contains(uint32_t target) const { return target < slots_.size() && slots_[target].interval_ms != 0; }
+  void clear() {
+    heap_.clear();
+    slots_.clear();
+    live_ = 0;
+  }
+  size_t size() const { return live_; }
+  bool empty() const { return live_ == 0; }
   // The earliest slot, or INT64_MAX.
   int64_t next_due_ms() const;
   // Pops the earliest target if due at now_ms and queues its next slot.
@@ -39,10 +49,18 @@ class Scheduler {
   struct Entry {
     int64_t due_ms;
     uint32_t target;
-    uint32_t interval_ms;
+    uint32_t generation;  // stale when it differs from the target's
+  };
+  struct Slot {
+    uint32_t interval_ms = 0;  // 0: not scheduled
+    uint32_t generation = 0;
   };
   static bool later(const Entry& a, const Entry& b) { return a.due_ms > b.due_ms; }
+  bool stale(const Entry& e) const { return slots_[e.target].generation != e.generation; }
+  void drop_stale_top();
   std::vector<Entry> heap_;
+  std::vector<Slot> slots_;  // by target
+  size_t live_ = 0;
 };
 
 }  // namespace watchpost

@@ -48,6 +48,13 @@ TEST(Loader, RefusesAMissingRequiredEntry) {
   EXPECT_NE(e.find("the sink table has no 'write' entry"), std::string::npos) << e;
 }
 
+TEST(Loader, APluginBuiltForAbi10StillLoads) {
+  // Its descriptor ends before the `targets` table that 1.1 appended.
+  Plugin p = load_plugin(broken("abi10"));
+  EXPECT_TRUE(p.has(Kind::sink));
+  EXPECT_FALSE(p.has(Kind::targets)) << "a field the plugin's descriptor does not have is not read";
+}
+
 TEST(Loader, RefusesWhatIsNotALibrary) {
   std::string e = load_error("/etc/hostname");
   EXPECT_NE(e.find("cannot load the library"), std::string::npos) << e;

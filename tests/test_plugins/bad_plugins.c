@@ -1,4 +1,6 @@
-/* Deliberately broken plugins. Each is compiled into its own library with one BAD_* macro. */
+/* Deliberately broken plugins. Each is compiled into its own library with one BAD_* macro.
+ * BAD_ABI10 is not broken: a plugin as ABI 1.0 built it (a shorter descriptor), which a
+ * 1.1 core must still load. */
 #include <watchpost/plugin_api.h>
 
 #include <stddef.h>
@@ -28,8 +30,13 @@ static const wp_sink_api sink = {sizeof(wp_sink_api), NULL, 0, NULL, create, des
 };
 
 static const wp_plugin_descriptor descriptor = {
+#if defined(BAD_ABI10)
+    offsetof(wp_plugin_descriptor, targets), 1, 0,
+#else
     sizeof(wp_plugin_descriptor),
-#if defined(BAD_MAJOR)
+#endif
+#if defined(BAD_ABI10)
+#elif defined(BAD_MAJOR)
     99, 0,
 #elif defined(BAD_MINOR)
     WP_ABI_MAJOR, WP_ABI_MINOR + 1,

@@ -38,10 +38,12 @@ const char* kTopLevel = R"(top-level keys of a pipeline file
   node      name written into every result (default: the host name)
   log       {format: auto|human|json, level: debug|info|warn|error}
   spool     {dir, max_size, fsync: always|batch|never}: where sinks keep what they cannot write now
-  admin     {listen: HOST:PORT, token}: /metrics, /healthz, /status
+  admin     {listen: HOST:PORT, token, tls_cert, tls_key}: /metrics, /healthz, /status, /probe
+  probe_modules {NAME: {probe, evaluate}}: what /probe?target=URL&module=NAME checks with
   redact    {query_params: [...]}: query parameters hidden wherever a URL is shown or stored
   x-...     ignored: a place for YAML anchors (<<: *defaults)
   pipelines [{name, concurrency, probe, targets, evaluate, sinks} or {name, source, sinks}]
+            targets: a list, or {plugin: NAME, ...} to take them from a targets plugin
 )";
 
 }  // namespace
@@ -62,6 +64,7 @@ int cmd_plugins(int argc, char** argv) {
     if (p.has(Kind::evaluator)) print_schema("evaluator", p.evaluator);
     if (p.has(Kind::sink)) print_schema("sink", p.sink);
     if (p.has(Kind::source)) print_schema("source", p.source);
+    if (p.has(Kind::targets)) print_schema("targets", p.targets);
     std::printf("\n");
   }
   if (only.empty()) {

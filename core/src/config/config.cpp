@@ -23,6 +23,7 @@ namespace watchpost {
 std::string_view kind_name(Kind kind) {
   switch (kind) {
     case Kind::probe: return "probe";
+    case Kind::targets: return "targets";
     case Kind::evaluator: return "evaluator";
     case Kind::sink: return "sink";
     case Kind::source: return "source";
@@ -418,9 +419,16 @@ class Parser {
     if (p.probe && p.source) issue(n, "pipeline '" + p.name + "' has both 'probe' and 'source': choose one");
     if (!p.probe && !p.source) issue(n, "pipeline '" + p.name + "' needs a 'probe' (with targets) or a 'source'");
     if (p.sinks.empty()) issue(n, "pipeline '" + p.name + "' has no sinks: add e.g. '- plugin: stdout'");
-    if (p.probe) {
-      if (!has_targets) issue(n, "pipeline '" + p.name + "' has a probe but no 'targets' list");
-      else if (!targets_node.IsSequence()) issue(targets_node, "'targets' must be a list");
+    if (p.probe && has_targets && targets_node.IsMap()) {
+      // Targets as data: a targets plugin provides them at run time.
+      p.targets_plugin = parse_block(targets_node, Kind::targets, nullptr, nullptr, "targets");
+      if (p.targets_plugin) complete_block(*p.targets_plugin, Kind::targets, "targets");
+    } else if (p.probe) {
+      if (!has_targets)
+        issue(n, "pipeline '" + p.name + "' has a probe but no 'targets': a list, or {plugin: NAME, ...} to read them "
+                 "from a targets plugin");
+      else if (!targets_node.IsSequence())
+        issue(targets_node, "'targets' must be a list of targets, or {plugin: NAME, ...} (a targets plugin)");
       else {
         std::set<std::string> ids;
         for (auto t : targets_node) {
@@ -482,6 +490,8 @@ class Parser {
     // environment (a target URL could otherwise carry a secret to whoever asked).
     interpolate_ = false;
     auto t = parse_target(n, p);
+    if (t && t->repeat != 1)
+      issues_.push_back({t->pos, "'repeat' is for pipeline files; a target given at run time is one target"});
     finish();
     if (!t) throw ConfigError({{Position{file_, 0, 0}, "the module has no probe"}});
     return std::move(*t);
@@ -706,6 +716,19 @@ Config parse_config(const std::string& yaml_text, const std::string& display_nam
   auto shape = resolve_merges_and_find_duplicates(root, display_name);
   if (!shape.empty()) throw ConfigError(shape);
   return Parser(display_name, catalog).parse(root);
+}
+
+TargetConfig target_from_definition(const PipelineConfig& pipeline, const std::string& id, const std::string& definition,
+                                    const SchemaCatalog& catalog, const std::string& where) {
+  YAML::Node n;
+  try {
+    n = YAML::Load(definition);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError({{Position{where, e.mark.line + 1, e.mark.column + 1}, "not YAML: " + e.msg}});
+  }
+  if (!n.IsMap()) throw ConfigError({{Position{where, 0, 0}, "a target must be a mapping (url, interval, ...)"}});
+  n["id"] = id;
+  return Parser(where, catalog).runtime_target(pipeline, n);
 }
 
 TargetConfig runtime_target(const PipelineConfig& pipeline, const std::vector<std::pair<std::string, std::string>>& fields,

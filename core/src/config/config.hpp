@@ -15,7 +15,7 @@
 
 namespace watchpost {
 
-enum class Kind { probe, evaluator, sink, source };
+enum class Kind { probe, evaluator, sink, source, targets };
 std::string_view kind_name(Kind kind);
 
 // What the config layer needs to know of the plugins (the loader's catalog implements it).
@@ -87,6 +87,7 @@ struct PipelineConfig {
   int64_t concurrency = 512;
   std::optional<PluginBlock> probe;
   std::vector<TargetConfig> targets;
+  std::optional<PluginBlock> targets_plugin;  // `targets: {plugin: NAME, ...}`: targets as data
   std::vector<PluginBlock> evaluators;
   std::optional<PluginBlock> source;
   std::vector<SinkConfig> sinks;
@@ -122,6 +123,12 @@ Config load_config(const std::string& path, const SchemaCatalog& catalog);
 // probe options as defaults. Throws ConfigError; `display_name` is what messages call it.
 TargetConfig runtime_target(const PipelineConfig& pipeline, const std::vector<std::pair<std::string, std::string>>& fields,
                             const SchemaCatalog& catalog, const std::string& display_name);
+
+// A target from a targets plugin: `definition` is a YAML/JSON mapping of a target's keys, `id`
+// its id (overriding any in the mapping). Checked as a file's target is; throws ConfigError
+// whose issues name `where` (e.g. "pg_targets row 'shop'").
+TargetConfig target_from_definition(const PipelineConfig& pipeline, const std::string& id, const std::string& definition,
+                                    const SchemaCatalog& catalog, const std::string& where);
 
 // `{n}` replaced by the number, in a string and in every option (repeated targets).
 std::string expand_n(const std::string& text, int64_t n);

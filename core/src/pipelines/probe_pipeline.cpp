@@ -1,5 +1,8 @@
 #include "probe_pipeline.hpp"
 
+#include "catalog/target_catalog.hpp"
+#include "catalog/targets_feed.hpp"
+
 #include "schedule/clock.hpp"
 #include "observe/log.hpp"
 #include "observe/metrics.hpp"
@@ -59,17 +62,8 @@ std::shared_ptr<ProbePipeline> ProbePipeline::build(const PipelineConfig& config
   p->done_ctx_ = new DoneContext{p, &io};
   const std::string prefix = config.name + "/";
 
-  auto make_evaluators = [&](const std::vector<PluginBlock>& blocks) {
-    std::vector<std::unique_ptr<EvaluatorInstance>> set;
-    for (auto& b : blocks) {
-      const Plugin* plugin = catalog.find(b.plugin);
-      auto inst = std::make_unique<EvaluatorInstance>(plugin->library, plugin->descriptor->evaluator, prefix + b.plugin);
-      inst->create(b.options);
-      set.push_back(std::move(inst));
-    }
-    return set;
-  };
-  p->evaluator_sets_.push_back(make_evaluators(config.evaluators));
+  p->plugins_ = &catalog;
+  p->default_evaluators_ = p->make_evaluator_set(config.evaluators);
 
   const Plugin* probe_plugin = catalog.find(config.probe->plugin);
   p->probe_ = std::make_unique<ProbeInstance>(probe_plugin->library, probe_plugin->descriptor->probe,
@@ -81,13 +75,19 @@ std::shared_ptr<ProbePipeline> ProbePipeline::build(const PipelineConfig& config
   p->targets_.reserve(total);
   for (auto& tc : config.targets) {
     auto labels = std::make_shared<const Labels>(tc.labels);  // shared by every copy
-    uint32_t evaluator_set = 0;
-    if (tc.evaluators) {
-      evaluator_set = static_cast<uint32_t>(p->evaluator_sets_.size());
-      p->evaluator_sets_.push_back(make_evaluators(*tc.evaluators));
-    }
+    auto evaluators = tc.evaluators ? p->make_evaluator_set(*tc.evaluators) : p->default_evaluators_;
     for (int64_t n = 0; n < tc.repeat; ++n)
-      p->targets_.push_back(p->make_target(tc, tc.repeat > 1 ? n : -1, labels, evaluator_set, config.secret_params));
+      p->targets_.push_back(p->make_target(tc, tc.repeat > 1 ? n : -1, labels, evaluators, config.secret_params));
+  }
+  p->live_targets_ = p->targets_.size();
+  if (config.targets_plugin) {
+    p->target_catalog_ = std::make_unique<TargetCatalog>(*p, config, catalog, config.targets_plugin->plugin);
+    std::weak_ptr<ProbePipeline> weak = p;
+    p->feed_ = std::make_unique<TargetsFeed>(*config.targets_plugin, catalog, config.name, io,
+                                             [weak](TargetCatalog::Batch batch) {
+                                               if (auto self = weak.lock())
+                                                 if (self->target_catalog_) self->target_catalog_->apply(batch);
+                                             });
   }
   p->secret_params_ = config.secret_params;
 
@@ -101,9 +101,22 @@ std::shared_ptr<ProbePipeline> ProbePipeline::build(const PipelineConfig& config
   return p;
 }
 
+std::shared_ptr<const ProbePipeline::EvaluatorSet> ProbePipeline::make_evaluator_set(
+    const std::vector<PluginBlock>& blocks) const {
+  auto set = std::make_shared<EvaluatorSet>();
+  for (auto& b : blocks) {
+    const Plugin* plugin = plugins_->find(b.plugin);
+    auto inst = std::make_unique<EvaluatorInstance>(plugin->library, plugin->descriptor->evaluator, name_ + "/" + b.plugin);
+    inst->create(b.options);
+    set->push_back(std::move(inst));
+  }
+  return set;
+}
+
 // n >= 0: copy n of a repeated target ({n} expanded); -1: the target as written.
 ProbePipeline::Target ProbePipeline::make_target(const TargetConfig& tc, int64_t n,
-                                                 const std::shared_ptr<const Labels>& labels, uint32_t evaluator_set,
+                                                 const std::shared_ptr<const Labels>& labels,
+                                                 std::shared_ptr<const EvaluatorSet> evaluators,
                                                  const std::vector<std::string>& secret_params) {
   Target t;
   t.id = n >= 0 ? expand_n(tc.id, n) : tc.id;
@@ -114,7 +127,7 @@ ProbePipeline::Target ProbePipeline::make_target(const TargetConfig& tc, int64_t
   t.timeout_ms = static_cast<uint32_t>(tc.timeout_ms);
   t.attempts = static_cast<uint32_t>(tc.attempts);
   t.retry_delay_ms = tc.retry_delay_ms;
-  t.evaluator_set = evaluator_set;
+  t.evaluators = std::move(evaluators);
   OptionList expanded;
   const OptionList& opts = n >= 0 ? (expanded = expand_options(tc.probe_options, n)) : tc.probe_options;
   OptionsView view(opts);
@@ -127,33 +140,98 @@ ProbePipeline::Target ProbePipeline::make_target(const TargetConfig& tc, int64_t
 void ProbePipeline::check_now(const TargetConfig& tc, std::function<void(const ResultPtr&)> done) {
   if (stopping_) throw std::runtime_error("the pipeline is stopping");
   static const auto no_labels = std::make_shared<const Labels>();
-  Target t = make_target(tc, -1, tc.labels.empty() ? no_labels : std::make_shared<const Labels>(tc.labels), 0,
-                         secret_params_);
+  Target t = make_target(tc, -1, tc.labels.empty() ? no_labels : std::make_shared<const Labels>(tc.labels),
+                         default_evaluators_, secret_params_);
   t.adhoc = true;
-  uint32_t index;
-  if (!free_slots_.empty()) {
-    index = free_slots_.back();
-    free_slots_.pop_back();
-    targets_[index] = std::move(t);
-  } else {
-    index = static_cast<uint32_t>(targets_.size());
-    targets_.push_back(std::move(t));
-    ++adhoc_targets_;
-  }
+  uint32_t index = take_slot(std::move(t));
   adhoc_done_.emplace(next_check_id_, std::move(done));
   begin_check(index, Clock::now_ms());
 }
 
+uint32_t ProbePipeline::take_slot(Target t) {
+  if (!free_slots_.empty()) {
+    uint32_t index = free_slots_.back();
+    free_slots_.pop_back();
+    targets_[index] = std::move(t);
+    return index;
+  }
+  targets_.push_back(std::move(t));
+  return static_cast<uint32_t>(targets_.size() - 1);
+}
+
+uint32_t ProbePipeline::add_target(const TargetConfig& tc) {
+  auto evaluators = tc.evaluators ? make_evaluator_set(*tc.evaluators) : default_evaluators_;
+  Target t = make_target(tc, -1, std::make_shared<const Labels>(tc.labels), std::move(evaluators), secret_params_);
+  std::string id = t.id;
+  int64_t interval = t.interval_ms;
+  uint32_t index = take_slot(std::move(t));
+  ++live_targets_;
+  if (!once_) {
+    scheduler_.add(index, interval, phase_hash(id), Clock::now_ms());
+    if (!stopping_) arm_timer();  // it may be due before what the timer waits for
+  }
+  return index;
+}
+
+void ProbePipeline::update_target(uint32_t index, const TargetConfig& tc) {
+  Target& old = targets_[index];
+  auto evaluators = tc.evaluators ? make_evaluator_set(*tc.evaluators) : default_evaluators_;
+  Target fresh = make_target(tc, -1, std::make_shared<const Labels>(tc.labels), std::move(evaluators), secret_params_);
+  // A check in flight keeps using the probe target it began with; it is freed after.
+  if (old.in_flight > 0) retired_.emplace_back(index, old.probe_target);
+  else probe_->api()->target_destroy(probe_->handle(), old.probe_target);
+  bool moved = fresh.interval_ms != old.interval_ms || fresh.id != old.id;
+  fresh.in_flight = old.in_flight;
+  fresh.last = old.last;
+  fresh.last_error_kind = old.last_error_kind;
+  old = std::move(fresh);
+  if (moved && !once_) {
+    scheduler_.add(index, old.interval_ms, phase_hash(old.id), Clock::now_ms());
+    if (!stopping_) arm_timer();
+  }
+}
+
+void ProbePipeline::remove_target(uint32_t index) {
+  Target& t = targets_[index];
+  if (!t.listed()) return;
+  scheduler_.remove(index);
+  t.removed = true;
+  --live_targets_;
+  if (t.in_flight == 0) checks_done(index);
+}
+
+void ProbePipeline::checks_done(uint32_t index) {
+  for (size_t i = 0; i < retired_.size();) {
+    if (retired_[i].first != index) {
+      ++i;
+      continue;
+    }
+    probe_->api()->target_destroy(probe_->handle(), retired_[i].second);
+    retired_[i] = retired_.back();
+    retired_.pop_back();
+  }
+  Target& t = targets_[index];
+  if ((t.removed || t.adhoc) && t.probe_target) {
+    probe_->api()->target_destroy(probe_->handle(), t.probe_target);
+    t = Target{};  // frees its strings, labels and evaluators now
+    free_slots_.push_back(index);
+  }
+}
+
 ProbePipeline::~ProbePipeline() {
+  feed_.reset();  // its thread stops before anything it feeds goes
+  target_catalog_.reset();
   for (auto& s : sinks_) s->close(std::chrono::steady_clock::now());
   sinks_.clear();
   if (probe_) {
     for (auto& t : targets_)
       if (t.probe_target) probe_->api()->target_destroy(probe_->handle(), t.probe_target);
+    for (auto& [index, retired] : retired_) probe_->api()->target_destroy(probe_->handle(), retired);
     probe_.reset();  // cancels what is still in flight; late reports find the pipeline gone
   }
   delete done_ctx_;
-  evaluator_sets_.clear();
+  targets_.clear();  // evaluator sets go before the libraries they came from
+  default_evaluators_.reset();
 }
 
 void ProbePipeline::start(bool once, std::function<void()> on_once_done) {
@@ -165,7 +243,9 @@ void ProbePipeline::start(bool once, std::function<void()> on_once_done) {
     for (uint32_t i = 0; i < targets_.size(); ++i)
       scheduler_.add(i, targets_[i].interval_ms, phase_hash(targets_[i].id), now);
   }
-  log::info(name_, "started with " + std::to_string(targets_.size()) + " targets, " + std::to_string(sinks_.size()) +
+  if (feed_) feed_->start();
+  log::info(name_, "started with " + std::to_string(live_targets_) + " targets" +
+                       (feed_ ? std::string(" (more from its targets plugin)") : std::string()) + ", " + std::to_string(sinks_.size()) +
                        " sinks" + (once ? " (each target once)" : ""));
   sweep();
   dispatch();
@@ -173,6 +253,7 @@ void ProbePipeline::start(bool once, std::function<void()> on_once_done) {
 
 void ProbePipeline::stop(std::function<void()> on_drained) {
   stopping_ = true;
+  if (feed_) feed_->stop();
   on_drained_ = std::move(on_drained);
   timer_.cancel();
   maybe_drained();
@@ -210,8 +291,10 @@ void ProbePipeline::dispatch() {
     ~Reset() { flag = false; }
   } reset{in_dispatch_};
   if (once_) {
-    while (once_cursor_ < targets_.size() && static_cast<int64_t>(in_flight_) < concurrency_ && sinks_have_room())
-      begin_check(static_cast<uint32_t>(once_cursor_++), Clock::now_ms());
+    while (once_cursor_ < targets_.size() && static_cast<int64_t>(in_flight_) < concurrency_ && sinks_have_room()) {
+      uint32_t index = static_cast<uint32_t>(once_cursor_++);
+      if (targets_[index].listed()) begin_check(index, Clock::now_ms());
+    }
     if (once_cursor_ == targets_.size()) stop(on_once_done_ ? std::move(on_once_done_) : std::function<void()>([] {}));
     return;
   }
@@ -256,8 +339,10 @@ void ProbePipeline::arm_timer(int64_t due) {
 void ProbePipeline::begin_check(uint32_t target, int64_t slot_ms) {
   uint64_t id = next_check_id_++;
   // The result id is fixed here, at scheduling: every attempt of this check shares it.
-  inflight_.emplace(id, InFlight{target, make_ulid(slot_ms), slot_ms * 1000, Clock::wall_us(), 1, 0});
+  inflight_.emplace(id, InFlight{target, targets_[target].probe_target, make_ulid(slot_ms), slot_ms * 1000,
+                                 Clock::wall_us(), 1, 0});
   ++in_flight_;
+  ++targets_[target].in_flight;
   start_attempt(id);
 }
 
@@ -269,7 +354,7 @@ void ProbePipeline::start_attempt(uint64_t check_id) {
   f.deadline_ms = Clock::now_ms() + t.timeout_ms + kWatchdogGraceMs;
   wp_check check{sizeof(wp_check), check_id, wp_str{f.result_id.data(), f.result_id.size()}, t.timeout_ms, f.attempt};
   wp_error err = ProbeInstance::blank_error();
-  int rc = probe_->api()->start(probe_->handle(), t.probe_target, &check, &ProbePipeline::on_probe_done, done_ctx_, &err);
+  int rc = probe_->api()->start(probe_->handle(), f.probe_target, &check, &ProbePipeline::on_probe_done, done_ctx_, &err);
   if (rc == WP_OK) return;
   // The probe could not even start: that is the plugin failing, not the target being down.
   metrics().add(names_.probe_errors);
@@ -360,8 +445,7 @@ void ProbePipeline::on_report(std::unique_ptr<Report> rep) {
 }
 
 void ProbePipeline::evaluate(const Target& t, Result& r) {
-  auto& set = evaluator_sets_[t.evaluator_set];
-  for (auto& e : set) {
+  for (auto& e : *t.evaluators) {
     ResultViews view(r, /*with_body=*/true);
     wp_verdict v{};
     v.struct_size = sizeof(v);
@@ -396,10 +480,7 @@ void ProbePipeline::finish(uint64_t check_id, Result r) {
     if (auto it = inflight_.find(check_id); it != inflight_.end()) {
       uint32_t index = it->second.target;
       inflight_.erase(it);
-      Target& t = targets_[index];
-      probe_->api()->target_destroy(probe_->handle(), t.probe_target);
-      t.probe_target = nullptr;
-      free_slots_.push_back(index);
+      if (--targets_[index].in_flight == 0) checks_done(index);
     }
     --in_flight_;
     metrics().add(names_.checks[r.outcome >= 0 && r.outcome <= WP_OUTCOME_UNKNOWN ? r.outcome : WP_OUTCOME_UNKNOWN]);
@@ -425,7 +506,9 @@ void ProbePipeline::finish(uint64_t check_id, Result r) {
     else if (r.outcome == WP_OUTCOME_DOWN) ++s.consecutive_failures;
     s.outcome = static_cast<int8_t>(r.outcome);
     t.last_error_kind = static_cast<int8_t>(r.error_kind);
+    uint32_t index = it->second.target;
     inflight_.erase(it);
+    if (--t.in_flight == 0) checks_done(index);
   }
   --in_flight_;
   limit_.on_finished(r.total_us, r.error_kind == WP_ERR_PROBE);
@@ -486,7 +569,7 @@ void ProbePipeline::status_json(std::string& out) const {
   j.key("targets");
   j.begin_array();
   for (auto& t : targets_) {
-    if (t.adhoc) continue;
+    if (!t.listed()) continue;
     j.begin_object();
     j.field("id", t.id);
     j.field("url", t.url);
@@ -517,7 +600,7 @@ namespace watchpost {
 
 void ProbePipeline::target_series(TargetSeries& out) const {
   for (auto& t : targets_)
-    if (!t.adhoc) out.add(name_, t.id, t.last);
+    if (t.listed()) out.add(name_, t.id, t.last);
 }
 
 }  // namespace watchpost

@@ -25,6 +25,9 @@
 
 namespace watchpost {
 
+class TargetCatalog;
+class TargetsFeed;
+
 class ProbePipeline final : public Pipeline, public std::enable_shared_from_this<ProbePipeline> {
  public:
   // Constructs every plugin instance; throws std::runtime_error naming what failed.
@@ -52,10 +55,20 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   const std::string& name() const override { return name_; }
   void status_json(std::string& out) const override;
   void target_series(TargetSeries& out) const override;
-  size_t target_count() const override { return targets_.size() - adhoc_targets_; }
+  size_t target_count() const override { return live_targets_; }
+
+  // Targets that change at run time (core/src/catalog/ drives these). On the io thread;
+  // throw std::runtime_error when the probe refuses the target.
+  // Added: scheduled from its next slot (its phase is the hash of its id).
+  uint32_t add_target(const TargetConfig& target);
+  // Changed: the new settings from its next check; its slot moves only if its interval does.
+  void update_target(uint32_t index, const TargetConfig& target);
+  // Removed: never started again; a check in flight finishes and is delivered.
+  void remove_target(uint32_t index);
   size_t in_flight() const { return in_flight_; }
 
  private:
+  using EvaluatorSet = std::vector<std::unique_ptr<EvaluatorInstance>>;
   struct Target {
     std::string id;
     std::string url;
@@ -64,15 +77,19 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
     uint32_t timeout_ms;
     uint32_t attempts;
     int64_t retry_delay_ms;
-    uint32_t evaluator_set;
-    void* probe_target = nullptr;
+    std::shared_ptr<const EvaluatorSet> evaluators;
+    void* probe_target = nullptr;  // null: a free slot
+    uint32_t in_flight = 0;
+    bool removed = false;  // waits for its checks in flight, then the slot is freed
     // The latest result, for /status and /metrics (kept small: a million targets share it).
     TargetState last;
     int8_t last_error_kind = 0;
     bool adhoc = false;  // a check_now() target: not scheduled, not shown, freed after its check
+    bool listed() const { return probe_target && !adhoc && !removed; }
   };
   struct InFlight {
     uint32_t target;
+    void* probe_target;  // as it was when the check began: an update does not pull it away
     std::string result_id;
     int64_t scheduled_at_us;
     int64_t started_at_us;
@@ -89,7 +106,10 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   void arm_timer(int64_t due_ms = 0);  // 0: the next due slot
   void begin_check(uint32_t target, int64_t slot_ms);
   Target make_target(const TargetConfig& tc, int64_t n, const std::shared_ptr<const Labels>& labels,
-                     uint32_t evaluator_set, const std::vector<std::string>& secret_params);
+                     std::shared_ptr<const EvaluatorSet> evaluators, const std::vector<std::string>& secret_params);
+  std::shared_ptr<const EvaluatorSet> make_evaluator_set(const std::vector<PluginBlock>& blocks) const;
+  uint32_t take_slot(Target t);
+  void checks_done(uint32_t index);  // a target's in-flight count reached 0: free what waited
   void start_attempt(uint64_t check_id);
   void on_report(std::unique_ptr<Report> report);
   void evaluate(const Target& t, Result& r);
@@ -108,7 +128,12 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
 
   std::unique_ptr<ProbeInstance> probe_;
   std::vector<Target> targets_;
-  std::vector<std::vector<std::unique_ptr<EvaluatorInstance>>> evaluator_sets_;
+  const PluginCatalog* plugins_ = nullptr;
+  // Targets as data (`targets: {plugin: ...}`): the plugin's feed, and what applies it here.
+  std::unique_ptr<TargetCatalog> target_catalog_;
+  std::unique_ptr<TargetsFeed> feed_;
+  std::shared_ptr<const EvaluatorSet> default_evaluators_;
+  std::vector<std::pair<uint32_t, void*>> retired_;  // probe targets replaced while a check used them
   std::vector<std::unique_ptr<SinkWorker>> sinks_;
   DoneContext* done_ctx_ = nullptr;
 
@@ -119,7 +144,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   std::unordered_map<uint64_t, std::function<void(const ResultPtr&)>> adhoc_done_;  // by check id
   std::vector<std::string> secret_params_;
   std::vector<uint32_t> free_slots_;  // targets_ entries of finished ad-hoc checks, for reuse
-  size_t adhoc_targets_ = 0;          // entries of targets_ that are ad-hoc (live or free)
+  size_t live_targets_ = 0;           // scheduled (or, once, to be checked) and not removed
   uint64_t next_check_id_ = 1;
   size_t in_flight_ = 0;
   bool stopping_ = false;

@@ -48,19 +48,24 @@ bool table_ok(const Table* t, const std::string& path, const char* kind, std::st
 
 }  // namespace
 
+const wp_targets_api* targets_table(const wp_plugin_descriptor* d) {
+  return d->struct_size >= offsetof(wp_plugin_descriptor, targets) + sizeof(void*) ? d->targets : nullptr;
+}
+
 bool Plugin::has(Kind k) const {
   switch (k) {
     case Kind::probe: return descriptor->probe;
     case Kind::evaluator: return descriptor->evaluator;
     case Kind::sink: return descriptor->sink;
     case Kind::source: return descriptor->source;
+    case Kind::targets: return targets_table(descriptor);
   }
   return false;
 }
 
 std::vector<std::string> Plugin::kinds() const {
   std::vector<std::string> out;
-  for (Kind k : {Kind::probe, Kind::evaluator, Kind::sink, Kind::source})
+  for (Kind k : {Kind::probe, Kind::evaluator, Kind::sink, Kind::source, Kind::targets})
     if (has(k)) out.emplace_back(kind_name(k));
   return out;
 }
@@ -88,15 +93,19 @@ Plugin load_plugin(const std::string& path) {
                     " (the major must match and the plugin's minor must not be newer): rebuild the plugin "
                     "against this watchpost's SDK");
   }
-  if (d->struct_size < sizeof(wp_plugin_descriptor))
+  // 1.0 descriptors end after `source`; 1.1 appended `targets`.
+  size_t needed = d->abi_minor >= 1 ? sizeof(wp_plugin_descriptor) : offsetof(wp_plugin_descriptor, targets);
+  if (d->struct_size < needed)
     throw LoadError(path + ": the descriptor is smaller than ABI " + std::to_string(d->abi_major) + "." +
                     std::to_string(d->abi_minor) + " requires");
   if (!d->name || !*d->name) throw LoadError(path + ": the plugin has no name");
-  if (!d->probe && !d->evaluator && !d->sink && !d->source)
-    throw LoadError(path + ": the plugin provides no kind (probe, evaluator, sink or source)");
+  const wp_targets_api* targets = targets_table(d);
+  if (!d->probe && !d->evaluator && !d->sink && !d->source && !targets)
+    throw LoadError(path + ": the plugin provides no kind (probe, evaluator, sink, source or targets)");
   std::string why;
   if (!table_ok(d->probe, path, "probe", why) || !table_ok(d->evaluator, path, "evaluator", why) ||
-      !table_ok(d->sink, path, "sink", why) || !table_ok(d->source, path, "source", why))
+      !table_ok(d->sink, path, "sink", why) || !table_ok(d->source, path, "source", why) ||
+      !table_ok(targets, path, "targets", why))
     throw LoadError(why);
   WP_REQUIRE_ENTRY(d->probe, create, "probe");
   WP_REQUIRE_ENTRY(d->probe, destroy, "probe");
@@ -113,6 +122,9 @@ Plugin load_plugin(const std::string& path) {
   WP_REQUIRE_ENTRY(d->source, destroy, "source");
   WP_REQUIRE_ENTRY(d->source, poll, "source");
   WP_REQUIRE_ENTRY(d->source, ack, "source");
+  WP_REQUIRE_ENTRY(targets, create, "targets");
+  WP_REQUIRE_ENTRY(targets, destroy, "targets");
+  WP_REQUIRE_ENTRY(targets, poll, "targets");
 
   Plugin p;
   p.library = lib;
@@ -123,6 +135,7 @@ Plugin load_plugin(const std::string& path) {
     p.evaluator = OptionSchema::from_table(d->evaluator->options, d->evaluator->option_count, d->evaluator->validate);
   if (d->sink) p.sink = OptionSchema::from_table(d->sink->options, d->sink->option_count, d->sink->validate);
   if (d->source) p.source = OptionSchema::from_table(d->source->options, d->source->option_count, d->source->validate);
+  if (targets) p.targets = OptionSchema::from_table(targets->options, targets->option_count, targets->validate);
   return p;
 }
 
@@ -186,6 +199,7 @@ const OptionSchema* PluginCatalog::schema(std::string_view plugin, Kind kind) co
     case Kind::evaluator: return &p->evaluator;
     case Kind::sink: return &p->sink;
     case Kind::source: return &p->source;
+    case Kind::targets: return &p->targets;
   }
   return nullptr;
 }

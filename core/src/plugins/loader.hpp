@@ -19,12 +19,15 @@ struct Plugin {
   LibraryRef library;
   const wp_plugin_descriptor* descriptor = nullptr;
   std::string path;
-  OptionSchema probe, evaluator, sink, source;
+  OptionSchema probe, evaluator, sink, source, targets;
 
   std::string name() const { return descriptor->name; }
   bool has(Kind k) const;
   std::vector<std::string> kinds() const;
 };
+
+// The descriptor's targets table (ABI 1.1), or null for a 1.0 plugin or another kind.
+const wp_targets_api* targets_table(const wp_plugin_descriptor* d);
 
 class LoadError : public std::runtime_error {
  public:

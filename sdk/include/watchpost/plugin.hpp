@@ -397,6 +397,47 @@ class Source {
   virtual void ack(uint64_t token) = 0;
 };
 
+// ---- targets (ABI 1.1) ---------------------------------------------------------------
+
+// One change to a pipeline's targets. `definition` is a YAML (or JSON) mapping with the keys a
+// target has in a pipeline file: {url: ..., interval: 30s, labels: {...}, evaluate: [...]}.
+struct TargetChange {
+  int32_t op = WP_TARGET_UPSERT;
+  std::string id;
+  std::string definition;
+  static TargetChange upsert(std::string id, std::string definition) {
+    return {WP_TARGET_UPSERT, std::move(id), std::move(definition)};
+  }
+  static TargetChange remove(std::string id) { return {WP_TARGET_REMOVE, std::move(id), {}}; }
+};
+
+class TargetEmitter {
+ public:
+  TargetEmitter(wp_targets_emit_fn fn, void* ctx) : fn_(fn), ctx_(ctx) {}
+  // A part of a full snapshot; `last` on its final part (then what it did not name is removed).
+  void snapshot(const std::vector<TargetChange>& part, bool last) { emit(part, true, last); }
+  // Changes since what was emitted before.
+  void changes(const std::vector<TargetChange>& changes) { emit(changes, false, false); }
+
+ private:
+  void emit(const std::vector<TargetChange>& items, bool snapshot, bool last) {
+    std::vector<wp_target_change> raw;
+    raw.reserve(items.size());
+    for (auto& c : items) raw.push_back(wp_target_change{sizeof(wp_target_change), c.op, str(c.id), str(c.definition)});
+    wp_target_batch b{sizeof(wp_target_batch), snapshot ? 1 : 0, last ? 1 : 0, raw.data(), raw.size()};
+    fn_(ctx_, &b);
+  }
+  wp_targets_emit_fn fn_;
+  void* ctx_;
+};
+
+class TargetsProvider {
+ public:
+  virtual ~TargetsProvider() = default;
+  // Wait up to timeout_ms for changes and emit them; the first emits are a full snapshot.
+  virtual Status poll(TargetEmitter& emit, uint32_t timeout_ms) = 0;
+};
+
 // ---- generated shims -----------------------------------------------------------------
 namespace detail {
 
@@ -558,6 +599,22 @@ const wp_source_api* source_table() {
   return &table;
 }
 
+template <class T>
+const wp_targets_api* targets_table() {
+  static const wp_targets_api table = {
+      sizeof(wp_targets_api), specs<T>(), T::options().size(), &validate<T>, &create_with_options<T>, &destroy<T>,
+      [](void* inst, wp_targets_emit_fn fn, void* ctx, uint32_t timeout_ms, wp_error* e) noexcept {
+        return guarded(e, [&] {
+          TargetEmitter em(fn, ctx);
+          Status s = static_cast<T*>(inst)->poll(em, timeout_ms);
+          if (s.code != WP_OK) set_error(e, "", s.message);
+          return s.code;
+        });
+      },
+  };
+  return &table;
+}
+
 // Picks, among the classes named in the macro, the one deriving from Base (or void).
 template <class Base, class... Ts>
 struct pick {
@@ -574,6 +631,7 @@ const wp_plugin_descriptor* describe(const char* name, const char* version, cons
   using E = typename pick<Evaluator, Ts...>::type;
   using S = typename pick<Sink, Ts...>::type;
   using R = typename pick<Source, Ts...>::type;
+  using G = typename pick<TargetsProvider, Ts...>::type;
   static const wp_plugin_descriptor d = {
       sizeof(wp_plugin_descriptor),
       WP_ABI_MAJOR,
@@ -585,6 +643,7 @@ const wp_plugin_descriptor* describe(const char* name, const char* version, cons
       [] { if constexpr (std::is_void_v<E>) return static_cast<const wp_evaluator_api*>(nullptr); else return evaluator_table<E>(); }(),
       [] { if constexpr (std::is_void_v<S>) return static_cast<const wp_sink_api*>(nullptr); else return sink_table<S>(); }(),
       [] { if constexpr (std::is_void_v<R>) return static_cast<const wp_source_api*>(nullptr); else return source_table<R>(); }(),
+      [] { if constexpr (std::is_void_v<G>) return static_cast<const wp_targets_api*>(nullptr); else return targets_table<G>(); }(),
   };
   return &d;
 }

@@ -14,11 +14,12 @@
  * Growth rule: fields and tables are only ever appended; nothing is reordered or removed.
  * Every struct starts with `struct_size`, so each side can tell which fields the other knows.
  *
- * Kinds. A descriptor points to up to four tables; a NULL table means "not this kind".
+ * Kinds. A descriptor points to up to five tables; a NULL table means "not this kind".
  *   probe     goes out and observes a target (http)
  *   evaluator judges what a probe observed (regex on the kept body)
  *   sink      stores batches of results (stdout, kafka, postgres)
  *   source    feeds results into a pipeline (kafka consumer)
+ *   targets   provides a pipeline's targets and streams changes to them (pg_targets; ABI 1.1)
  *
  * Return codes: every fallible call returns WP_OK, WP_RETRY (transient: the core retries with
  * capped, jittered backoff) or WP_ERROR (permanent), and fills the wp_error it was handed.
@@ -350,6 +351,49 @@ typedef struct wp_source_api {
 } wp_source_api;
 
 /* ======================================================================================
+ * TARGETS (ABI 1.1): provides a pipeline's target set and streams changes to it
+ * ====================================================================================== */
+
+enum { WP_TARGET_UPSERT = 0, WP_TARGET_REMOVE = 1 };
+
+typedef struct wp_target_change {
+  uint32_t struct_size;
+  int32_t op;         /* WP_TARGET_UPSERT or WP_TARGET_REMOVE */
+  wp_str id;
+  /* UPSERT: the target as one YAML (or JSON) mapping with the keys a target has in a pipeline
+   * file (url, interval, timeout, attempts, labels, evaluate, the probe's options). The core
+   * validates it exactly as it validates a file, and skips (logs, counts) what it refuses.
+   * Empty for REMOVE. */
+  wp_str definition;
+} wp_target_change;
+
+typedef struct wp_target_batch {
+  uint32_t struct_size;
+  /* 1: part of a full snapshot. After the part with last = 1, every target the snapshot did
+   * not name is removed; targets it names unchanged are left alone (their slots kept). */
+  int32_t snapshot;
+  int32_t last;
+  const wp_target_change* changes; /* stride changes[0].struct_size */
+  size_t count;
+} wp_target_batch;
+
+typedef void (*wp_targets_emit_fn)(void* emit_ctx, const wp_target_batch* batch);
+
+typedef struct wp_targets_api {
+  uint32_t struct_size;
+  const wp_option_spec* options;
+  size_t option_count;
+  int (*validate)(const wp_options* options, wp_error* error);
+  int (*create)(const wp_host* host, const wp_options* options, void** instance, wp_error* error);
+  void (*destroy)(void* instance);
+  /* Wait up to timeout_ms for changes and emit them (any number of batches). Runs on a thread
+   * the core dedicates to the instance. The first batches are a full snapshot; emit another
+   * whenever changes may have been missed (a lost connection). WP_RETRY: the source of truth
+   * cannot be read now; the core keeps the targets it has, logs, and polls again. */
+  int (*poll)(void* instance, wp_targets_emit_fn emit, void* emit_ctx, uint32_t timeout_ms, wp_error* error);
+} wp_targets_api;
+
+/* ======================================================================================
  * DESCRIPTOR
  * ====================================================================================== */
 
@@ -364,6 +408,7 @@ typedef struct wp_plugin_descriptor {
   const wp_evaluator_api* evaluator;
   const wp_sink_api* sink;
   const wp_source_api* source;
+  const wp_targets_api* targets;   /* ABI 1.1; read only when struct_size covers it */
 } wp_plugin_descriptor;
 
 typedef const wp_plugin_descriptor* (*wp_plugin_entry_fn)(void);

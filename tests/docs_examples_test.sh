@@ -20,7 +20,7 @@ for block in re.findall(r"```cpp\n(.*?)```", text, re.S):
 print(count)
 PY
 n=$(ls "$work"/*.cpp | wc -l)
-if [ "$n" -lt 6 ]; then echo "expected at least 6 compiled examples in docs/writing-plugins.md, found $n"; exit 1; fi
+if [ "$n" -lt 7 ]; then echo "expected at least 7 compiled examples in docs/writing-plugins.md, found $n"; exit 1; fi
 
 flags=(-std=c++17 -Wall -Wextra -Werror -I "$source_dir/sdk/include" -pthread)
 mkdir -p "$work/plugins"
@@ -35,7 +35,7 @@ for src in "$work"/*.cpp; do
   fi
 done
 listed=$("$watchpost" plugins --plugin-dir "$work/plugins")
-for plugin in tcp_connect max_latency jsonl nothing delayed; do
+for plugin in tcp_connect max_latency jsonl nothing one_site delayed; do
   grep -q "^$plugin " <<< "$listed" || { echo "the core did not load the docs' $plugin plugin:"; echo "$listed"; exit 1; }
 done
 echo "$n docs examples built; the plugins among them load"

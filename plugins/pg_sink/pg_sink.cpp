@@ -1,5 +1,7 @@
 #include "pg_sink.hpp"
 
+#include "connection_options.hpp"
+
 #include "copy_row.hpp"
 #include "latest_status.hpp"
 #include "migrations.hpp"
@@ -106,41 +108,18 @@ void copy_results(pqxx::transaction_base& tx, const std::string& table, const Ba
 }  // namespace
 
 const std::vector<wp_option_spec>& PgSink::options() {
-  static const std::vector<wp_option_spec> specs = {
-      required_option("dsn", WP_OPT_STRING,
-                      "libpq conninfo or postgresql:// URI; keep the password out with ${ENV} or PGPASSWORD"),
-      option("schema", WP_OPT_STRING, "watchpost", "Schema holding targets, check_results, schema_migrations"),
-      option("retention", WP_OPT_DURATION, "30d", "Daily partitions of check_results older than this are dropped; 0 keeps all"),
-      option("connect_timeout", WP_OPT_DURATION, "5s", "Give up connecting after this long"),
-      option("sslmode", WP_OPT_STRING, nullptr, "libpq sslmode", "disable|allow|prefer|require|verify-ca|verify-full"),
-      option("sslrootcert", WP_OPT_STRING, nullptr, "CA certificate file (libpq sslrootcert)"),
-      option("sslcert", WP_OPT_STRING, nullptr, "Client certificate file (libpq sslcert)"),
-      option("sslkey", WP_OPT_STRING, nullptr, "Client key file (libpq sslkey)"),
-  };
+  static const std::vector<wp_option_spec> specs = [] {
+    auto specs = connection_options();
+    specs.insert(specs.begin() + 2, option("retention", WP_OPT_DURATION, "30d",
+                                           "Daily partitions of check_results older than this are dropped; 0 keeps all"));
+    return specs;
+  }();
   return specs;
 }
 
-Conninfo PgSink::conninfo(const Options& o) {
-  try {
-    return build_conninfo(o.string("dsn"),
-                          {{"connect_timeout", std::to_string(std::max<int64_t>(1, o.integer("connect_timeout", 5000) / 1000))},
-                           {"application_name", "watchpost"},
-                           {"sslmode", o.string("sslmode")},
-                           {"sslrootcert", o.string("sslrootcert")},
-                           {"sslcert", o.string("sslcert")},
-                           {"sslkey", o.string("sslkey")}});
-  } catch (const std::invalid_argument& e) {
-    throw OptionError("dsn", std::string("not a valid libpq connection string: ") + e.what());
-  }
-}
+Conninfo PgSink::conninfo(const Options& o) { return conninfo_from(o); }
 
-void PgSink::validate(const Options& o) {
-  conninfo(o);
-  std::string schema = o.string("schema", "watchpost");
-  bool ok = !schema.empty() && (std::islower(static_cast<unsigned char>(schema[0])) || schema[0] == '_');
-  for (char c : schema) ok = ok && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_');
-  if (!ok || schema.size() > 63) throw OptionError("schema", "'" + schema + "' must be a lower-case SQL identifier");
-}
+void PgSink::validate(const Options& o) { validate_connection(o); }
 
 PgSink::PgSink(const Host& host, const Options& o)
     : host_(host),
@@ -155,16 +134,8 @@ PgSink::~PgSink() = default;
 
 void PgSink::connect() {
   known_days_.clear();
-  try {
-    conn_ = std::make_unique<pqxx::connection>(conninfo_.text);
-  } catch (const std::exception& e) {
-    conn_.reset();
-    std::string why = e.what();
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-    throw pqxx::broken_connection("cannot connect to PostgreSQL (" + conninfo_.display + "): " + why);
-  }
-  int applied = apply_migrations(*conn_, schema_);
-  if (applied) host_.info("applied " + std::to_string(applied) + " schema migrations to " + schema_);
+  conn_.reset();
+  conn_ = connect_and_migrate(conninfo_, schema_, host_);
   pqxx::nontransaction n(*conn_);
   n.exec(with_schema(kTempTablesSql, schema_));
   host_.info("connected to PostgreSQL (" + conninfo_.display + ")");

@@ -69,6 +69,53 @@ CREATE TABLE {schema}.targets (
      R"SQL(
 ALTER TABLE {schema}.check_results ALTER COLUMN stored_at SET DEFAULT clock_timestamp();
 )SQL"},
+    // The target catalogue (pg_targets, `watchpost targets`): every change notifies the
+    // checkers, which then read just the rows named.
+    {3, "target_catalog, with a notification on every change",
+     R"SQL(
+CREATE TABLE {schema}.target_catalog (
+  id              text        PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 256),
+  pipeline        text        NOT NULL DEFAULT 'default',
+  url             text        NOT NULL,
+  enabled         boolean     NOT NULL DEFAULT true,
+  interval_ms     integer     CHECK (interval_ms IS NULL OR interval_ms > 0),
+  timeout_ms      integer     CHECK (timeout_ms IS NULL OR timeout_ms > 0),
+  attempts        smallint    CHECK (attempts IS NULL OR attempts BETWEEN 1 AND 10),
+  method          text,
+  expected_status text[],
+  must_match      text,
+  must_not_match  text,
+  labels          jsonb       NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(labels) = 'object'),
+  options         jsonb       NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(options) = 'object'),
+  owner           text,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  updated_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX target_catalog_pipeline ON {schema}.target_catalog (pipeline, id);
+
+CREATE FUNCTION {schema}.target_catalog_touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.updated_at := now();
+  RETURN NEW;
+END $$;
+CREATE TRIGGER target_catalog_touch BEFORE UPDATE ON {schema}.target_catalog
+  FOR EACH ROW EXECUTE FUNCTION {schema}.target_catalog_touch();
+
+-- The payload is the row's id; the channel names the schema, so two schemas in one database
+-- do not hear each other. A renamed row notifies both ids.
+CREATE FUNCTION {schema}.target_catalog_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    PERFORM pg_notify('watchpost_catalog.' || TG_TABLE_SCHEMA, OLD.id);
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') AND (TG_OP = 'INSERT' OR NEW.id <> OLD.id) THEN
+    PERFORM pg_notify('watchpost_catalog.' || TG_TABLE_SCHEMA, NEW.id);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER target_catalog_notify AFTER INSERT OR UPDATE OR DELETE ON {schema}.target_catalog
+  FOR EACH ROW EXECUTE FUNCTION {schema}.target_catalog_notify();
+)SQL"},
 };
 
 }  // namespace

@@ -2,7 +2,7 @@
 
 #include "connection_options.hpp"
 #include "migrations.hpp"
-#include "row_definition.hpp"
+#include "catalog_entry.hpp"
 
 #include <pqxx/pqxx>
 
@@ -67,36 +67,32 @@ void PgTargets::connect() {
 }
 
 std::string PgTargets::select_sql() const {
-  return "SELECT id, url, enabled, pipeline, interval_ms, timeout_ms, attempts, method, "
-         "array_to_json(expected_status)::text, must_match, must_not_match, labels::text, options::text FROM " +
-         with_schema("{schema}.target_catalog", schema_);
+  return "SELECT " + entry_columns() + " FROM " + with_schema("{schema}.target_catalog", schema_);
 }
 
 namespace {
 
-// A row the pipeline should run, or nullopt (disabled, another pipeline's).
-std::optional<TargetChange> change_of(const pqxx::row& r, const std::string& pipeline, Host& host) {
-  CatalogRow row;
-  row.id = r[0].c_str();
-  if (!r[2].as<bool>() || pipeline != r[3].c_str()) return TargetChange::remove(row.id);
-  row.url = r[1].c_str();
-  if (!r[4].is_null()) row.interval_ms = r[4].as<int64_t>();
-  if (!r[5].is_null()) row.timeout_ms = r[5].as<int64_t>();
-  if (!r[6].is_null()) row.attempts = r[6].as<int64_t>();
-  if (!r[7].is_null()) row.method = r[7].c_str();
-  if (!r[8].is_null()) row.expected_status_json = r[8].c_str();
-  if (!r[9].is_null()) row.must_match = r[9].c_str();
-  if (!r[10].is_null()) row.must_not_match = r[10].c_str();
-  row.labels_json = r[11].c_str();
-  row.options_json = r[12].c_str();
-  std::string error;
-  std::string definition = row_definition(row, error);
-  if (!error.empty()) {
-    host.warn("target '" + row.id + "': " + error);
+// What a row means to this pipeline: its target, or a removal (disabled, another
+// pipeline's, or a row whose JSON columns cannot be read).
+TargetChange change_of(const pqxx::row& r, const std::string& pipeline, Host& host) {
+  CatalogEntry e;
+  try {
+    e = entry_from_row(r);
+  } catch (const std::exception& ex) {
+    std::string id = r[0].c_str();
+    host.warn("target '" + id + "': " + ex.what());
     host.count("unreadable_rows");
-    return TargetChange::remove(row.id);
+    return TargetChange::remove(id);
   }
-  return TargetChange::upsert(row.id, definition);
+  if (!e.enabled || e.pipeline != pipeline) return TargetChange::remove(e.id);
+  std::string error;
+  std::string definition = entry_definition(e, error);
+  if (!error.empty()) {
+    host.warn("target '" + e.id + "': " + error);
+    host.count("unreadable_rows");
+    return TargetChange::remove(e.id);
+  }
+  return TargetChange::upsert(e.id, definition);
 }
 
 }  // namespace
@@ -114,7 +110,7 @@ void PgTargets::snapshot(TargetEmitter& emit) {
     changes.reserve(part.size());
     for (const auto& r : part) {
       auto c = change_of(r, pipeline_, host_);
-      if (c && c->op == WP_TARGET_UPSERT) changes.push_back(std::move(*c));
+      if (c.op == WP_TARGET_UPSERT) changes.push_back(std::move(c));
     }
     rows += part.size();
     emit.snapshot(changes, false);
@@ -144,7 +140,7 @@ void PgTargets::changed(TargetEmitter& emit) {
     std::vector<TargetChange> changes;
     for (const auto& r : rows) {
       found.insert(r[0].c_str());
-      if (auto c = change_of(r, pipeline_, host_)) changes.push_back(std::move(*c));
+      changes.push_back(change_of(r, pipeline_, host_));
     }
     for (auto& id : ids)
       if (!found.count(id)) changes.push_back(TargetChange::remove(id));  // deleted

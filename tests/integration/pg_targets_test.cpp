@@ -25,9 +25,6 @@ using watchpost::target::HttpTarget;
 
 namespace {
 
-#define SKIP_WITHOUT_POSTGRES() \
-  if (auto why = wt::PostgresServer::unavailable_reason(); !why.empty()) GTEST_SKIP() << why
-
 void sql(const std::string& dsn, const std::string& statement) {
   pqxx::connection c(dsn);
   pqxx::work w(c);

@@ -34,3 +34,8 @@ class PostgresServer {
 };
 
 }  // namespace watchpost::testing
+
+// First line of a test that needs PostgreSQL: skips, saying why, when it is not installed.
+#define SKIP_WITHOUT_POSTGRES()                                                                      \
+  if (auto why = ::watchpost::testing::PostgresServer::unavailable_reason(); !why.empty()) GTEST_SKIP() \
+      << why

@@ -59,6 +59,31 @@ Per target, from PostgreSQL: checks, up, down, uptime %, p50/p95/max latency, la
   --schema NAME    the schema pg_sink writes to (default watchpost)
   --json           JSON instead of a table
 )"},
+      {"targets", R"(Usage: watchpost targets SUBCOMMAND [--dsn DSN] [--schema watchpost] [options]
+
+The target catalogue in PostgreSQL (SCHEMA.target_catalog), which pipelines with
+`targets: {plugin: pg_targets, ...}` follow: a change is checked within 2 s. Every write is
+validated first, with the errors `watchpost validate` gives.
+
+  add --id ID --url URL [--pipeline NAME] [--interval 30s] [--timeout 5s] [--attempts N]
+      [--method GET|HEAD] [--expect-status 200-299 ...] [--match REGEX] [--no-match REGEX]
+      [--label KEY=VALUE ...] [--option KEY=VALUE ...] [--owner NAME] [--disabled]
+  update --id ID [any option of add]      change what is given, keep the rest
+  enable --id ID | disable --id ID        a disabled target is kept but not checked
+  remove --id ID
+  list [--pipeline NAME] [--json]         every row, its latest status (from pg_sink's
+                                          table), and why a row is skipped if it is
+  import FILE [--pipeline NAME] [--into NAME]   a pipeline file's targets list into the
+                                          catalogue (file:line:column errors, as validate)
+  export [--pipeline NAME]                the rows as a pipeline file (import reads it back)
+
+  --dsn DSN        libpq connection string or URI; default $WATCHPOST_DSN, then libpq's
+                   PG* environment variables
+  --schema NAME    default watchpost (the schema pg_sink and pg_targets use)
+  --pipeline NAME  the pipeline a row belongs to (default: default)
+  --config FILE    validate rows against FILE's pipeline of that name (default: an http
+                   probe with its defaults)
+)"},
   };
   return t;
 }
@@ -74,6 +99,7 @@ Usage:
   watchpost plugins [NAME]
   watchpost check URL [--match REGEX] [--timeout 10s] [--attempts N] [--insecure] [--json]
   watchpost report [--dsn DSN] [--since 24h] [--target ID] [--schema watchpost] [--json]
+  watchpost targets add|update|remove|enable|disable|list|import|export [--dsn DSN] ...
   watchpost COMMAND --help | --version | --help
 
 Commands:
@@ -85,6 +111,8 @@ Commands:
   check      Check one URL now and print the result. Exit 0 up, 2 down, 3 unknown.
   report     Per target from PostgreSQL: checks, up, down, uptime %, p50/p95/max latency,
              last error. --dsn (or $WATCHPOST_DSN, or libpq's PG* variables).
+  targets    The target catalogue in PostgreSQL: add, change, list, import, export sites
+             that running pipelines pick up within 2 s.
 )") + kCommon + R"(
 Documentation: docs/ in the source tree; examples/quickstart.yaml to start from.
 )";

@@ -79,7 +79,8 @@ int main(int raw_argc, char** raw_argv) {
     if (cmd == "plugins") return watchpost::cli::cmd_plugins(argc, argv);
     if (cmd == "check") return watchpost::cli::cmd_check(argc, argv);
     if (cmd == "report") return watchpost::cli::cmd_report(argc, argv);
-    std::fprintf(stderr, "watchpost: unknown command '%s': the commands are run, validate, plugins, check and report "
+    if (cmd == "targets") return watchpost::cli::cmd_targets(argc, argv);
+    std::fprintf(stderr, "watchpost: unknown command '%s': the commands are run, validate, plugins, check, report and targets "
                  "(try: watchpost --help)\n", cmd.c_str());
     return 64;
   } catch (const watchpost::cli::UsageError& e) {

@@ -14,5 +14,8 @@ echo
 echo "== a million targets (no-op probe, ${MILLION_SECONDS:-120} s)"
 "$(dirname "$0")/million_targets.sh" "$build"
 echo
+echo "== a million targets in the PostgreSQL catalogue (pg_targets)"
+"$(dirname "$0")/catalog_million.sh" "$build"
+echo
 echo "== end to end: check -> Kafka -> PostgreSQL at ${E2E_RATE:-5000} checks/s"
 "$(dirname "$0")/end_to_end.sh" "$build"

@@ -7,6 +7,7 @@
 
 static const wp_option_spec options[] = {
     {sizeof(wp_option_spec), "name", WP_OPT_STRING, 1, NULL, NULL, "Anything; echoed in the message"},
+    {sizeof(wp_option_spec), "url", WP_OPT_STRING, 0, NULL, NULL, "Ignored (lets a catalogue row's url through)"},
 };
 
 static int create(const wp_host* host, void** instance, wp_error* error) {
@@ -51,7 +52,7 @@ static int start(void* instance, void* target, const wp_check* check, wp_probe_d
   return WP_OK;
 }
 
-static const wp_probe_api probe = {sizeof(wp_probe_api), options, 1, NULL, create, destroy,
+static const wp_probe_api probe = {sizeof(wp_probe_api), options, sizeof(options) / sizeof(options[0]), NULL, create, destroy,
                                    target_create, target_destroy, start};
 
 static const wp_plugin_descriptor descriptor = {

@@ -25,29 +25,40 @@ TargetCatalog::TargetCatalog(ProbePipeline& pipeline, PipelineConfig config, con
 void TargetCatalog::apply(const Batch& batch) {
   if (batch.snapshot && !in_snapshot_) {
     in_snapshot_ = true;
-    snapshot_seen_.clear();
+    ++snapshot_;
   }
   for (auto& c : batch.changes) {
     if (c.op == WP_TARGET_REMOVE) {
       remove(c.id);
       continue;
     }
-    if (in_snapshot_) snapshot_seen_.insert(c.id);
     upsert(c);
   }
   if (batch.snapshot && batch.last) {
     // What the snapshot did not name is gone from the source of truth.
     std::vector<std::string> gone;
     for (auto& [id, known] : known_)
-      if (!snapshot_seen_.count(id)) gone.push_back(id);
+      if (known.seen_in_snapshot != snapshot_) gone.push_back(id);
     for (auto& id : gone) remove(id);
-    for (auto it = rejected_.begin(); it != rejected_.end();)
-      it = snapshot_seen_.count(it->first) ? std::next(it) : rejected_.erase(it);
+    for (auto it = rejected_.begin(); it != rejected_.end();) {
+      auto seen = rejected_seen_.find(it->first);
+      if (seen != rejected_seen_.end() && seen->second == snapshot_) {
+        ++it;
+        continue;
+      }
+      rejected_seen_.erase(it->first);
+      it = rejected_.erase(it);
+    }
     in_snapshot_ = false;
-    snapshot_seen_.clear();
     metrics().add(metric_snapshots_);
     log::info(config_.name, std::to_string(known_.size()) + " targets from " + source_ + " (" +
                                 std::to_string(rejected_.size()) + " skipped)");
+  }
+  if (!in_snapshot_) {
+    if (logged_ > kNamedRejections)
+      log::warn(config_.name, "skipping " + std::to_string(logged_ - kNamedRejections) + " more targets from " + source_ +
+                                  " (`watchpost targets list` names them all)");
+    logged_ = 0;
   }
   publish_metrics();
 }
@@ -55,6 +66,7 @@ void TargetCatalog::apply(const Batch& batch) {
 void TargetCatalog::upsert(const Change& c) {
   uint64_t hash = std::hash<std::string>{}(c.definition);
   auto it = known_.find(c.id);
+  if (it != known_.end() && in_snapshot_) it->second.seen_in_snapshot = snapshot_;
   if (it != known_.end() && it->second.definition_hash == hash) return;  // unchanged: not touched
   TargetConfig tc;
   try {
@@ -70,14 +82,14 @@ void TargetCatalog::upsert(const Change& c) {
   try {
     if (it == known_.end()) {
       uint32_t index = pipeline_.add_target(tc);
-      known_.emplace(c.id, Known{index, hash});
+      known_.emplace(c.id, Known{index, hash, in_snapshot_ ? snapshot_ : 0});
       metrics().add(metric_added_);
     } else {
       pipeline_.update_target(it->second.index, tc);
       it->second.definition_hash = hash;
       metrics().add(metric_updated_);
     }
-    rejected_.erase(c.id);
+    if (!rejected_.empty() && rejected_.erase(c.id)) rejected_seen_.erase(c.id);
   } catch (const std::exception& e) {  // the probe refused it (a CA file that is not there...)
     reject(c.id, e.what());
     if (it != known_.end()) remove(c.id);
@@ -88,6 +100,7 @@ void TargetCatalog::remove(const std::string& id) {
   auto it = known_.find(id);
   if (it == known_.end()) {
     rejected_.erase(id);
+    rejected_seen_.erase(id);
     return;
   }
   pipeline_.remove_target(it->second.index);
@@ -96,10 +109,13 @@ void TargetCatalog::remove(const std::string& id) {
 }
 
 void TargetCatalog::reject(const std::string& id, const std::string& why) {
+  if (in_snapshot_) rejected_seen_[id] = snapshot_;
   auto it = rejected_.find(id);
   if (it != rejected_.end() && it->second == why) return;  // said already (a resync repeats rows)
-  log::warn(config_.name, "skipping target '" + id + "' from " + source_ + ": " + why);
   rejected_[id] = why;
+  // A catalogue full of bad rows must not drown the log: the first few are named, the rest
+  // summed up when the batch ends (all of them are in `watchpost targets list`).
+  if (++logged_ <= kNamedRejections) log::warn(config_.name, "skipping target '" + id + "' from " + source_ + ": " + why);
 }
 
 void TargetCatalog::publish_metrics() {

@@ -12,7 +12,6 @@
 #include <map>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace watchpost {
@@ -51,15 +50,21 @@ class TargetCatalog {
   struct Known {
     uint32_t index;
     uint64_t definition_hash;
+    uint32_t seen_in_snapshot;  // the snapshot that last named it
   };
   ProbePipeline& pipeline_;
   PipelineConfig config_;
   const SchemaCatalog& schemas_;
   std::string source_;
   std::unordered_map<std::string, Known> known_;
-  std::unordered_set<std::string> snapshot_seen_;  // ids named by the snapshot being received
+  // Snapshots are numbered; what one did not name is removed when it ends. A number per known
+  // target, not a set of a million ids, is what keeps a full resync cheap.
+  uint32_t snapshot_ = 0;
   bool in_snapshot_ = false;
   std::map<std::string, std::string> rejected_;
+  std::map<std::string, uint32_t> rejected_seen_;  // by id: the snapshot that last named it
+  static constexpr size_t kNamedRejections = 20;  // per batch (a snapshot counts as one)
+  size_t logged_ = 0;
   std::string metric_targets_, metric_rejected_, metric_added_, metric_updated_, metric_removed_, metric_snapshots_;
 };
 

@@ -168,7 +168,7 @@ uint32_t ProbePipeline::add_target(const TargetConfig& tc) {
   ++live_targets_;
   if (!once_) {
     scheduler_.add(index, interval, phase_hash(id), Clock::now_ms());
-    if (!stopping_) arm_timer();  // it may be due before what the timer waits for
+    rearm_if_sooner();
   }
   return index;
 }
@@ -187,7 +187,7 @@ void ProbePipeline::update_target(uint32_t index, const TargetConfig& tc) {
   old = std::move(fresh);
   if (moved && !once_) {
     scheduler_.add(index, old.interval_ms, phase_hash(old.id), Clock::now_ms());
-    if (!stopping_) arm_timer();
+    rearm_if_sooner();
   }
 }
 
@@ -256,6 +256,7 @@ void ProbePipeline::stop(std::function<void()> on_drained) {
   if (feed_) feed_->stop();
   on_drained_ = std::move(on_drained);
   timer_.cancel();
+  armed_due_ms_ = INT64_MAX;
   maybe_drained();
 }
 
@@ -328,12 +329,22 @@ void ProbePipeline::dispatch() {
 void ProbePipeline::arm_timer(int64_t due) {
   if (due == 0) due = scheduler_.next_due_ms();
   if (due == INT64_MAX) return;
+  armed_due_ms_ = due;
   timer_.expires_at(Clock::to_steady(due));
   std::weak_ptr<ProbePipeline> weak = shared_from_this();
   timer_.async_wait([weak](const boost::system::error_code& ec) {
     if (ec) return;
-    if (auto self = weak.lock()) self->dispatch();
+    if (auto self = weak.lock()) {
+      self->armed_due_ms_ = INT64_MAX;
+      self->dispatch();
+    }
   });
+}
+
+void ProbePipeline::rearm_if_sooner() {
+  // Only when the new slot comes before what the timer waits for: re-arming costs a system
+  // call, and a snapshot of a million targets would otherwise make a million of them.
+  if (!stopping_ && !once_ && scheduler_.next_due_ms() < armed_due_ms_) arm_timer();
 }
 
 void ProbePipeline::begin_check(uint32_t target, int64_t slot_ms) {

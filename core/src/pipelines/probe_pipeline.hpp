@@ -104,6 +104,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
 
   void dispatch();
   void arm_timer(int64_t due_ms = 0);  // 0: the next due slot
+  void rearm_if_sooner();
   void begin_check(uint32_t target, int64_t slot_ms);
   Target make_target(const TargetConfig& tc, int64_t n, const std::shared_ptr<const Labels>& labels,
                      std::shared_ptr<const EvaluatorSet> evaluators, const std::vector<std::string>& secret_params);
@@ -139,6 +140,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
 
   Scheduler scheduler_;
   boost::asio::steady_timer timer_;
+  int64_t armed_due_ms_ = INT64_MAX;  // what timer_ waits for; INT64_MAX: nothing
   boost::asio::steady_timer sweep_timer_;
   std::unordered_map<uint64_t, InFlight> inflight_;
   std::unordered_map<uint64_t, std::function<void(const ResultPtr&)>> adhoc_done_;  // by check id

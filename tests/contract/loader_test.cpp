@@ -72,8 +72,9 @@ TEST(Loader, APluginInPlainCLoads) {
   Plugin p = load_plugin(std::string(TEST_PLUGIN_DIR) + "/test-cprobe.so");
   EXPECT_EQ(p.name(), "cprobe");
   EXPECT_EQ(p.kinds(), std::vector<std::string>{"probe"});
-  ASSERT_EQ(p.probe.specs.size(), 1u);
+  ASSERT_EQ(p.probe.specs.size(), 2u) << "name, and url (so catalogue rows can use it)";
   EXPECT_TRUE(p.probe.specs[0]->required);
+  EXPECT_FALSE(p.probe.specs[1]->required);
 }
 
 TEST(Loader, OneLibraryMayHoldSeveralKinds) {

@@ -126,6 +126,17 @@ TEST_F(Catalog, ASourceThatCannotBeReadKeepsTheTargetsThePipelineHas) {
   EXPECT_NE(metrics().render_prometheus().find("watchpost_catalog_poll_errors_total"), std::string::npos);
 }
 
+TEST_F(Catalog, OnceChecksEveryTargetOfTheFirstSnapshotThenExits) {
+  write_targets("- {id: one, url: '" + url("/text/one") + "'}\n"
+                "- {id: two, url: '" + url("/text/two") + "'}\n");
+  RunOptions once;
+  once.once = true;
+  wt::RunningRuntime rt(pipeline_yaml(), once);
+  ASSERT_TRUE(wt::wait_until([&] { return rt.seen.count("one") == 1 && rt.seen.count("two") == 1; },
+                             std::chrono::seconds(10)))
+      << "--once waits for the plugin's first snapshot, then checks each target once";
+}
+
 TEST(CatalogConfig, TargetsFromAPluginAreValidatedAsAPluginBlock) {
   auto check = [](const std::string& yaml) {
     try {

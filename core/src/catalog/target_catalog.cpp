@@ -53,6 +53,7 @@ void TargetCatalog::apply(const Batch& batch) {
     metrics().add(metric_snapshots_);
     log::info(config_.name, std::to_string(known_.size()) + " targets from " + source_ + " (" +
                                 std::to_string(rejected_.size()) + " skipped)");
+    pipeline_.snapshot_applied();
   }
   if (!in_snapshot_) {
     if (logged_ > kNamedRejections)

@@ -191,6 +191,12 @@ void ProbePipeline::update_target(uint32_t index, const TargetConfig& tc) {
   }
 }
 
+void ProbePipeline::snapshot_applied() {
+  if (!awaiting_snapshot_) return;
+  awaiting_snapshot_ = false;
+  dispatch();
+}
+
 void ProbePipeline::remove_target(uint32_t index) {
   Target& t = targets_[index];
   if (!t.listed()) return;
@@ -236,6 +242,7 @@ ProbePipeline::~ProbePipeline() {
 
 void ProbePipeline::start(bool once, std::function<void()> on_once_done) {
   once_ = once;
+  awaiting_snapshot_ = once && feed_;
   on_once_done_ = std::move(on_once_done);
   for (auto& s : sinks_) s->start();
   if (!once) {
@@ -292,6 +299,7 @@ void ProbePipeline::dispatch() {
     ~Reset() { flag = false; }
   } reset{in_dispatch_};
   if (once_) {
+    if (awaiting_snapshot_) return;  // `--once` with a targets plugin: its targets first
     while (once_cursor_ < targets_.size() && static_cast<int64_t>(in_flight_) < concurrency_ && sinks_have_room()) {
       uint32_t index = static_cast<uint32_t>(once_cursor_++);
       if (targets_[index].listed()) begin_check(index, Clock::now_ms());

@@ -65,6 +65,8 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   void update_target(uint32_t index, const TargetConfig& target);
   // Removed: never started again; a check in flight finishes and is delivered.
   void remove_target(uint32_t index);
+  // A full snapshot has been applied (a `--once` run waits for the first).
+  void snapshot_applied();
   size_t in_flight() const { return in_flight_; }
 
  private:
@@ -151,6 +153,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   size_t in_flight_ = 0;
   bool stopping_ = false;
   bool once_ = false;
+  bool awaiting_snapshot_ = false;
   size_t once_cursor_ = 0;
   bool in_dispatch_ = false;
   int64_t max_lateness_ms_ = 0;

@@ -14,6 +14,8 @@
 
 #include <unistd.h>
 
+#include <csignal>
+
 #include <atomic>
 #include <thread>
 
@@ -74,18 +76,32 @@ class DnsProbeTest : public ::testing::Test {
     // Enough addresses for one name that the answer passes 512 bytes: UDP truncates, TCP carries it.
     for (int i = 1; i <= 60; ++i) hosts += "10.0.0." + std::to_string(i) + " many.test.example\n";
     wt::write_file(dir + "/hosts", hosts);
-    port_ = free_udp_port();
-    std::vector<std::string> argv = {
-        kDnsmasq, "--keep-in-foreground", "--conf-file=/dev/null", "--port=" + std::to_string(port_),
-        "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts", "--addn-hosts=" + dir + "/hosts",
-        "--local=/test.example/", "--mx-host=test.example,mail.test.example,10",
-        "--txt-record=test.example,v=spf1 -all", "--pid-file=", "--log-facility=" + dir + "/dnsmasq.log"};
-    // As root dnsmasq would switch to a user that cannot read the test's folder.
-    if (getuid() == 0) argv.push_back("--user=root");
-    server_ = std::make_unique<wt::ChildProcess>(argv);
-    ASSERT_TRUE(wt::wait_until([&] { return check({{"url", "dns:www.test.example"}}, 500).outcome == WP_OUTCOME_UP; },
-                               std::chrono::seconds(20)))
-        << "dnsmasq did not start answering";
+    // A port chosen free can be taken before dnsmasq binds it (tests run in parallel): a few
+    // tries, each on a fresh port, and dnsmasq's own words when none answers.
+    std::string why;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      port_ = free_udp_port();
+      std::vector<std::string> argv = {
+          kDnsmasq, "--keep-in-foreground", "--conf-file=/dev/null", "--port=" + std::to_string(port_),
+          "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts", "--addn-hosts=" + dir + "/hosts",
+          "--local=/test.example/", "--mx-host=test.example,mail.test.example,10",
+          "--txt-record=test.example,v=spf1 -all", "--pid-file=", "--log-facility=" + dir + "/dnsmasq.log"};
+      // As root dnsmasq would switch to a user that cannot read the test's folder.
+      if (getuid() == 0) argv.push_back("--user=root");
+      server_ = std::make_unique<wt::ChildProcess>(argv);
+      if (wt::wait_until([&] { return check({{"url", "dns:www.test.example"}}, 500).outcome == WP_OUTCOME_UP; },
+                         std::chrono::seconds(10)))
+        return;
+      server_->signal(SIGTERM);
+      auto ended = server_->wait(std::chrono::seconds(5));
+      why = ended.err + ended.out;
+      try {
+        why += wt::read_file(dir + "/dnsmasq.log");
+      } catch (const std::exception&) {
+      }
+      server_.reset();
+    }
+    FAIL() << "dnsmasq did not start answering: " << why;
   }
 
   wt::Seen check(std::map<std::string, std::string> opts, uint32_t timeout_ms = 3000,

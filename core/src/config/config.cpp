@@ -269,19 +269,8 @@ class Parser {
     return true;
   }
 
-  // Fills declared defaults for options not given.
   void fill_defaults(const OptionSchema& schema, OptionList& list, const Position& where) {
-    for (auto* spec : schema.specs) {
-      if (find_option(list, spec->name)) continue;
-      if (spec->default_value) {
-        OptionValue v;
-        std::string err = parse_scalar_option(*spec, spec->default_value, v);
-        if (err.empty()) {
-          v.pos = where;
-          list.push_back(std::move(v));
-        }
-      }
-    }
+    fill_option_defaults(schema, list, where);
   }
 
   void check_required(const OptionSchema& schema, const OptionList& list, const Position& where,
@@ -559,6 +548,11 @@ class Parser {
         own.push_back(o);
       }
     }
+    // A target keeps only the options it (or its pipeline) gave, without their positions:
+    // defaults are filled again when its probe target is made, and a million targets would
+    // otherwise hold a million copies of each default and of the file's name.
+    OptionList given = own;
+    for (auto& o : given) o.pos = Position{};
     fill_defaults(*schema, own, t.pos);
     fill_defaults(target_shared_schema(), shared, t.pos);
     t.repeat = find_option(shared, "repeat")->integer;
@@ -601,7 +595,7 @@ class Parser {
     if (t.attempts < 1 || t.attempts > 10)
       issues_.push_back({find_option(shared, "attempts")->pos, "'attempts' must be between 1 and 10"});
     t.retry_delay_ms = find_option(shared, "retry_delay")->integer;
-    t.probe_options = std::move(own);
+    t.probe_options = std::move(given);
     return t;
   }
 
@@ -716,6 +710,20 @@ Config parse_config(const std::string& yaml_text, const std::string& display_nam
   auto shape = resolve_merges_and_find_duplicates(root, display_name);
   if (!shape.empty()) throw ConfigError(shape);
   return Parser(display_name, catalog).parse(root);
+}
+
+void fill_option_defaults(const OptionSchema& schema, OptionList& list, const Position& where) {
+  for (auto* spec : schema.specs) {
+    if (find_option(list, spec->name)) continue;
+    if (spec->default_value) {
+      OptionValue v;
+      std::string err = parse_scalar_option(*spec, spec->default_value, v);
+      if (err.empty()) {
+        v.pos = where;
+        list.push_back(std::move(v));
+      }
+    }
+  }
 }
 
 TargetConfig target_from_definition(const PipelineConfig& pipeline, const std::string& id, const std::string& definition,

@@ -66,7 +66,7 @@ struct TargetConfig {
   int64_t timeout_ms = 10000;
   int64_t attempts = 1;
   int64_t retry_delay_ms = 1000;
-  OptionList probe_options;  // pipeline-level probe options merged under the target's own
+  OptionList probe_options;  // the target's own and its pipeline's probe options; not the defaults
   int64_t repeat = 1;        // > 1: expands into `repeat` targets, {n} = 0..repeat-1
   std::optional<std::vector<PluginBlock>> evaluators;  // replaces the pipeline's when set
   Position pos;
@@ -123,6 +123,10 @@ Config load_config(const std::string& path, const SchemaCatalog& catalog);
 // probe options as defaults. Throws ConfigError; `display_name` is what messages call it.
 TargetConfig runtime_target(const PipelineConfig& pipeline, const std::vector<std::pair<std::string, std::string>>& fields,
                             const SchemaCatalog& catalog, const std::string& display_name);
+
+// Adds the declared default of every option `list` lacks (a target's probe options are kept
+// without them, and completed when its probe target is made).
+void fill_option_defaults(const OptionSchema& schema, OptionList& list, const Position& where = {});
 
 // A target from a targets plugin: `definition` is a YAML/JSON mapping of a target's keys, `id`
 // its id (overriding any in the mapping). Checked as a file's target is; throws ConfigError

@@ -66,6 +66,7 @@ std::shared_ptr<ProbePipeline> ProbePipeline::build(const PipelineConfig& config
   p->default_evaluators_ = p->make_evaluator_set(config.evaluators);
 
   const Plugin* probe_plugin = catalog.find(config.probe->plugin);
+  p->probe_schema_ = &probe_plugin->probe;
   p->probe_ = std::make_unique<ProbeInstance>(probe_plugin->library, probe_plugin->descriptor->probe,
                                               prefix + config.probe->plugin);
   p->probe_->create_probe();
@@ -128,8 +129,8 @@ ProbePipeline::Target ProbePipeline::make_target(const TargetConfig& tc, int64_t
   t.attempts = static_cast<uint32_t>(tc.attempts);
   t.retry_delay_ms = tc.retry_delay_ms;
   t.evaluators = std::move(evaluators);
-  OptionList expanded;
-  const OptionList& opts = n >= 0 ? (expanded = expand_options(tc.probe_options, n)) : tc.probe_options;
+  OptionList opts = n >= 0 ? expand_options(tc.probe_options, n) : tc.probe_options;
+  fill_option_defaults(*probe_schema_, opts);
   OptionsView view(opts);
   wp_error err = ProbeInstance::blank_error();
   if (probe_->api()->target_create(probe_->handle(), view.get(), &t.probe_target, &err) != WP_OK)

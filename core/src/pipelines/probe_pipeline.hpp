@@ -132,6 +132,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   std::unique_ptr<ProbeInstance> probe_;
   std::vector<Target> targets_;
   const PluginCatalog* plugins_ = nullptr;
+  const OptionSchema* probe_schema_ = nullptr;  // completes each target's options with defaults
   // Targets as data (`targets: {plugin: ...}`): the plugin's feed, and what applies it here.
   std::unique_ptr<TargetCatalog> target_catalog_;
   std::unique_ptr<TargetsFeed> feed_;

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 
 #include <unistd.h>
@@ -28,10 +29,19 @@ namespace {
 
 const char* kDnsmasq = "/usr/sbin/dnsmasq";
 
+// A port free for UDP and for TCP alike: a DNS server binds both, and a TCP port in the
+// ephemeral range is often someone's outgoing connection.
 uint16_t free_udp_port() {
-  asio::io_context io;
-  asio::ip::udp::socket s(io, {asio::ip::make_address("127.0.0.1"), 0});
-  return s.local_endpoint().port();
+  for (;;) {
+    asio::io_context io;
+    asio::ip::udp::socket s(io, {asio::ip::make_address("127.0.0.1"), 0});
+    uint16_t port = s.local_endpoint().port();
+    boost::system::error_code ec;
+    asio::ip::tcp::acceptor a(io);
+    a.open(asio::ip::tcp::v4(), ec);
+    if (!ec) a.bind({asio::ip::make_address("127.0.0.1"), port}, ec);
+    if (!ec) return port;
+  }
 }
 
 // A UDP peer on 127.0.0.1 that answers every datagram with `reply` (or never, when empty).

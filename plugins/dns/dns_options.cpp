@@ -121,7 +121,8 @@ std::unique_ptr<DnsTarget> make_dns_target(const Options& o) {
   } else if (!url_server.empty()) {
     t->server = url_server;
   } else {
-    std::string system = system_nameserver();
+    // Read once per process, as glibc's resolver does: not once per target at validate and again at start.
+    static const std::string system = system_nameserver();
     uint16_t ignored = 53;
     if (!parse_server(system, t->server, ignored).empty()) t->server = "127.0.0.1";
   }

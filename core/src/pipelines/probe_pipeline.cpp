@@ -77,8 +77,11 @@ std::shared_ptr<ProbePipeline> ProbePipeline::build(const PipelineConfig& config
   for (auto& tc : config.targets) {
     auto labels = std::make_shared<const Labels>(tc.labels);  // shared by every copy
     auto evaluators = tc.evaluators ? p->make_evaluator_set(*tc.evaluators) : p->default_evaluators_;
+    // Completed with the probe's defaults once per entry, not once per copy of a repeat.
+    OptionList options = p->completed(tc.probe_options);
     for (int64_t n = 0; n < tc.repeat; ++n)
-      p->targets_.push_back(p->make_target(tc, tc.repeat > 1 ? n : -1, labels, evaluators, config.secret_params));
+      p->targets_.push_back(
+          p->make_target(tc, options, tc.repeat > 1 ? n : -1, labels, evaluators, config.secret_params));
   }
   p->live_targets_ = p->targets_.size();
   if (config.targets_plugin) {
@@ -115,7 +118,13 @@ std::shared_ptr<const ProbePipeline::EvaluatorSet> ProbePipeline::make_evaluator
 }
 
 // n >= 0: copy n of a repeated target ({n} expanded); -1: the target as written.
-ProbePipeline::Target ProbePipeline::make_target(const TargetConfig& tc, int64_t n,
+OptionList ProbePipeline::completed(const OptionList& given) const {
+  OptionList all = given;
+  fill_option_defaults(*probe_schema_, all);
+  return all;
+}
+
+ProbePipeline::Target ProbePipeline::make_target(const TargetConfig& tc, const OptionList& options, int64_t n,
                                                  const std::shared_ptr<const Labels>& labels,
                                                  std::shared_ptr<const EvaluatorSet> evaluators,
                                                  const std::vector<std::string>& secret_params) {
@@ -129,9 +138,8 @@ ProbePipeline::Target ProbePipeline::make_target(const TargetConfig& tc, int64_t
   t.attempts = static_cast<uint32_t>(tc.attempts);
   t.retry_delay_ms = tc.retry_delay_ms;
   t.evaluators = std::move(evaluators);
-  OptionList opts = n >= 0 ? expand_options(tc.probe_options, n) : tc.probe_options;
-  fill_option_defaults(*probe_schema_, opts);
-  OptionsView view(opts);
+  OptionList expanded;
+  OptionsView view(n >= 0 ? (expanded = expand_options(options, n)) : options);
   wp_error err = ProbeInstance::blank_error();
   if (probe_->api()->target_create(probe_->handle(), view.get(), &t.probe_target, &err) != WP_OK)
     throw std::runtime_error(tc.pos.str() + ": target '" + t.id + "': " + ProbeInstance::describe(err));
@@ -141,7 +149,7 @@ ProbePipeline::Target ProbePipeline::make_target(const TargetConfig& tc, int64_t
 void ProbePipeline::check_now(const TargetConfig& tc, std::function<void(const ResultPtr&)> done) {
   if (stopping_) throw std::runtime_error("the pipeline is stopping");
   static const auto no_labels = std::make_shared<const Labels>();
-  Target t = make_target(tc, -1, tc.labels.empty() ? no_labels : std::make_shared<const Labels>(tc.labels),
+  Target t = make_target(tc, completed(tc.probe_options), -1, tc.labels.empty() ? no_labels : std::make_shared<const Labels>(tc.labels),
                          default_evaluators_, secret_params_);
   t.adhoc = true;
   uint32_t index = take_slot(std::move(t));
@@ -162,7 +170,8 @@ uint32_t ProbePipeline::take_slot(Target t) {
 
 uint32_t ProbePipeline::add_target(const TargetConfig& tc) {
   auto evaluators = tc.evaluators ? make_evaluator_set(*tc.evaluators) : default_evaluators_;
-  Target t = make_target(tc, -1, std::make_shared<const Labels>(tc.labels), std::move(evaluators), secret_params_);
+  Target t = make_target(tc, completed(tc.probe_options), -1, std::make_shared<const Labels>(tc.labels),
+                         std::move(evaluators), secret_params_);
   std::string id = t.id;
   int64_t interval = t.interval_ms;
   uint32_t index = take_slot(std::move(t));
@@ -177,7 +186,8 @@ uint32_t ProbePipeline::add_target(const TargetConfig& tc) {
 void ProbePipeline::update_target(uint32_t index, const TargetConfig& tc) {
   Target& old = targets_[index];
   auto evaluators = tc.evaluators ? make_evaluator_set(*tc.evaluators) : default_evaluators_;
-  Target fresh = make_target(tc, -1, std::make_shared<const Labels>(tc.labels), std::move(evaluators), secret_params_);
+  Target fresh = make_target(tc, completed(tc.probe_options), -1, std::make_shared<const Labels>(tc.labels),
+                             std::move(evaluators), secret_params_);
   // A check in flight keeps using the probe target it began with; it is freed after.
   if (old.in_flight > 0) retired_.emplace_back(index, old.probe_target);
   else probe_->api()->target_destroy(probe_->handle(), old.probe_target);

@@ -108,7 +108,10 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   void arm_timer(int64_t due_ms = 0);  // 0: the next due slot
   void rearm_if_sooner();
   void begin_check(uint32_t target, int64_t slot_ms);
-  Target make_target(const TargetConfig& tc, int64_t n, const std::shared_ptr<const Labels>& labels,
+  // A target's options as its probe gets them: what was given plus the probe's defaults.
+  OptionList completed(const OptionList& given) const;
+  // `options`: tc's, completed; n >= 0: copy n of a repeated entry.
+  Target make_target(const TargetConfig& tc, const OptionList& options, int64_t n, const std::shared_ptr<const Labels>& labels,
                      std::shared_ptr<const EvaluatorSet> evaluators, const std::vector<std::string>& secret_params);
   std::shared_ptr<const EvaluatorSet> make_evaluator_set(const std::vector<PluginBlock>& blocks) const;
   uint32_t take_slot(Target t);

@@ -151,11 +151,7 @@ class Host {
   // pool's queue is full (it will not run).
   bool submit(std::function<void()> work) const {
     auto* heap = new std::function<void()>(std::move(work));
-    auto thunk = [](void* user) {
-      std::unique_ptr<std::function<void()>> fn(static_cast<std::function<void()>*>(user));
-      (*fn)();
-    };
-    if (raw_->submit(raw_->ctx, thunk, heap) == WP_OK) return true;
+    if (raw_->submit(raw_->ctx, &run_once, heap) == WP_OK) return true;
     delete heap;
     return false;
   }
@@ -167,11 +163,7 @@ class Host {
   // Calls `fn` once after `delay` on the core's timer thread (it must not block there).
   Timer after(std::chrono::milliseconds delay, std::function<void()> fn) const {
     auto* heap = new std::function<void()>(std::move(fn));
-    auto thunk = [](void* user) {
-      std::unique_ptr<std::function<void()>> f(static_cast<std::function<void()>*>(user));
-      (*f)();
-    };
-    return Timer{raw_->timer_start(raw_->ctx, static_cast<uint32_t>(delay.count()), thunk, heap), heap};
+    return Timer{raw_->timer_start(raw_->ctx, static_cast<uint32_t>(delay.count()), &run_once, heap), heap};
   }
   // True when the timer will not fire (its function is freed here); false when it fired or
   // is firing now.
@@ -179,6 +171,12 @@ class Host {
     if (t.id == 0 || raw_->timer_cancel(raw_->ctx, t.id) != 1) return false;
     delete static_cast<std::function<void()>*>(t.fn);
     return true;
+  }
+
+  // What the core calls for submit() and after(): runs the function once and frees it.
+  static void run_once(void* user) {
+    std::unique_ptr<std::function<void()>> fn(static_cast<std::function<void()>*>(user));
+    (*fn)();
   }
 
   // Decodes JSON into a result and hands `fn` a view of it; throws nothing, returns an error

@@ -32,7 +32,10 @@ wait_for "$run/broker.out" bootstrap
 export DEMO_TARGET=$(sed -n 's|^listening \(http://[^/]*\)/.*|\1|p' "$run/target.out")
 export KAFKA_BROKERS=$(sed -n 's|^bootstrap ||p' "$run/broker.out")
 export WATCHPOST_SPOOL_DIR=$(cd "$run" && pwd)/spool
-export WATCHPOST_DSN=$("$here/scripts/dev-postgres.sh" start "$run/postgres" | sed -n 's|^dsn ||p')
+# Assigned before it is exported: `export X=$(...)` would hide a failed start from set -e.
+dsn=$("$here/scripts/dev-postgres.sh" start "$run/postgres" | sed -n 's|^dsn ||p')
+[ -n "$dsn" ] || { echo "demo: PostgreSQL did not start (see $run/postgres)" >&2; exit 1; }
+export WATCHPOST_DSN=$dsn
 echo "== local target     $DEMO_TARGET"
 echo "== dev Kafka broker $KAFKA_BROKERS (mock cluster: development only)"
 echo "== PostgreSQL       ${WATCHPOST_DSN/password=demo/password=***} (data in $run/postgres)"

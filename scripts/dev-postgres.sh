@@ -10,6 +10,18 @@ bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$bindir/initdb" ] || { echo "dev-postgres: no PostgreSQL server found (apt-get install postgresql)" >&2; exit 1; }
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
+# As root the server runs as `postgres`, which must reach its folder. A clone in a private
+# folder (mktemp -d, /root) is out of its reach: the data then lives in a folder of its own
+# under /tmp, and DIR/elsewhere says where (so stop, and the next start, find it).
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$dir"; then
+  if [ ! -f "$dir/elsewhere" ]; then
+    home=$(mktemp -d /tmp/watchpost-postgres.XXXXXX)
+    chmod 755 "$home"
+    echo "$home" > "$dir/elsewhere"
+  fi
+  dir=$(cat "$dir/elsewhere")
+fi
+
 case "$cmd" in
   start)
     if [ ! -f "$dir/data/PG_VERSION" ]; then

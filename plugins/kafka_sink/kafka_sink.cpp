@@ -1,29 +1,68 @@
 #include "kafka_sink.hpp"
 
 #include <chrono>
+#include <mutex>
 
 namespace watchpost::kafka {
 namespace {
 
-// Per-batch delivery accounting; lives on the writing thread's stack, and the delivery
-// reports for it are served by rd_kafka_poll on that same thread.
-struct BatchState {
-  size_t pending = 0;
-  size_t failed = 0;
+// One batch out. Its messages' delivery reports are served on the poller thread (and, while a
+// full local queue is waited on, on the producing thread), so the counts are atomic; the last
+// report settles the batch. `pending` holds one extra count while messages are still being
+// produced, so a batch cannot settle before all of it was handed to librdkafka.
+struct Flight {
+  Flight(const Host& h, const std::string& topic, size_t n, SinkCompletion d)
+      : host(h), topic(topic), count(n), pending(n + 1), done(std::move(d)) {}
+  const Host& host;
+  const std::string& topic;
+  size_t count;
+  std::atomic<size_t> pending;
+  std::atomic<size_t> failed{0};
+  std::atomic<int64_t> latency_ns{0};
+  std::mutex mu;
   std::string first_error;
-  std::chrono::steady_clock::time_point sent_at;
-  double latency_sum = 0;
+  std::chrono::steady_clock::time_point sent_at = std::chrono::steady_clock::now();
+  SinkCompletion done;
+
+  void fail(const char* why) {
+    if (failed.fetch_add(1) == 0) {
+      std::lock_guard<std::mutex> lock(mu);
+      first_error = why;
+    }
+  }
+  // Called once per message; the last call settles the batch and frees it.
+  void one_less() {
+    if (pending.fetch_sub(1) != 1) return;
+    size_t bad = failed.load();
+    size_t delivered = count - bad;
+    host.count("produced", static_cast<double>(delivered));
+    host.count("delivery_latency_seconds_sum", static_cast<double>(latency_ns.load()) / 1e9);
+    host.count("delivery_latency_seconds_count", static_cast<double>(delivered));
+    if (bad == 0) {
+      done(Status::ok());
+    } else {
+      host.count("failed", static_cast<double>(bad));
+      host.count("retried_batches");
+      std::string why;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        why = first_error;
+      }
+      done(Status::retry(std::to_string(bad) + " of " + std::to_string(count) + " messages not delivered to '" +
+                         topic + "': " + why));
+    }
+    delete this;
+  }
 };
 
 void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
-  auto* st = static_cast<BatchState*>(m->_private);
-  if (!st) return;
-  if (m->err) {
-    if (st->failed++ == 0) st->first_error = rd_kafka_err2str(m->err);
-  } else {
-    st->latency_sum += std::chrono::duration<double>(std::chrono::steady_clock::now() - st->sent_at).count();
-  }
-  --st->pending;
+  auto* f = static_cast<Flight*>(m->_private);
+  if (!f) return;
+  if (m->err)
+    f->fail(rd_kafka_err2str(m->err));
+  else
+    f->latency_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - f->sent_at).count();
+  f->one_less();
 }
 
 }  // namespace
@@ -72,13 +111,29 @@ KafkaSink::KafkaSink(const Host& host, const Options& o)
 
 KafkaSink::~KafkaSink() {
   if (producer_) rd_kafka_flush(producer_.get(), 10000);
-  if (topic_) rd_kafka_topic_destroy(topic_);
+  disconnect();
 }
 
-void KafkaSink::connect() {
+void KafkaSink::disconnect() {
+  if (poller_.joinable()) {
+    polling_ = false;
+    poller_.join();
+  }
+  if (producer_) {
+    // Every message still held gets a (failed) delivery report, which settles its batch: the
+    // core then writes those batches again, with this producer or its successor.
+    rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (rd_kafka_outq_len(producer_.get()) > 0 && std::chrono::steady_clock::now() < give_up)
+      rd_kafka_poll(producer_.get(), 50);
+  }
   if (topic_) rd_kafka_topic_destroy(topic_);
   topic_ = nullptr;
   producer_.reset();
+}
+
+void KafkaSink::connect() {
+  disconnect();
   rd_kafka_conf_t* conf = rd_kafka_conf_dup(template_conf_.get());
   rd_kafka_conf_set_dr_msg_cb(conf, &on_delivery);
   route_logs(conf, &host_);
@@ -90,6 +145,10 @@ void KafkaSink::connect() {
   }
   producer_.reset(rk);
   topic_ = rd_kafka_topic_new(rk, topic_name_.c_str(), nullptr);
+  polling_ = true;
+  poller_ = std::thread([this, rk] {
+    while (polling_) rd_kafka_poll(rk, 100);
+  });
 }
 
 std::string_view KafkaSink::key_of(const wp_result& r) const {
@@ -98,56 +157,36 @@ std::string_view KafkaSink::key_of(const wp_result& r) const {
   return {};
 }
 
-Status KafkaSink::write(const Batch& batch) {
+Status KafkaSink::write_async(const Batch& batch, SinkCompletion done) {
   char err[512];
   if (rd_kafka_fatal_error(producer_.get(), err, sizeof err)) {
     // An idempotent producer can hit a fatal state (e.g. after long outages); it cannot be
-    // used again, so start a fresh one and let the core retry this batch.
+    // used again, so start a fresh one (its batches out are settled as failed, and retried).
     host_.warn(std::string("producer in fatal state, recreating it: ") + err);
     connect();
   }
-  BatchState st;
-  st.sent_at = std::chrono::steady_clock::now();
-  auto deadline = st.sent_at + std::chrono::milliseconds(delivery_timeout_ms_ + 5000);
+  auto* flight = new Flight(host_, topic_name_, batch.size(), std::move(done));
+  auto deadline = flight->sent_at + std::chrono::milliseconds(delivery_timeout_ms_);
   std::string payload;
   for (size_t i = 0; i < batch.size(); ++i) {
     host_.to_json(batch[i], payload);
     std::string_view key = key_of(batch[i]);
     for (;;) {
       int rc = rd_kafka_produce(topic_, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, payload.data(), payload.size(),
-                                key.empty() ? nullptr : key.data(), key.size(), &st);
-      if (rc == 0) {
-        ++st.pending;
-        break;
-      }
+                                key.empty() ? nullptr : key.data(), key.size(), flight);
+      if (rc == 0) break;
       rd_kafka_resp_err_t e = rd_kafka_last_error();
       if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL && std::chrono::steady_clock::now() < deadline) {
         rd_kafka_poll(producer_.get(), 50);  // serve delivery reports to make room; not a sleep
         continue;
       }
-      if (st.failed++ == 0) st.first_error = rd_kafka_err2str(e);
+      flight->fail(rd_kafka_err2str(e));
+      flight->one_less();
       break;
     }
   }
-  while (st.pending > 0 && std::chrono::steady_clock::now() < deadline) rd_kafka_poll(producer_.get(), 50);
   host_.gauge("queue_depth", rd_kafka_outq_len(producer_.get()));
-  size_t delivered = batch.size() - st.failed - st.pending;
-  host_.count("produced", static_cast<double>(delivered));
-  host_.count("delivery_latency_seconds_sum", st.latency_sum);
-  host_.count("delivery_latency_seconds_count", static_cast<double>(delivered));
-  if (st.pending > 0) {
-    // Reports still owed past the deadline: purge so late ones cannot touch this stack frame.
-    rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-    while (st.pending > 0) rd_kafka_poll(producer_.get(), 50);
-    if (st.failed == 0) st.first_error = "delivery reports did not arrive in time";
-    st.failed = std::max<size_t>(st.failed, 1);
-  }
-  if (st.failed > 0) {
-    host_.count("failed", static_cast<double>(st.failed));
-    host_.count("retried_batches");
-    return Status::retry(std::to_string(st.failed) + " of " + std::to_string(batch.size()) +
-                         " messages not delivered to '" + topic_name_ + "': " + st.first_error);
-  }
+  flight->one_less();  // all handed over: the last report (or this) settles the batch
   return Status::ok();
 }
 

@@ -1,25 +1,34 @@
 // Publishes results to Kafka. A batch is acknowledged to the core only when every message in
 // it has a successful delivery report (acks=all, idempotent producer by default); anything
 // else is RETRY, so the core retries and nothing is reported done that the broker lacks.
+//
+// Pipelined (ABI 1.2): write_async produces a batch and returns; a thread of the sink's own
+// serves delivery reports and settles each batch when its last report arrives, so the core
+// hands over the next batch without waiting out the broker's round trip.
 #pragma once
 
 #include "kafka_config.hpp"
 
+#include <atomic>
+#include <thread>
+
 namespace watchpost::kafka {
 
-class KafkaSink final : public Sink {
+class KafkaSink final : public PipelinedSink {
  public:
   KafkaSink(const Host& host, const Options& options);
   ~KafkaSink() override;
   static const std::vector<wp_option_spec>& options();
   static void validate(const Options& options);
-  Status write(const Batch& batch) override;
+  Status write_async(const Batch& batch, SinkCompletion done) override;
 
   // The full producer configuration these options give (tests read it back).
   static ConfPtr producer_conf(const Options& options);
 
  private:
   void connect();
+  // Ends the producer: what it still holds is purged and its batches settled (RETRY).
+  void disconnect();
   std::string_view key_of(const wp_result& r) const;
 
   Host host_;
@@ -29,6 +38,8 @@ class KafkaSink final : public Sink {
   std::string topic_name_;
   std::string key_;
   int64_t delivery_timeout_ms_;
+  std::atomic<bool> polling_{false};
+  std::thread poller_;  // serves delivery reports while producer_ lives
 };
 
 }  // namespace watchpost::kafka

@@ -1,6 +1,6 @@
 /* Deliberately broken plugins. Each is compiled into its own library with one BAD_* macro.
  * BAD_ABI10 is not broken: a plugin as ABI 1.0 built it (a shorter descriptor), which a
- * 1.1 core must still load. */
+ * 1.1 or 1.2 core must still load. */
 #include <watchpost/plugin_api.h>
 
 #include <stddef.h>
@@ -21,7 +21,13 @@ static int write_batch(void* i, const wp_result* r, size_t n, wp_error* e) {
 WP_EXPORT int some_other_symbol(void) { return 42; }
 #else
 
-static const wp_sink_api sink = {sizeof(wp_sink_api), NULL, 0, NULL, create, destroy,
+static const wp_sink_api sink = {
+#if defined(BAD_ABI10)
+                                 offsetof(wp_sink_api, write_async), /* 1.0/1.1 sink tables end here */
+#else
+                                 sizeof(wp_sink_api),
+#endif
+                                 NULL, 0, NULL, create, destroy,
 #if defined(BAD_MISSING_WRITE)
                                  NULL
 #else

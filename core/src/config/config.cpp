@@ -61,6 +61,8 @@ const std::vector<wp_option_spec>& sink_specs() {
       option("batch_delay", WP_OPT_DURATION, "200ms", "Longest wait to fill a batch"),
       option("queue_capacity", WP_OPT_INT, "10000", "Results held in memory before checks are held back"),
       option("max_retry_delay", WP_OPT_DURATION, "30s", "Cap of the jittered backoff between retries"),
+      option("max_in_flight", WP_OPT_INT, "4",
+             "Batches handed to a pipelined sink (kafka) before the oldest is durable; 1: one at a time"),
       option("dead_letter", WP_OPT_STRING, nullptr,
              "JSONL file for results the sink refuses for good (default: dead-letter.jsonl in the sink's spool "
              "folder; without a spool, the log)"),
@@ -506,6 +508,9 @@ class Parser {
     s.batch_delay_ms = find_option(shared, "batch_delay")->integer;
     s.queue_capacity = find_option(shared, "queue_capacity")->integer;
     s.max_retry_delay_ms = find_option(shared, "max_retry_delay")->integer;
+    s.max_in_flight = find_option(shared, "max_in_flight")->integer;
+    if (s.max_in_flight < 1 || s.max_in_flight > 64)
+      issues_.push_back({find_option(shared, "max_in_flight")->pos, "'max_in_flight' must be between 1 and 64"});
     if (auto* dl = find_option(shared, "dead_letter")) s.dead_letter = dl->text;
     if (s.batch_size < 1) issues_.push_back({find_option(shared, "batch_size")->pos, "'batch_size' must be at least 1"});
     if (s.queue_capacity < 1)

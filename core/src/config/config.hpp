@@ -55,6 +55,7 @@ struct SinkConfig : PluginBlock {
   int64_t batch_delay_ms = 200;
   int64_t queue_capacity = 10000;
   int64_t max_retry_delay_ms = 30000;
+  int64_t max_in_flight = 4;  // batches a pipelined sink (write_async) holds before the oldest settles
   std::string dead_letter;  // JSONL file for results the sink refuses for good; empty: see SinkWorker
 };
 

@@ -19,6 +19,7 @@ namespace {
 
 constexpr auto kSpoolRetry = std::chrono::seconds(1);
 constexpr int kDeadLetterLines = 10;
+constexpr int kGaveUp = -2;  // write_once: the drain deadline passed
 
 std::string seconds_since(std::chrono::steady_clock::time_point since) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count();
@@ -47,6 +48,8 @@ SinkWorker::SinkWorker(std::unique_ptr<SinkInstance> instance, const SinkConfig&
             "watchpost_spool_appended_total" + label_, "watchpost_spool_records" + label_,
             "watchpost_spool_bytes" + label_};
   health_key_ = "sink " + instance_->name() + " spool";
+  write_async_ = write_async_of(*instance_);
+  max_in_flight_ = write_async_ ? static_cast<size_t>(std::max<int64_t>(1, config_.max_in_flight)) : 1;
   dead_letter_path_ = config_.dead_letter;
   if (dead_letter_path_.empty() && spool_) dead_letter_path_ = spool_->dir() + "/dead-letter.jsonl";
   if (spool_) {
@@ -67,6 +70,8 @@ SinkWorker::SinkWorker(std::unique_ptr<SinkInstance> instance, const SinkConfig&
 
 SinkWorker::~SinkWorker() {
   if (thread_.joinable()) close(std::chrono::steady_clock::now());
+  // Before the members the sink's completions touch: destroy settles what the sink still holds.
+  instance_.reset();
 }
 
 void SinkWorker::start() { thread_ = std::thread([this] { run(); }); }
@@ -227,43 +232,75 @@ std::vector<ResultPtr> SinkWorker::take_from_spool(size_t& peeked) {
 
 void SinkWorker::run() {
   const auto batch_delay = std::chrono::milliseconds(config_.batch_delay_ms);
+  const auto batch_size = static_cast<size_t>(config_.batch_size);
   for (;;) {
     std::vector<ResultPtr> batch;
     size_t from_spool = 0;  // records peeked from the spool for this batch
     {
       std::unique_lock<std::mutex> lock(mu_);
       // At a drain the spool is delivered too, as far as the deadline allows.
+      auto now_past_deadline = [&] { return closing_ && std::chrono::steady_clock::now() >= deadline_; };
       auto spool_waiting = [&] {
-        return spool_ && !spool_->empty() && spool_->is_reader(spool_reader_) &&
-               !(closing_ && std::chrono::steady_clock::now() >= deadline_);
+        return spool_ && !spool_->empty() && spool_->is_reader(spool_reader_) && !now_past_deadline();
       };
-      auto nothing_else = [&] { return queue_.empty() && !spool_waiting(); };
-      cv_.wait_for(lock, std::chrono::milliseconds(500),
-                   [&] { return !queue_.empty() || closing_ || spool_waiting() || !held_.empty(); });
-      if (nothing_else() && closing_) return;  // close() spools (or counts) what is held
-      if (!queue_.empty()) {
-        // Wait a little for a fuller batch, unless closing (then flush at once).
-        auto fill_until = std::chrono::steady_clock::now() + batch_delay;
-        cv_.wait_until(lock, fill_until, [&] {
-          return closing_ || static_cast<int64_t>(queue_.size()) >= config_.batch_size;
-        });
-        size_t n = std::min<size_t>(queue_.size(), static_cast<size_t>(config_.batch_size));
+      auto head_settled = [&] { return !window_.empty() && window_.front().status >= 0; };
+      auto room = [&] { return window_.size() < max_in_flight_; };
+      // Spooled and held results go one batch at a time, with nothing else out: in order.
+      auto work = [&] { return !queue_.empty() || ((spool_waiting() || !held_.empty()) && window_.empty()); };
+      auto wake_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+      if (closing_) wake_at = std::min(wake_at, deadline_);
+      cv_.wait_until(lock, wake_at, [&] {
+        return head_settled() || (room() && work()) || (closing_ && window_.empty()) ||
+               (!window_.empty() && now_past_deadline());
+      });
+      if (head_settled()) {
+        InFlight done = std::move(window_.front());
+        window_.pop_front();
+        metrics().set("watchpost_sink_batches_in_flight" + label_, static_cast<double>(window_.size()));
+        lock.unlock();
+        if (!settle(std::move(done))) return;
+        continue;
+      }
+      if (!window_.empty() && now_past_deadline()) {
+        requeue_window_locked();
+        return;
+      }
+      if (closing_ && window_.empty() && queue_.empty() && !spool_waiting()) return;  // close() spools what is held
+      if (room() && !queue_.empty()) {
+        // Wait a little for a fuller batch, unless closing (then flush at once). A batch out
+        // that settles meanwhile is acknowledged first, and the filling goes on.
+        if (fill_until_ == std::chrono::steady_clock::time_point{})
+          fill_until_ = std::chrono::steady_clock::now() + batch_delay;
+        cv_.wait_until(lock, fill_until_, [&] { return closing_ || queue_.size() >= batch_size || head_settled(); });
+        if (!closing_ && queue_.size() < batch_size && head_settled()) continue;
+        fill_until_ = {};
+        size_t n = std::min(queue_.size(), batch_size);
         batch.assign(queue_.begin(), queue_.begin() + static_cast<long>(n));
         queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(n));
         metrics().set(names_.queue_depth, static_cast<double>(queue_.size()));
-      } else if (spool_waiting()) {
+      } else if (window_.empty() && spool_waiting()) {
         lock.unlock();
         batch = take_from_spool(from_spool);
         if (batch.empty() && from_spool == 0) continue;
-      } else if (!held_.empty()) {
+      } else if (window_.empty() && !held_.empty()) {
         // The spool is delivered and its disk still refuses: write what memory holds directly.
-        size_t n = std::min<size_t>(held_.size(), static_cast<size_t>(config_.batch_size));
+        size_t n = std::min(held_.size(), batch_size);
         batch.assign(held_.begin(), held_.begin() + static_cast<long>(n));
         held_.erase(held_.begin(), held_.begin() + static_cast<long>(n));
         metrics().set(names_.held_in_memory, static_cast<double>(held_.size()));
       } else {
-        if (spool_) spool_->sync();  // idle: make what was appended durable
+        if (spool_ && window_.empty()) spool_->sync();  // idle: make what was appended durable
         continue;
+      }
+    }
+    if (max_in_flight_ > 1 && from_spool == 0 && !batch.empty()) {
+      if (hand_over(batch)) continue;
+      // Not taken (its queue is full, say): what is out is settled first, then this batch
+      // goes the one-at-a-time way, with retries.
+      if (!settle_window()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        queue_.insert(queue_.begin(), batch.begin(), batch.end());
+        return;
       }
     }
     bool written = batch.empty() || write_with_retry(batch);
@@ -276,37 +313,167 @@ void SinkWorker::run() {
       }
       return;
     }
-    if (from_spool) {
-      spool_->consume(spool_reader_, from_spool);
-      std::lock_guard<std::mutex> lock(mu_);
-      report_spool();
+    acknowledge(batch, from_spool);
+  }
+}
+
+void SinkWorker::acknowledge(const std::vector<ResultPtr>& batch, size_t from_spool) {
+  if (from_spool) {
+    spool_->consume(spool_reader_, from_spool);
+    std::lock_guard<std::mutex> lock(mu_);
+    report_spool();
+  }
+  if (on_written_ && from_spool == 0 && !batch.empty()) on_written_(batch);
+  bool notify = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (spooling_ && queue_.empty() && held_.empty() && spool_->empty()) {
+      spooling_ = false;
+      if (spool_failing_) spool_recovered(0);  // nothing needs the spool now
+      log::info(name(), "spool drained; back to writing directly");
     }
-    if (on_written_ && from_spool == 0) on_written_(batch);
-    bool notify = false;
+    if (was_full_ && static_cast<int64_t>(queue_.size()) < config_.queue_capacity &&
+        static_cast<int64_t>(held_.size()) < config_.queue_capacity) {
+      was_full_ = false;
+      notify = true;
+    }
+  }
+  if (notify && on_room_) on_room_();
+}
+
+void SinkWorker::on_batch_done(void* ctx, uint64_t token, int status, const wp_error* error) {
+  auto* self = static_cast<SinkWorker*>(ctx);
+  {
+    std::lock_guard<std::mutex> lock(self->mu_);
+    // Unknown tokens are batches given up at a drain deadline (or refused at hand-over).
+    for (auto& f : self->window_) {
+      if (f.token != token) continue;
+      if (f.status < 0) {
+        f.status = status == WP_OK || status == WP_RETRY ? status : WP_ERROR;
+        if (status != WP_OK) f.error = error ? SinkInstance::describe(*error) : "failed without a message";
+      }
+      break;
+    }
+  }
+  self->cv_.notify_all();
+}
+
+bool SinkWorker::hand_over(std::vector<ResultPtr>& batch) {
+  uint64_t token;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    token = next_token_++;
+    // In the window before the call: the sink may settle it from inside write_async.
+    window_.push_back({token, std::move(batch), -1, {}});
+    metrics().set("watchpost_sink_batches_in_flight" + label_, static_cast<double>(window_.size()));
+  }
+  wp_error err = SinkInstance::blank_error();
+  int rc;
+  {
+    ResultViews views(window_.back().batch);  // only this thread adds to or removes from window_
+    rc = write_async_(instance_->handle(), views.data(), views.size(), token, &SinkWorker::on_batch_done, this, &err);
+  }
+  if (rc == WP_OK) return true;
+  std::lock_guard<std::mutex> lock(mu_);
+  batch = std::move(window_.back().batch);
+  window_.pop_back();
+  metrics().set("watchpost_sink_batches_in_flight" + label_, static_cast<double>(window_.size()));
+  return false;
+}
+
+bool SinkWorker::settle(InFlight done) {
+  if (done.status == WP_OK) {
+    metrics().add("watchpost_sink_written_total" + label_, static_cast<double>(done.batch.size()));
+    note_success();
+    acknowledge(done.batch, 0);
+    return true;
+  }
+  // Failed while later batches were out: this one is written again now, the one-at-a-time
+  // way, before any later one is acknowledged.
+  metrics().add("watchpost_sink_retries_total" + label_);
+  if (done.status == WP_RETRY) note_failure(done.error, std::chrono::milliseconds(0));
+  if (!write_with_retry(done.batch)) {
+    std::lock_guard<std::mutex> lock(mu_);
+    requeue_window_locked(std::move(done.batch));
+    return false;
+  }
+  acknowledge(done.batch, 0);
+  return true;
+}
+
+bool SinkWorker::settle_window() {
+  for (;;) {
+    InFlight done;
     {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (spooling_ && queue_.empty() && held_.empty() && spool_->empty()) {
-        spooling_ = false;
-        if (spool_failing_) spool_recovered(0);  // nothing needs the spool now
-        log::info(name(), "spool drained; back to writing directly");
+      std::unique_lock<std::mutex> lock(mu_);
+      if (window_.empty()) return true;
+      for (;;) {
+        if (window_.front().status >= 0) break;
+        auto now = std::chrono::steady_clock::now();
+        if (closing_ && now >= deadline_) {
+          requeue_window_locked();
+          return false;
+        }
+        cv_.wait_until(lock, std::min(now + std::chrono::milliseconds(500), deadline_));
       }
-      if (was_full_ && static_cast<int64_t>(queue_.size()) < config_.queue_capacity &&
-          static_cast<int64_t>(held_.size()) < config_.queue_capacity) {
-        was_full_ = false;
-        notify = true;
-      }
+      done = std::move(window_.front());
+      window_.pop_front();
+      metrics().set("watchpost_sink_batches_in_flight" + label_, static_cast<double>(window_.size()));
     }
-    if (notify && on_room_) on_room_();
+    if (!settle(std::move(done))) return false;
+  }
+}
+
+void SinkWorker::requeue_window_locked(std::vector<ResultPtr> first) {  // mu_ held
+  std::vector<ResultPtr> back = std::move(first);
+  for (auto& f : window_) back.insert(back.end(), f.batch.begin(), f.batch.end());
+  window_.clear();
+  metrics().set("watchpost_sink_batches_in_flight" + label_, 0);
+  queue_.insert(queue_.begin(), back.begin(), back.end());
+}
+
+int SinkWorker::write_once(const std::vector<ResultPtr>& batch, wp_error& err) {
+  ResultViews views(batch);
+  if (!write_async_) return instance_->api()->write(instance_->handle(), views.data(), views.size(), &err);
+  uint64_t token;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    token = next_token_++;
+    window_.push_back({token, {}, -1, {}});  // the batch itself stays with the caller
+  }
+  int rc = write_async_(instance_->handle(), views.data(), views.size(), token, &SinkWorker::on_batch_done, this, &err);
+  std::unique_lock<std::mutex> lock(mu_);
+  auto mine = [&] {
+    return std::find_if(window_.begin(), window_.end(), [&](const InFlight& f) { return f.token == token; });
+  };
+  if (rc != WP_OK) {
+    window_.erase(mine());
+    return rc;
+  }
+  for (;;) {
+    auto it = mine();
+    if (it->status >= 0) {
+      rc = it->status;
+      if (rc != WP_OK) std::snprintf(err.message, sizeof err.message, "%s", it->error.c_str());
+      window_.erase(it);
+      return rc;
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (closing_ && now >= deadline_) {
+      window_.erase(it);  // a late completion finds no token and is ignored
+      return kGaveUp;
+    }
+    cv_.wait_until(lock, std::min(now + std::chrono::milliseconds(500), deadline_));
   }
 }
 
 bool SinkWorker::write_with_retry(const std::vector<ResultPtr>& batch, bool isolating) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  ResultViews views(batch);
   int64_t backoff_cap_ms = 100;
   for (int attempt = 1;; ++attempt) {
     wp_error err = SinkInstance::blank_error();
-    int rc = instance_->api()->write(instance_->handle(), views.data(), views.size(), &err);
+    int rc = write_once(batch, err);
+    if (rc == kGaveUp) return false;
     if (rc == WP_OK) {
       metrics().add("watchpost_sink_written_total" + label_, static_cast<double>(batch.size()));
       note_success();

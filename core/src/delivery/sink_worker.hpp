@@ -2,6 +2,11 @@
 // core's retry policy (capped, full-jitter backoff) for RETRY answers, and — when a spool is
 // configured — a disk spool that takes what the queue cannot hold and replays it in order.
 //
+// A sink with write_async (ABI 1.2: kafka) is pipelined: up to `max_in_flight` batches are
+// handed over before the oldest is durable, and acknowledged in the order handed over. A
+// batch that fails is written again (with the same retry policy) before any later one is
+// acknowledged; at a drain deadline, batches still out go back to the queue to be spooled.
+//
 // A batch the sink refuses for good (ERROR) is split until the results it refuses stand
 // alone; only those go to the dead-letter file (one JSON line each, with the reason), the
 // rest are stored. A spool whose disk refuses writes is a state: results are held in memory
@@ -54,10 +59,32 @@ class SinkWorker {
   const std::string& dead_letter_path() const { return dead_letter_path_; }
 
  private:
+  // A batch handed to a pipelined sink, oldest first in window_.
+  struct InFlight {
+    uint64_t token = 0;
+    std::vector<ResultPtr> batch;
+    int status = -1;  // -1 while out; then WP_OK / WP_RETRY / WP_ERROR
+    std::string error;
+  };
+  static void on_batch_done(void* ctx, uint64_t token, int status, const wp_error* error);
+
   void run();
   // Returns false when it gave up because the deadline passed.
   // `isolating`: a part of a batch the sink refused, being split to find what it refuses.
   bool write_with_retry(const std::vector<ResultPtr>& batch, bool isolating = false);
+  // One attempt: WP_OK, WP_RETRY, WP_ERROR, or kGaveUp when the drain deadline passed while
+  // a pipelined sink still held the batch.
+  int write_once(const std::vector<ResultPtr>& batch, wp_error& err);
+  // Pipelined: hands the batch over; false when the sink did not take it.
+  bool hand_over(std::vector<ResultPtr>& batch);
+  // Settles the oldest batch out (written, or written again now); false: gave up at the deadline.
+  bool settle(InFlight done);
+  // Waits for and settles every batch out, in order; false: gave up at the deadline.
+  bool settle_window();
+  // Past the deadline: every batch still out goes back to the queue's front, in order.
+  void requeue_window_locked(std::vector<ResultPtr> first = {});  // mu_ held
+  // After a batch is written (or dead-lettered): the spool, upstream, and room for checks.
+  void acknowledge(const std::vector<ResultPtr>& batch, size_t from_spool);
   void spool_locked(const std::vector<ResultPtr>& results);  // mu_ held
   std::vector<ResultPtr> take_from_spool(size_t& peeked);
   void report_spool();  // mu_ held
@@ -87,6 +114,11 @@ class SinkWorker {
   std::condition_variable cv_;
   std::deque<ResultPtr> queue_;
   std::deque<ResultPtr> held_;  // newer than the spool's records, kept while its disk refuses them
+  decltype(wp_sink_api::write_async) write_async_ = nullptr;
+  size_t max_in_flight_ = 1;
+  std::deque<InFlight> window_;  // batches a pipelined sink holds, oldest first
+  uint64_t next_token_ = 1;
+  std::chrono::steady_clock::time_point fill_until_{};  // set while a batch is being filled
   bool spool_failing_ = false;
   std::chrono::steady_clock::time_point spool_failing_since_;
   std::chrono::steady_clock::time_point spool_retry_at_;

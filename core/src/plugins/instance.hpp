@@ -6,6 +6,7 @@
 #include "loader.hpp"
 #include "config/options.hpp"
 
+#include <cstddef>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -65,6 +66,12 @@ class Instance {
 using ProbeInstance = Instance<wp_probe_api>;
 using EvaluatorInstance = Instance<wp_evaluator_api>;
 using SinkInstance = Instance<wp_sink_api>;
+
+// The sink's write_async (ABI 1.2), or null: a 1.0/1.1 table ends before it.
+inline decltype(wp_sink_api::write_async) write_async_of(const SinkInstance& sink) {
+  const wp_sink_api* api = sink.api();
+  return api->struct_size >= offsetof(wp_sink_api, write_async) + sizeof(void*) ? api->write_async : nullptr;
+}
 using SourceInstance = Instance<wp_source_api>;
 
 }  // namespace watchpost

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <filesystem>
+#include <type_traits>
 
 #ifndef WATCHPOST_INSTALL_PLUGIN_DIR
 #define WATCHPOST_INSTALL_PLUGIN_DIR "/usr/local/lib/watchpost/plugins"
@@ -31,10 +32,17 @@ class Library {
 
 namespace {
 
+// The smallest table each kind had in ABI 1.0; later minors only append.
+template <class Table>
+constexpr size_t smallest_table() {
+  if constexpr (std::is_same_v<Table, wp_sink_api>) return offsetof(wp_sink_api, write_async);
+  return sizeof(Table);
+}
+
 template <class Table>
 bool table_ok(const Table* t, const std::string& path, const char* kind, std::string& why) {
   if (!t) return true;
-  if (t->struct_size < sizeof(Table)) {
+  if (t->struct_size < smallest_table<Table>()) {
     why = path + ": the " + kind + " table is smaller than ABI " + std::to_string(WP_ABI_MAJOR) + ".0 requires";
     return false;
   }

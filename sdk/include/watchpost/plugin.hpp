@@ -15,6 +15,7 @@
 //              Verdict evaluate(const wp_result&);          (const-safe: concurrent calls)
 //   Sink:      T(const Host&, const Options&);  static options();
 //              Status write(const Batch&);
+//              or, deriving from PipelinedSink: Status write_async(const Batch&, SinkCompletion);
 //   Source:    T(const Host&, const Options&);  static options();
 //              Status poll(Emitter&, uint32_t timeout_ms);  void ack(uint64_t token);
 // Any of them may add  static void validate(const Options&);  throwing OptionError.
@@ -24,6 +25,7 @@
 #include <watchpost/values.hpp>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -31,6 +33,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -376,6 +379,79 @@ class Sink {
   virtual Status write(const Batch& batch) = 0;
 };
 
+// Settles one batch a PipelinedSink took. Call it exactly once, from any thread; a completion
+// dropped without a call fails its batch (RETRY), so the core never waits forever.
+class SinkCompletion {
+ public:
+  SinkCompletion(wp_sink_done_fn fn, void* ctx, uint64_t token) : fn_(fn), ctx_(ctx), token_(token) {}
+  SinkCompletion(SinkCompletion&& o) noexcept : fn_(std::exchange(o.fn_, nullptr)), ctx_(o.ctx_), token_(o.token_) {}
+  SinkCompletion& operator=(SinkCompletion&& o) noexcept {
+    if (this != &o) {
+      if (fn_) (*this)(Status::retry("the sink dropped the batch without settling it"));
+      fn_ = std::exchange(o.fn_, nullptr);
+      ctx_ = o.ctx_;
+      token_ = o.token_;
+    }
+    return *this;
+  }
+  SinkCompletion(const SinkCompletion&) = delete;
+  SinkCompletion& operator=(const SinkCompletion&) = delete;
+  ~SinkCompletion() {
+    if (fn_) (*this)(Status::retry("the sink dropped the batch without settling it"));
+  }
+  bool pending() const { return fn_ != nullptr; }
+  void release() { fn_ = nullptr; }
+
+  void operator()(const Status& s) noexcept {
+    if (!fn_) return;
+    wp_error e{};
+    e.struct_size = sizeof(e);
+    size_t n = s.message.size() < sizeof(e.message) - 1 ? s.message.size() : sizeof(e.message) - 1;
+    std::memcpy(e.message, s.message.data(), n);
+    std::exchange(fn_, nullptr)(ctx_, token_, s.code, &e);
+  }
+
+ private:
+  wp_sink_done_fn fn_;
+  void* ctx_;
+  uint64_t token_;
+};
+
+// A sink that takes a batch and settles it later (ABI 1.2), so the core hands over the next
+// batch while this one is on its way: a Kafka producer waits for delivery reports this way.
+// write_async copies what it needs from the batch before returning and calls `done` once the
+// batch is durable (or has failed). Returning a non-OK status means "not taken" (done is then
+// not called). The core acknowledges in order and retries failed batches itself. `write`, the
+// synchronous form, is made from write_async; override it only for a faster path.
+class PipelinedSink : public Sink {
+ public:
+  virtual Status write_async(const Batch& batch, SinkCompletion done) = 0;
+  Status write(const Batch& batch) override;
+};
+
+// Waits for its own completion: a taken batch is always settled (SinkCompletion's destructor
+// sees to that), so the wait ends.
+inline Status PipelinedSink::write(const Batch& batch) {
+  struct Waiter {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool settled = false;
+    Status status;
+  } w;
+  auto settle = [](void* ctx, uint64_t, int code, const wp_error* e) {
+    auto* w = static_cast<Waiter*>(ctx);
+    std::lock_guard<std::mutex> lock(w->mu);
+    w->status = {code, e ? e->message : ""};
+    w->settled = true;
+    w->cv.notify_all();
+  };
+  Status taken = write_async(batch, SinkCompletion(settle, &w, 0));
+  if (taken.code != WP_OK) return taken;
+  std::unique_lock<std::mutex> lock(w.mu);
+  w.cv.wait(lock, [&] { return w.settled; });
+  return w.status;
+}
+
 // ---- source --------------------------------------------------------------------------
 
 class Emitter {
@@ -562,6 +638,23 @@ const wp_evaluator_api* evaluator_table() {
 
 template <class T>
 const wp_sink_api* sink_table() {
+  using WriteAsync = int (*)(void*, const wp_result*, size_t, uint64_t, wp_sink_done_fn, void*, wp_error*);
+  WriteAsync write_async = nullptr;
+  if constexpr (std::is_base_of_v<PipelinedSink, T>) {
+    write_async = [](void* inst, const wp_result* rs, size_t n, uint64_t token, wp_sink_done_fn fn, void* ctx,
+                     wp_error* e) noexcept {
+      // As for probes: the completion exists before anything can throw, and is released when
+      // the batch was not taken, so a refused batch is reported by return code only.
+      SinkCompletion done(fn, ctx, token);
+      int rc = guarded(e, [&] {
+        Status s = static_cast<T*>(inst)->write_async(Batch(rs, n), std::move(done));
+        if (s.code != WP_OK) set_error(e, "", s.message);
+        return s.code;
+      });
+      if (rc != WP_OK) done.release();
+      return rc;
+    };
+  }
   static const wp_sink_api table = {
       sizeof(wp_sink_api), specs<T>(), T::options().size(), &validate<T>, &create_with_options<T>, &destroy<T>,
       [](void* inst, const wp_result* rs, size_t n, wp_error* e) noexcept {
@@ -571,6 +664,7 @@ const wp_sink_api* sink_table() {
           return s.code;
         });
       },
+      write_async,
   };
   return &table;
 }

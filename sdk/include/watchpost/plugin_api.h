@@ -46,7 +46,7 @@ extern "C" {
 #endif
 
 #define WP_ABI_MAJOR 1
-#define WP_ABI_MINOR 1
+#define WP_ABI_MINOR 2
 
 /* The one exported symbol's name, for loaders. */
 #define WP_ENTRY_SYMBOL "watchpost_plugin_descriptor"
@@ -312,6 +312,9 @@ typedef struct wp_evaluator_api {
  * SINK
  * ====================================================================================== */
 
+/* Completion of a batch taken by write_async (ABI 1.2). `error` may be NULL when status is WP_OK. */
+typedef void (*wp_sink_done_fn)(void* done_ctx, uint64_t batch_token, int status, const wp_error* error);
+
 typedef struct wp_sink_api {
   uint32_t struct_size;
   const wp_option_spec* options;
@@ -324,6 +327,18 @@ typedef struct wp_sink_api {
    * I/O (but must not sleep to wait out an outage: return WP_RETRY). Return WP_OK only when
    * every result is durable (delivery report, commit). Never concurrent on one instance. */
   int (*write)(void* instance, const wp_result* results, size_t count, wp_error* error);
+  /* ABI 1.2, optional (NULL, or a shorter struct_size: the core calls write and waits).
+   * Take a batch and return without waiting for it to become durable, so the core can hand
+   * over the next one meanwhile (up to the sink's `max_in_flight`). Everything needed from
+   * `results` must be copied before returning. WP_OK: taken; `done` is then called exactly
+   * once for this `batch_token`, from any thread (also from inside this call), with WP_OK once
+   * every result is durable, else WP_RETRY or WP_ERROR and the error. WP_RETRY / WP_ERROR
+   * returned here: not taken, and `done` is not called. The core acknowledges batches in the
+   * order it handed them over, whatever order they complete in, and retries a failed one
+   * itself. Never concurrent with itself or with write on one instance; `done` is never
+   * called after destroy returns (destroy completes or fails what it still holds). */
+  int (*write_async)(void* instance, const wp_result* results, size_t count, uint64_t batch_token,
+                     wp_sink_done_fn done, void* done_ctx, wp_error* error);
 } wp_sink_api;
 
 /* ======================================================================================

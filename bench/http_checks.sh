@@ -41,15 +41,7 @@ pipelines:
     evaluate: [{plugin: regex, pattern: "ok watchpost"}]
     sinks: [{plugin: stdout, path: /dev/null, format: json, batch_size: 5000}]
 YAML
-  "$build/bin/watchpost" run "$dir/wp.yaml" --log-format json > "$dir/wp.log" 2>&1 &
-  wp=$!
-  pids+=($wp)
-  wait_http "http://127.0.0.1:$aport/healthz"
-  sleep "$interval"  # one full interval: every target has its phase, the rate is steady
-  m0=$(curl -s "http://127.0.0.1:$aport/metrics"); c0=$(cpu_ticks $wp); t0=$(date +%s.%N)
-  sleep "$step"
-  m1=$(curl -s "http://127.0.0.1:$aport/metrics"); c1=$(cpu_ticks $wp); t1=$(date +%s.%N)
-  kill -TERM $wp; wait $wp || true
+  watchpost_step "$dir/wp.yaml" "$aport"
   read -r achieved cpu_per p50 p99 errors _ _ per_cpu <<< "$(step_numbers "$m0" "$m1" "$c0" "$c1" "$t0" "$t1")"
   d=$rate
   of_limit=$(awk -v a="$achieved" -v l="$limit" 'BEGIN {printf "%.2f", a / l}')

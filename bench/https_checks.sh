@@ -94,15 +94,7 @@ pipelines:
       - {id: "t{n}", url: "$url/t/{n}", repeat: $targets}
     sinks: [{plugin: stdout, path: /dev/null, format: json, batch_size: 5000}]
 YAML
-      "$build/bin/watchpost" run "$dir/wp.yaml" --log-format json > "$dir/wp.log" 2>&1 &
-      wp=$!
-      pids+=($wp)
-      wait_http "http://127.0.0.1:$aport/healthz"
-      sleep "$interval"
-      m0=$(curl -s "http://127.0.0.1:$aport/metrics"); c0=$(cpu_ticks $wp); t0=$(date +%s.%N)
-      sleep "$step"
-      m1=$(curl -s "http://127.0.0.1:$aport/metrics"); c1=$(cpu_ticks $wp); t1=$(date +%s.%N)
-      kill -TERM $wp; wait $wp || true
+      watchpost_step "$dir/wp.yaml" "$aport"
       read -r achieved ms p50 p99 _ down unknown _ <<< "$(step_numbers "$m0" "$m1" "$c0" "$c1" "$t0" "$t1")"
       printf "%-6s %-7s %-8s %10s %14s %10s %10s %6s %8s\n" $kind $trust "$rate/s" "$achieved/s" "$ms" "<=${p50}s" "<=${p99}s" "$down" "$unknown"
       # The cost per check where the node kept up (achieved within 5% of demand).

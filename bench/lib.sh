@@ -66,3 +66,20 @@ step_numbers() {
     printf "%.0f %.3f %s %s %d %d %d %.0f", checks / secs, checks ? cpu / checks * 1000 : 0, p50, p99, errors, down, unknown, cpu ? checks / cpu : 0
   }'
 }
+
+# Runs watchpost on config $1 (admin on 127.0.0.1:$2) for one interval ($interval s) of
+# warm-up and one step ($step s) of measure, then stops it. Sets m0/m1 (the /metrics pages),
+# c0/c1 (its CPU ticks), t0/t1 (the times) for step_numbers, and rss (KiB at the end).
+watchpost_step() {
+  local wp
+  "$build/bin/watchpost" run "$1" --log-format json > "$dir/wp.log" 2>&1 &
+  wp=$!
+  pids+=($wp)
+  wait_http "http://127.0.0.1:$2/healthz"
+  sleep "$interval"  # one full interval: every target has its phase, the rate is steady
+  m0=$(curl -s "http://127.0.0.1:$2/metrics"); c0=$(cpu_ticks $wp); t0=$(date +%s.%N)
+  sleep "$step"
+  m1=$(curl -s "http://127.0.0.1:$2/metrics"); c1=$(cpu_ticks $wp); t1=$(date +%s.%N)
+  rss=$(awk '/^VmRSS/ {print $2}' "/proc/$wp/status")
+  kill -TERM $wp; wait $wp || true
+}

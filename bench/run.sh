@@ -8,6 +8,9 @@ echo
 echo "== HTTPS checks, a fresh handshake each: watchpost vs blackbox exporter vs wrk, one CA and the system bundle"
 "$(dirname "$0")/https_checks.sh" "$build"
 echo
+echo "== many slow targets (200 ms and 2 s answers): watchpost vs blackbox exporter"
+"$(dirname "$0")/slow_targets.sh" "$build"
+echo
 echo "== sinks: pg_sink vs plain COPY, kafka_sink vs kcat"
 "$build/bin/sink_bench" 2> "$build/sink_bench.log"
 echo

@@ -4,6 +4,7 @@
 //   kafka_sink (JSON, acks=all, idempotent, delivery reports) vs kcat producing the same
 //   messages with the same settings, both to the dev broker.
 // Prints a table and writes bench/results/sinks.json.
+#include "delivery/sink_worker.hpp"
 #include "plugins/instance.hpp"
 #include "plugins/loader.hpp"
 #include "mock_kafka.hpp"
@@ -19,7 +20,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 using namespace watchpost;
@@ -110,6 +114,36 @@ double write_all(SinkInstance& sink, const std::vector<ResultPtr>& results, size
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// Through the core's own sink thread (SinkWorker), as a pipeline runs it: batching, in-order
+// acknowledgement and, for a pipelined sink, up to `max_in_flight` batches out at once. The
+// time runs from the first result queued to the last one acknowledged.
+double write_through_core(std::unique_ptr<SinkInstance> sink, const std::vector<ResultPtr>& results,
+                          int64_t max_in_flight) {
+  SinkConfig config;
+  config.batch_size = kBatch;
+  config.batch_delay_ms = 0;
+  config.queue_capacity = static_cast<int64_t>(results.size()) + 1;
+  config.max_in_flight = max_in_flight;
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t written = 0;
+  SinkWorker worker(std::move(sink), config, "bench", [] {}, [&](const std::vector<ResultPtr>& b) {
+    std::lock_guard<std::mutex> lock(mu);
+    written += b.size();
+    cv.notify_all();
+  });
+  worker.start();
+  auto start = Clock::now();
+  for (auto& r : results) worker.push(r);
+  std::unique_lock<std::mutex> lock(mu);
+  if (!cv.wait_for(lock, std::chrono::minutes(5), [&] { return written == results.size(); }))
+    throw std::runtime_error("the sink did not acknowledge every result within 5 minutes");
+  double took = std::chrono::duration<double>(Clock::now() - start).count();
+  lock.unlock();
+  worker.close(Clock::now());
+  return took;
+}
+
 struct Row {
   std::string name, peer;
   double ours, theirs;  // per second
@@ -123,7 +157,10 @@ int main() {
   auto results = make_results(kRows);
   std::vector<Row> rows;
 
-  {  // PostgreSQL
+  // SINK_BENCH=kafka or =pg runs one half (the table then has only its rows).
+  const char* only = std::getenv("SINK_BENCH");
+  const bool run_pg = !only || std::string(only) == "pg", run_kafka = !only || std::string(only) == "kafka";
+  if (run_pg) {  // PostgreSQL
     wt::PostgresServer pg;
     auto sink = make_sink(catalog, "pg_sink", {{"dsn", pg.dsn()}, {"schema", "watchpost"}, {"retention", "0"}});
     // The limit is a plain COPY into the very same table: a second schema made by the same
@@ -170,7 +207,7 @@ int main() {
                     kRows / plain});
   }
 
-  {  // Kafka
+  if (run_kafka) {  // Kafka
     devbroker::MockKafka kafka(1);
     std::string dir = wt::temp_dir();
     {
@@ -189,16 +226,21 @@ int main() {
     // kcat, waiting once, hides.
     // The third row hands the sink all results as one batch: produce everything, wait for
     // the delivery reports once — what kcat does with its file.
+    // The last two go through the core's sink thread: one batch at a time, then pipelined
+    // (ABI 1.2 write_async: up to 4 batches out while their delivery reports are awaited).
     struct Setting {
       std::string label;
       std::vector<std::string> properties;
       size_t batch;
+      int64_t through_core;  // 0: the sink's write, called directly; else max_in_flight
     };
-    const std::vector<Setting> settings = {{"defaults", {}, kBatch},
-                                           {"max.in.flight=1", {"max.in.flight", "1"}, kBatch},
-                                           {"defaults, one batch of all", {}, kRows}};
+    const std::vector<Setting> settings = {{"defaults", {}, kBatch, 0},
+                                           {"max.in.flight=1", {"max.in.flight", "1"}, kBatch, 0},
+                                           {"defaults, one batch of all", {}, kRows, 0},
+                                           {"core sink thread, one batch at a time", {}, kBatch, 1},
+                                           {"core sink thread, pipelined (4 out)", {}, kBatch, 4}};
     for (size_t s = 0; s < settings.size(); ++s) {
-      auto& [label, properties, batch] = settings[s];
+      auto& [label, properties, batch, through_core] = settings[s];
       std::string ours_topic = "ours" + std::to_string(s), kcat_topic = "kcat" + std::to_string(s);
       kafka.create_topic(ours_topic, 4, 1);
       kafka.create_topic(kcat_topic, 4, 1);
@@ -207,7 +249,8 @@ int main() {
                              {"compression", "lz4"}, {"linger", "5ms"}, {"batch_messages", "10000"},
                              {"delivery_timeout", "30s"}},
                             properties);
-      double ours = write_all(*sink, results, batch);
+      double ours = through_core ? write_through_core(std::move(sink), results, through_core)
+                                 : write_all(*sink, results, batch);
       std::vector<std::string> argv = {"/usr/bin/kcat", "-P", "-b", kafka.bootstrap(), "-t", kcat_topic, "-l",
                                        dir + "/messages.jsonl", "-X", "acks=all", "-X", "enable.idempotence=true",
                                        "-X", "compression.type=lz4", "-X", "linger.ms=5", "-X",

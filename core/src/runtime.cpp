@@ -26,6 +26,7 @@ Runtime::Runtime(const PluginCatalog& catalog, Config config, std::string config
       signals_(io_),
       run_for_timer_(io_),
       drain_timer_(io_),
+      heap_trim_(io_, std::chrono::seconds(10)),
       probe_endpoint_(catalog) {
   node_ = config_.node.empty() ? host_name() : config_.node;
 }
@@ -121,6 +122,7 @@ int Runtime::run() {
       if (!ec) begin_drain();
     });
   }
+  heap_trim_.start();
   io_.run();
   if (admin_) admin_->stop();
   // Checks are drained (or the exit was forced); now the sinks flush within what is left of
@@ -218,6 +220,7 @@ void Runtime::begin_drain() {
   if (stopping_) return;
   stopping_ = true;
   run_for_timer_.cancel();
+  heap_trim_.stop();
   drain_deadline_ = std::chrono::steady_clock::now() + options_.drain_timeout;
   drain_timer_.expires_at(drain_deadline_);
   drain_timer_.async_wait([this](const boost::system::error_code& ec) {

@@ -5,6 +5,7 @@
 #include "config/config.hpp"
 #include "plugins/loader.hpp"
 #include "observe/admin_server.hpp"
+#include "observe/heap_trim.hpp"
 #include "pipelines/pipeline.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -63,6 +64,7 @@ class Runtime {
   boost::asio::signal_set signals_;
   boost::asio::steady_timer run_for_timer_;
   boost::asio::steady_timer drain_timer_;
+  HeapTrim heap_trim_;
   // Set when the drain begins: checks in flight and the sinks' flush share this one deadline.
   std::chrono::steady_clock::time_point drain_deadline_{};
   std::vector<std::shared_ptr<Pipeline>> pipelines_;

@@ -36,6 +36,21 @@ ConfPtr make_conf(const Options& o, const Settings& defaults) {
   return conf;
 }
 
+HandlePtr subscribed_consumer(ConfPtr conf, const std::vector<std::string>& topics) {
+  char err[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err);
+  if (!rk) throw std::runtime_error(std::string("cannot create the Kafka consumer: ") + err);
+  conf.release();  // owned by the handle now
+  HandlePtr consumer(rk);
+  rd_kafka_poll_set_consumer(rk);
+  rd_kafka_topic_partition_list_t* subs = rd_kafka_topic_partition_list_new(static_cast<int>(topics.size()));
+  for (auto& t : topics) rd_kafka_topic_partition_list_add(subs, t.c_str(), RD_KAFKA_PARTITION_UA);
+  rd_kafka_resp_err_t e = rd_kafka_subscribe(rk, subs);
+  rd_kafka_topic_partition_list_destroy(subs);
+  if (e) throw std::runtime_error(std::string("cannot subscribe: ") + rd_kafka_err2str(e));
+  return consumer;
+}
+
 void route_logs(rd_kafka_conf_t* conf, const Host* host) {
   rd_kafka_conf_set_opaque(conf, const_cast<Host*>(host));
   rd_kafka_conf_set_log_cb(conf, [](const rd_kafka_t* rk, int level, const char* fac, const char* buf) {

@@ -34,6 +34,10 @@ ConfPtr make_conf(const Options& options, const Settings& defaults);
 // handle made from `conf`.
 void route_logs(rd_kafka_conf_t* conf, const Host* host);
 
+// A consumer made from `conf` (taken over), its poll queue the consumer's, subscribed to
+// `topics`. Throws std::runtime_error with librdkafka's message.
+HandlePtr subscribed_consumer(ConfPtr conf, const std::vector<std::string>& topics);
+
 // Option specs every Kafka plugin has.
 wp_option_spec brokers_option();
 wp_option_spec properties_option();

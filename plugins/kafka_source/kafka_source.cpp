@@ -54,18 +54,7 @@ KafkaSource::KafkaSource(const Host& host, const Options& o)
     self->host_.count("client_errors");
     self->host_.warn(std::string("kafka: ") + rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)) + ": " + reason);
   });
-  char err[512];
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err);
-  if (!rk) throw std::runtime_error(std::string("cannot create the Kafka consumer: ") + err);
-  conf.release();  // owned by the handle now
-  consumer_.reset(rk);
-  rd_kafka_poll_set_consumer(rk);
-  auto topics = o.list("topics");
-  rd_kafka_topic_partition_list_t* subs = rd_kafka_topic_partition_list_new(static_cast<int>(topics.size()));
-  for (auto& t : topics) rd_kafka_topic_partition_list_add(subs, t.c_str(), RD_KAFKA_PARTITION_UA);
-  rd_kafka_resp_err_t e = rd_kafka_subscribe(rk, subs);
-  rd_kafka_topic_partition_list_destroy(subs);
-  if (e) throw std::runtime_error(std::string("cannot subscribe: ") + rd_kafka_err2str(e));
+  consumer_ = subscribed_consumer(std::move(conf), o.list("topics"));
 
   if (!dlq_topic_.empty()) {
     ConfPtr pconf = make_conf(o, {{"acks", "all"}, {"enable.idempotence", "true"}});
@@ -74,6 +63,7 @@ KafkaSource::KafkaSource(const Host& host, const Options& o)
     rd_kafka_conf_set_dr_msg_cb(pconf.get(), [](rd_kafka_t*, const rd_kafka_message_t* m, void*) {
       if (m->_private) *static_cast<rd_kafka_resp_err_t*>(m->_private) = m->err;
     });
+    char err[512];
     rd_kafka_t* p = rd_kafka_new(RD_KAFKA_PRODUCER, pconf.get(), err, sizeof err);
     if (!p) throw std::runtime_error(std::string("cannot create the dead-letter producer: ") + err);
     pconf.release();

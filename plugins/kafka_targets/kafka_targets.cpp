@@ -1,0 +1,160 @@
+#include "kafka_targets.hpp"
+
+#include <chrono>
+
+namespace watchpost::kafka {
+
+const std::vector<wp_option_spec>& KafkaTargets::options() {
+  static const std::vector<wp_option_spec> specs = {
+      brokers_option(),
+      option("topic", WP_OPT_STRING, "watchpost.targets", "The catalogue topic: target definitions keyed by target id"),
+      option("group", WP_OPT_STRING, "watchpost-checkers", "Consumer group of the checkers that split the catalogue"),
+      option("region", WP_OPT_STRING, nullptr,
+             "Region of this checker: each region is a group of its own (group.region) and checks every target"),
+      option("session_timeout", WP_OPT_DURATION, "6s",
+             "A checker silent this long loses its partitions to the others (the failover bound's main part)"),
+      properties_option(),
+  };
+  return specs;
+}
+
+std::string KafkaTargets::group_id(const Options& o) {
+  std::string region = o.string("region");
+  return o.string("group", "watchpost-checkers") + (region.empty() ? "" : "." + region);
+}
+
+ConfPtr KafkaTargets::consumer_conf(const Options& o) {
+  int64_t session = o.integer("session_timeout", 6000);
+  return make_conf(o, {
+                          {"group.id", group_id(o)},
+                          // A rebalance moves only the partitions that must move; the others keep checking.
+                          {"partition.assignment.strategy", "cooperative-sticky"},
+                          {"enable.auto.commit", "false"},
+                          {"enable.auto.offset.store", "false"},
+                          {"auto.offset.reset", "earliest"},
+                          {"enable.partition.eof", "true"},
+                          {"session.timeout.ms", std::to_string(session)},
+                          {"heartbeat.interval.ms", std::to_string(std::max<int64_t>(session / 6, 100))},
+                      });
+}
+
+void KafkaTargets::validate(const Options& o) {
+  if (o.string("topic", "watchpost.targets").empty()) throw OptionError("topic", "must not be empty");
+  if (o.string("group", "watchpost-checkers").empty()) throw OptionError("group", "must not be empty");
+  if (o.integer("session_timeout", 6000) < 1000) throw OptionError("session_timeout", "must be at least 1s");
+  consumer_conf(o);  // throws with librdkafka's message for a bad property
+}
+
+KafkaTargets::KafkaTargets(const Host& host, const Options& o)
+    : host_(host), route_{host, this}, topic_(o.string("topic", "watchpost.targets")) {
+  ConfPtr conf = consumer_conf(o);
+  route_logs(conf.get(), &route_.host);
+  rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaTargets::on_rebalance);
+  consumer_ = subscribed_consumer(std::move(conf), {topic_});
+  host_.info("joining consumer group '" + group_id(o) + "' on '" + topic_ + "'");
+}
+
+KafkaTargets::~KafkaTargets() {
+  // Leaves the group at once, so the others take this checker's partitions without waiting
+  // out the session timeout: a SIGTERM costs no missed slot.
+  rd_kafka_consumer_close(consumer_.get());
+}
+
+void KafkaTargets::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
+                                void* opaque) {
+  auto* self = static_cast<Route*>(opaque)->self;
+  bool cooperative = std::string(rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE";
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    for (int i = 0; i < parts->cnt; ++i) {
+      parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;  // the partition's targets are all of it
+      self->partitions_[parts->elems[i].partition];        // a partition lost earlier is read again
+    }
+    self->host_.info("assigned " + std::to_string(parts->cnt) + " partitions of '" + self->topic_ + "'");
+    self->host_.count("assigned_partitions", parts->cnt);
+    if (cooperative) rd_kafka_error_destroy(rd_kafka_incremental_assign(rk, parts));
+    else rd_kafka_assign(rk, parts);
+    return;
+  }
+  size_t removed = 0;
+  for (int i = 0; i < parts->cnt; ++i) {
+    auto it = self->partitions_.find(parts->elems[i].partition);
+    if (it == self->partitions_.end()) continue;
+    if (it->second.loaded)
+      for (auto& [id, _] : it->second.targets) {
+        self->out_.push_back(TargetChange::remove(id));
+        ++removed;
+      }
+    self->partitions_.erase(it);
+  }
+  self->host_.info("revoked " + std::to_string(parts->cnt) + " partitions of '" + self->topic_ + "' (" +
+                   std::to_string(removed) + " targets handed on)" +
+                   (rd_kafka_assignment_lost(rk) ? ": the group lost this checker (session timeout)" : ""));
+  self->host_.count("revoked_partitions", parts->cnt);
+  if (cooperative) rd_kafka_error_destroy(rd_kafka_incremental_unassign(rk, parts));
+  else rd_kafka_assign(rk, nullptr);
+}
+
+void KafkaTargets::take(const rd_kafka_message_t* m) {
+  auto it = partitions_.find(m->partition);
+  if (it == partitions_.end()) return;  // a message fetched just before its partition moved
+  if (!m->key || m->key_len == 0) {
+    host_.count("unkeyed_messages");
+    host_.warn("skipping a catalogue message without a key (the key is the target id) at partition " +
+               std::to_string(m->partition) + " offset " + std::to_string(m->offset));
+    return;
+  }
+  std::string id(static_cast<const char*>(m->key), m->key_len);
+  auto& part = it->second;
+  if (!m->payload) {  // tombstone
+    if (part.targets.erase(id) && part.loaded) out_.push_back(TargetChange::remove(id));
+    return;
+  }
+  std::string definition(static_cast<const char*>(m->payload), m->len);
+  if (part.loaded) out_.push_back(TargetChange::upsert(id, definition));
+  part.targets[id] = std::move(definition);
+}
+
+void KafkaTargets::loaded(int32_t partition) {
+  auto it = partitions_.find(partition);
+  if (it == partitions_.end() || it->second.loaded) return;
+  it->second.loaded = true;
+  for (auto& [id, definition] : it->second.targets) out_.push_back(TargetChange::upsert(id, definition));
+  host_.info("partition " + std::to_string(partition) + " read: " + std::to_string(it->second.targets.size()) +
+             " targets");
+}
+
+Status KafkaTargets::poll(TargetEmitter& emit, uint32_t timeout_ms) {
+  if (!snapshot_sent_) {
+    // Until Kafka assigns partitions this checker owns nothing; what it is given arrives as changes.
+    emit.snapshot({}, true);
+    snapshot_sent_ = true;
+  }
+  constexpr size_t kMostPerEmit = 10000;
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (out_.size() < kMostPerEmit) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()).count();
+    // Changes waiting are handed over without waiting for more.
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_.get(), out_.empty() ? static_cast<int>(std::max<int64_t>(left, 0)) : 0);
+    if (!m) break;
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      loaded(m->partition);
+    } else if (m->err) {
+      host_.count("consume_errors");
+      host_.warn(std::string("consume error: ") + rd_kafka_message_errstr(m));
+    } else {
+      take(m);
+    }
+    rd_kafka_message_destroy(m);
+  }
+  if (!out_.empty()) {
+    emit.changes(out_);
+    host_.count("changes", static_cast<double>(out_.size()));
+    out_.clear();
+  }
+  size_t owned = 0;
+  for (auto& [_, p] : partitions_) owned += p.loaded ? p.targets.size() : 0;
+  host_.gauge("targets", static_cast<double>(owned));
+  return Status::ok();
+}
+
+}  // namespace watchpost::kafka

@@ -2,6 +2,7 @@
 // — exact accounting by target and slot across their outputs, a checker killed, one added, a
 // catalogue change followed. Real processes on the dev broker (librdkafka's mock cluster).
 #include "mock_kafka.hpp"
+#include "postgres_server.hpp"
 #include "process.hpp"
 #include "wait.hpp"
 
@@ -124,7 +125,91 @@ std::string problems(const std::vector<int64_t>& slots, int64_t from, int64_t to
   return why;
 }
 
+// What the catalogue topic holds: the last value per key, tombstones removed.
+std::map<std::string, std::string> topic_state(const std::string& bootstrap, int partitions) {
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), err, sizeof err);
+  rd_kafka_conf_set(conf, "group.id", "test-reader", err, sizeof err);
+  rd_kafka_conf_set(conf, "enable.partition.eof", "true", err, sizeof err);
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions);
+  for (int p = 0; p < partitions; ++p)
+    rd_kafka_topic_partition_list_add(list, "watchpost.targets", p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+  rd_kafka_assign(rk, list);
+  rd_kafka_topic_partition_list_destroy(list);
+  std::map<std::string, std::string> state;
+  std::set<int32_t> at_end;
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (static_cast<int>(at_end.size()) < partitions && std::chrono::steady_clock::now() < give_up) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 200);
+    if (!m) continue;
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) at_end.insert(m->partition);
+    else if (!m->err && m->key) {
+      std::string id(static_cast<const char*>(m->key), m->key_len);
+      if (m->payload) state[id] = std::string(static_cast<const char*>(m->payload), m->len);
+      else state.erase(id);
+    }
+    rd_kafka_message_destroy(m);
+  }
+  rd_kafka_consumer_close(rk);
+  rd_kafka_destroy(rk);
+  EXPECT_EQ(static_cast<int>(at_end.size()), partitions) << "every partition read to its end";
+  return state;
+}
+
 }  // namespace
+
+TEST(Fleet, ThePublisherMirrorsTheCatalogueAndTombstonesWhatWasDeletedWhileItWasStopped) {
+  SKIP_WITHOUT_POSTGRES();
+  wt::PostgresServer pg;
+  MockKafka kafka(1);
+  kafka.create_topic("watchpost.targets", 4, 1);
+  auto targets = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {WATCHPOST_BIN, "targets"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.insert(argv.end(), {"--dsn", pg.dsn()});
+    return wt::run_process(argv, std::chrono::seconds(60));
+  };
+  for (std::string id : {"a", "b", "c"})
+    ASSERT_EQ(targets({"add", "--id", id, "--url", "http://127.0.0.1:9/" + id}).exit_code, 0);
+  ASSERT_EQ(targets({"add", "--id", "off", "--url", "http://127.0.0.1:9/off", "--disabled"}).exit_code, 0);
+  auto publish = [&] { return targets({"publish", "--brokers", kafka.bootstrap()}); };
+
+  auto first = publish();
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("3 written, 0 deleted, 0 unchanged"), std::string::npos) << first.out;
+  auto state = topic_state(kafka.bootstrap(), 4);
+  ASSERT_EQ(state.size(), 3u) << "a disabled target is not published";
+  auto def = nlohmann::json::parse(state["b"]);
+  EXPECT_EQ(def.value("url", std::string()), "http://127.0.0.1:9/b") << state["b"];
+
+  auto again = publish();
+  EXPECT_NE(again.out.find("0 written, 0 deleted, 3 unchanged"), std::string::npos) << "idempotent: " << again.out;
+
+  // Deleted while no publisher ran: the next run reads the topic and tombstones it.
+  ASSERT_EQ(targets({"remove", "--id", "b"}).exit_code, 0);
+  ASSERT_EQ(targets({"update", "--id", "c", "--interval", "45s"}).exit_code, 0);
+  auto reconciled = publish();
+  EXPECT_NE(reconciled.out.find("1 written, 1 deleted, 1 unchanged"), std::string::npos) << reconciled.out;
+  state = topic_state(kafka.bootstrap(), 4);
+  EXPECT_EQ(state.count("b"), 0u) << "b has its tombstone";
+  EXPECT_EQ(state.size(), 2u);
+  EXPECT_NE(state["c"].find("45"), std::string::npos) << "c's new interval: " << state["c"];
+
+  // Kept running (--every): a target added meanwhile reaches the topic; SIGTERM ends it cleanly.
+  wt::ChildProcess follower({WATCHPOST_BIN, "targets", "publish", "--brokers", kafka.bootstrap(), "--every", "200ms",
+                             "--dsn", pg.dsn()});
+  ASSERT_EQ(targets({"add", "--id", "d", "--url", "http://127.0.0.1:9/d"}).exit_code, 0);
+  EXPECT_TRUE(wt::wait_until([&] { return topic_state(kafka.bootstrap(), 4).count("d") == 1; }, std::chrono::seconds(15)));
+  follower.signal(SIGTERM);
+  auto ended = follower.wait(std::chrono::seconds(10));
+  EXPECT_EQ(ended.exit_code, 0) << ended.err;
+
+  auto no_brokers = targets({"publish"});
+  EXPECT_NE(no_brokers.exit_code, 0);
+  EXPECT_NE(no_brokers.err.find("--brokers"), std::string::npos) << no_brokers.err;
+}
 
 TEST(Fleet, CheckersSplitTheCatalogueEverySlotOnceThroughAKillAndAJoin) {
   MockKafka kafka(1);

@@ -3,6 +3,7 @@
 // lands in SCHEMA.target_catalog, where pg_targets hears of it within a second.
 #include "args.hpp"
 #include "catalog.hpp"
+#include "catalogue_publisher.hpp"
 #include "commands.hpp"
 #include "config/config.hpp"
 #include "plugins/host.hpp"
@@ -18,9 +19,11 @@
 #include <pqxx/pqxx>
 #include <yaml-cpp/yaml.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace watchpost::cli {
@@ -297,13 +300,65 @@ int list_rows(const Args& args, const PluginCatalog& plugins) {
   return 0;
 }
 
+// ---- publish ----------------------------------------------------------------------------
+
+std::map<std::string, std::string> published_definitions(Session& s, const std::string& pipeline) {
+  std::map<std::string, std::string> out;
+  for (auto& e : pg::list_entries(*s.conn, s.schema, pipeline)) {
+    if (!e.enabled) continue;  // a disabled target is not in the fleet's catalogue
+    std::string error;
+    std::string definition = pg::entry_definition(e, error);
+    if (definition.empty()) {
+      std::fprintf(stderr, "skipping '%s': %s\n", e.id.c_str(), error.c_str());
+      continue;
+    }
+    out[e.id] = std::move(definition);
+  }
+  return out;
+}
+
+// Waits up to `period` for SIGINT or SIGTERM (blocked here, so they end the wait, not the
+// process); true when one came.
+bool stop_signal_within(std::chrono::milliseconds period) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  timespec ts{static_cast<time_t>(period.count() / 1000), static_cast<long>(period.count() % 1000) * 1000000};
+  return sigtimedwait(&set, nullptr, &ts) > 0;
+}
+
+int publish_catalogue(const Args& args) {
+  if (!args.has("brokers")) throw UsageError("publish needs --brokers HOST:PORT[,...] (the fleet's Kafka)");
+  std::string pipeline = args.value("pipeline", "default");
+  std::string topic = args.value("topic", "watchpost.targets");
+  Session s = open_catalogue(args);
+  CataloguePublisher publisher(args.value("brokers"), topic);
+  publisher.read_topic();
+  auto report = [&](const CataloguePublisher::Summary& sum) {
+    std::printf("pipeline '%s' -> topic '%s': %zu written, %zu deleted, %zu unchanged\n", pipeline.c_str(),
+                topic.c_str(), sum.written, sum.deleted, sum.unchanged);
+    std::fflush(stdout);
+  };
+  report(publisher.publish(published_definitions(s, pipeline)));
+  if (!args.has("every")) return 0;
+  // Kept running: the catalogue is reconciled again every period, until SIGINT or SIGTERM.
+  auto period = std::chrono::milliseconds(duration_flag(args, "every"));
+  while (!stop_signal_within(period)) {
+    auto sum = publisher.publish(published_definitions(s, pipeline));
+    if (sum.written || sum.deleted) report(sum);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int cmd_targets(int argc, char** argv) {
-  if (argc < 3) throw UsageError("targets needs a subcommand: add, update, remove, enable, disable, list, import, export");
+  if (argc < 3) throw UsageError("targets needs a subcommand: add, update, remove, enable, disable, list, import, export, publish");
   std::string sub = argv[2];
   auto valued = common_valued();
-  valued.insert(valued.end(), {"dsn", "schema", "config", "into"});
+  valued.insert(valued.end(), {"dsn", "schema", "config", "into", "brokers", "topic", "every"});
   valued.insert(valued.end(), kEntryValued.begin(), kEntryValued.end());
   Args args(argc, argv, 2, valued, {"json", "disabled"});
   apply_logging(args, "human", "warn");
@@ -346,7 +401,8 @@ int cmd_targets(int argc, char** argv) {
   if (sub == "list") return list_rows(args, plugins);
   if (sub == "import") return import_file(args, plugins);
   if (sub == "export") return export_rows(args);
-  throw UsageError("unknown subcommand '" + sub + "': add, update, remove, enable, disable, list, import, export");
+  if (sub == "publish") return publish_catalogue(args);
+  throw UsageError("unknown subcommand '" + sub + "': add, update, remove, enable, disable, list, import, export, publish");
 }
 
 }  // namespace watchpost::cli

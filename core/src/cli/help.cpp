@@ -76,6 +76,11 @@ validated first, with the errors `watchpost validate` gives.
   import FILE [--pipeline NAME] [--into NAME]   a pipeline file's targets list into the
                                           catalogue (file:line:column errors, as validate)
   export [--pipeline NAME]                the rows as a pipeline file (import reads it back)
+  publish --brokers HOST:PORT [--topic watchpost.targets] [--pipeline NAME] [--every 10s]
+                                          the fleet's catalogue topic made equal to the
+                                          rows (docs/fleet.md): only differences produced,
+                                          a tombstone for each target gone; with --every,
+                                          reconciled again at that period until SIGTERM
 
   --dsn DSN        libpq connection string or URI; default $WATCHPOST_DSN, then libpq's
                    PG* environment variables
@@ -99,7 +104,7 @@ Usage:
   watchpost plugins [NAME]
   watchpost check URL [--match REGEX] [--timeout 10s] [--attempts N] [--insecure] [--json]
   watchpost report [--dsn DSN] [--since 24h] [--target ID] [--schema watchpost] [--json]
-  watchpost targets add|update|remove|enable|disable|list|import|export [--dsn DSN] ...
+  watchpost targets add|update|remove|enable|disable|list|import|export|publish [--dsn DSN] ...
   watchpost COMMAND --help | --version | --help
 
 Commands:
@@ -111,7 +116,7 @@ Commands:
   check      Check one URL now and print the result. Exit 0 up, 2 down, 3 unknown.
   report     Per target from PostgreSQL: checks, up, down, uptime %, p50/p95/max latency,
              last error. --dsn (or $WATCHPOST_DSN, or libpq's PG* variables).
-  targets    The target catalogue in PostgreSQL: add, change, list, import, export sites
+  targets    The target catalogue in PostgreSQL: add, change, list, import, export, publish sites
              that running pipelines pick up within 2 s.
 )") + kCommon + R"(
 Documentation: docs/ in the source tree; examples/quickstart.yaml to start from.

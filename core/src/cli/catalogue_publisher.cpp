@@ -1,0 +1,164 @@
+#include "catalogue_publisher.hpp"
+
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <set>
+#include <stdexcept>
+#include <vector>
+
+namespace watchpost::cli {
+
+namespace {
+
+rd_kafka_conf_t* base_conf(const std::string& brokers) {
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  char err[512];
+  if (rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+    rd_kafka_conf_destroy(conf);
+    throw std::runtime_error(std::string("--brokers: ") + err);
+  }
+  rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);
+  return conf;
+}
+
+}  // namespace
+
+struct CataloguePublisher::Handles {
+  rd_kafka_t* producer = nullptr;
+  size_t failed = 0;
+  std::string first_error;
+  ~Handles() {
+    if (producer) rd_kafka_destroy(producer);
+  }
+};
+
+CataloguePublisher::CataloguePublisher(const std::string& brokers, const std::string& topic)
+    : brokers_(brokers), topic_(topic), handles_(std::make_unique<Handles>()) {
+  rd_kafka_conf_t* conf = base_conf(brokers);
+  char err[512];
+  rd_kafka_conf_set(conf, "acks", "all", err, sizeof err);
+  rd_kafka_conf_set(conf, "enable.idempotence", "true", err, sizeof err);
+  rd_kafka_conf_set_opaque(conf, handles_.get());
+  rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+    auto* h = static_cast<Handles*>(opaque);
+    if (m->err && h->failed++ == 0) h->first_error = rd_kafka_err2str(m->err);
+  });
+  handles_->producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  if (!handles_->producer) {
+    rd_kafka_conf_destroy(conf);
+    throw std::runtime_error(std::string("cannot create the Kafka producer: ") + err);
+  }
+}
+
+CataloguePublisher::~CataloguePublisher() = default;
+
+void CataloguePublisher::read_topic() {
+  held_.clear();
+  char err[512];
+  rd_kafka_conf_t* conf = base_conf(brokers_);
+  rd_kafka_conf_set(conf, "group.id", "watchpost-publisher", err, sizeof err);  // required, never joined
+  rd_kafka_conf_set(conf, "enable.auto.commit", "false", err, sizeof err);
+  rd_kafka_conf_set(conf, "enable.partition.eof", "true", err, sizeof err);
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+  if (!rk) {
+    rd_kafka_conf_destroy(conf);
+    throw std::runtime_error(std::string("cannot create the Kafka consumer: ") + err);
+  }
+  std::unique_ptr<rd_kafka_t, void (*)(rd_kafka_t*)> consumer(rk, [](rd_kafka_t* k) {
+    rd_kafka_consumer_close(k);
+    rd_kafka_destroy(k);
+  });
+  rd_kafka_topic_t* t = rd_kafka_topic_new(rk, topic_.c_str(), nullptr);
+  const rd_kafka_metadata_t* md = nullptr;
+  rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, t, &md, 10000);
+  rd_kafka_topic_destroy(t);
+  if (e) throw std::runtime_error("cannot read the metadata of '" + topic_ + "': " + rd_kafka_err2str(e));
+  int partitions = md->topic_cnt == 1 && !md->topics[0].err ? md->topics[0].partition_cnt : 0;
+  std::string why = md->topic_cnt == 1 && md->topics[0].err ? rd_kafka_err2str(md->topics[0].err) : "";
+  rd_kafka_metadata_destroy(md);
+  if (partitions == 0)
+    throw std::runtime_error("topic '" + topic_ + "' has no partitions" + (why.empty() ? "" : " (" + why + ")") +
+                             ": create it first (compacted, keyed by target id; docs/fleet.md)");
+  // Read each partition from its start to the end it had now.
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions);
+  std::vector<int64_t> end(static_cast<size_t>(partitions), 0);
+  size_t open = 0;
+  for (int p = 0; p < partitions; ++p) {
+    int64_t low = 0, high = 0;
+    e = rd_kafka_query_watermark_offsets(rk, topic_.c_str(), p, &low, &high, 10000);
+    if (e) {
+      rd_kafka_topic_partition_list_destroy(list);
+      throw std::runtime_error("cannot read the offsets of '" + topic_ + "': " + rd_kafka_err2str(e));
+    }
+    end[static_cast<size_t>(p)] = high;
+    if (high > low) {
+      rd_kafka_topic_partition_list_add(list, topic_.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+      ++open;
+    }
+  }
+  rd_kafka_assign(rk, list);
+  rd_kafka_topic_partition_list_destroy(list);
+  std::set<int32_t> done;
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (open > 0) {
+    if (std::chrono::steady_clock::now() > give_up)
+      throw std::runtime_error("reading '" + topic_ + "' to its end took over 60 s");
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 500);
+    if (!m) continue;
+    if (!m->err && m->key) {
+      std::string id(static_cast<const char*>(m->key), m->key_len);
+      if (m->payload) held_[id] = std::string(static_cast<const char*>(m->payload), m->len);
+      else held_.erase(id);
+    }
+    // Done with a partition at its end as it was when we looked (or its end, whichever first).
+    bool at_end = m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF ||
+                  (!m->err && m->offset + 1 >= end[static_cast<size_t>(m->partition)]);
+    if (at_end && done.insert(m->partition).second) --open;
+    rd_kafka_message_destroy(m);
+  }
+}
+
+CataloguePublisher::Summary CataloguePublisher::publish(const std::map<std::string, std::string>& desired) {
+  Summary s;
+  auto produce = [&](const std::string& id, const std::string* value) {
+    rd_kafka_resp_err_t e = rd_kafka_producev(
+        handles_->producer, RD_KAFKA_V_TOPIC(topic_.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_KEY(id.data(), id.size()),
+        RD_KAFKA_V_VALUE(value ? const_cast<char*>(value->data()) : nullptr, value ? value->size() : 0), RD_KAFKA_V_END);
+    if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      rd_kafka_flush(handles_->producer, 30000);
+      e = rd_kafka_producev(handles_->producer, RD_KAFKA_V_TOPIC(topic_.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                            RD_KAFKA_V_KEY(id.data(), id.size()),
+                            RD_KAFKA_V_VALUE(value ? const_cast<char*>(value->data()) : nullptr, value ? value->size() : 0),
+                            RD_KAFKA_V_END);
+    }
+    if (e) throw std::runtime_error("cannot produce to '" + topic_ + "': " + rd_kafka_err2str(e));
+  };
+  handles_->failed = 0;
+  for (auto& [id, definition] : desired) {
+    auto it = held_.find(id);
+    if (it != held_.end() && it->second == definition) {
+      ++s.unchanged;
+      continue;
+    }
+    produce(id, &definition);
+    ++s.written;
+  }
+  std::vector<std::string> gone;
+  for (auto& [id, _] : held_)
+    if (!desired.count(id)) gone.push_back(id);
+  for (auto& id : gone) {
+    produce(id, nullptr);
+    ++s.deleted;
+  }
+  if (rd_kafka_flush(handles_->producer, 60000) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    throw std::runtime_error("the broker did not acknowledge every message within 60 s");
+  if (handles_->failed)
+    throw std::runtime_error(std::to_string(handles_->failed) + " messages were not delivered to '" + topic_ +
+                             "': " + handles_->first_error);
+  held_ = desired;
+  return s;
+}
+
+}  // namespace watchpost::cli

@@ -5,12 +5,16 @@ BUILD_TSAN   ?= build-tsan
 CMAKE_FLAGS  ?=
 CTEST_FLAGS  ?= --output-on-failure -j2
 
-.PHONY: demo test build deps test-sanitize test-asan test-tsan fuzz bench install clean
+.PHONY: demo demo-fleet test build deps test-sanitize test-asan test-tsan fuzz bench install clean
 BUILD_FUZZ   ?= build-fuzz
 FUZZ_SECONDS ?= 600
 
 demo: build
 	./scripts/demo.sh $(BUILD)
+
+# The fleet on one machine: a publisher, two checkers splitting the targets, a writer.
+demo-fleet: build
+	./scripts/demo-fleet.sh $(BUILD)
 
 test: build
 	cd $(BUILD) && ctest $(CTEST_FLAGS)

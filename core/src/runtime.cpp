@@ -1,6 +1,7 @@
 #include "runtime.hpp"
 
 #include "observe/health.hpp"
+#include "plugins/host.hpp"
 #include "results/json_writer.hpp"
 #include "observe/target_series.hpp"
 #include "observe/log.hpp"
@@ -29,6 +30,8 @@ Runtime::Runtime(const PluginCatalog& catalog, Config config, std::string config
       heap_trim_(io_, std::chrono::seconds(10)),
       probe_endpoint_(catalog) {
   node_ = config_.node.empty() ? host_name() : config_.node;
+  // Read at start; a reload keeps them (they name the node to the fleet and in its results).
+  set_node_identity({node_, config_.region});
 }
 
 Runtime::~Runtime() {

@@ -10,7 +10,8 @@ const std::vector<wp_option_spec>& KafkaTargets::options() {
       option("topic", WP_OPT_STRING, "watchpost.targets", "The catalogue topic: target definitions keyed by target id"),
       option("group", WP_OPT_STRING, "watchpost-checkers", "Consumer group of the checkers that split the catalogue"),
       option("region", WP_OPT_STRING, nullptr,
-             "Region of this checker: each region is a group of its own (group.region) and checks every target"),
+             "Region of this checker (default: the node's `region:`): each region is a group of its own "
+             "(group.region) and checks every target"),
       option("session_timeout", WP_OPT_DURATION, "6s",
              "A checker silent this long loses its partitions to the others (the failover bound's main part)"),
       properties_option(),
@@ -18,15 +19,15 @@ const std::vector<wp_option_spec>& KafkaTargets::options() {
   return specs;
 }
 
-std::string KafkaTargets::group_id(const Options& o) {
-  std::string region = o.string("region");
+std::string KafkaTargets::group_id(const Options& o, std::string_view node_region) {
+  std::string region = o.string("region", std::string(node_region));
   return o.string("group", "watchpost-checkers") + (region.empty() ? "" : "." + region);
 }
 
-ConfPtr KafkaTargets::consumer_conf(const Options& o) {
+ConfPtr KafkaTargets::consumer_conf(const Options& o, std::string_view node_region) {
   int64_t session = o.integer("session_timeout", 6000);
   return make_conf(o, {
-                          {"group.id", group_id(o)},
+                          {"group.id", group_id(o, node_region)},
                           // A rebalance moves only the partitions that must move; the others keep checking.
                           {"partition.assignment.strategy", "cooperative-sticky"},
                           {"enable.auto.commit", "false"},
@@ -47,11 +48,11 @@ void KafkaTargets::validate(const Options& o) {
 
 KafkaTargets::KafkaTargets(const Host& host, const Options& o)
     : host_(host), route_{host, this}, topic_(o.string("topic", "watchpost.targets")) {
-  ConfPtr conf = consumer_conf(o);
+  ConfPtr conf = consumer_conf(o, host.region());
   route_logs(conf.get(), &route_.host);
   rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaTargets::on_rebalance);
   consumer_ = subscribed_consumer(std::move(conf), {topic_});
-  host_.info("joining consumer group '" + group_id(o) + "' on '" + topic_ + "'");
+  host_.info("joining consumer group '" + group_id(o, host.region()) + "' on '" + topic_ + "'");
 }
 
 KafkaTargets::~KafkaTargets() {

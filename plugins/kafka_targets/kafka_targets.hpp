@@ -23,9 +23,10 @@ class KafkaTargets final : public TargetsProvider {
   ~KafkaTargets() override;
   static const std::vector<wp_option_spec>& options();
   static void validate(const Options& options);
-  static ConfPtr consumer_conf(const Options& options);
+  // `node_region`: the node's `region:`, used when the options name none.
+  static ConfPtr consumer_conf(const Options& options, std::string_view node_region = {});
   // The consumer group: `group`, and `.region` when a region is set.
-  static std::string group_id(const Options& options);
+  static std::string group_id(const Options& options, std::string_view node_region = {});
 
   Status poll(TargetEmitter& emit, uint32_t timeout_ms) override;
 

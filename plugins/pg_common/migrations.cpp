@@ -116,6 +116,12 @@ END $$;
 CREATE TRIGGER target_catalog_notify AFTER INSERT OR UPDATE OR DELETE ON {schema}.target_catalog
   FOR EACH ROW EXECUTE FUNCTION {schema}.target_catalog_notify();
 )SQL"},
+    {4, "check_results.region: where each check ran from (the fleet's regions)",
+     R"SQL(
+-- NULL for results of nodes without a region (and every result from before). Adding a
+-- column without a default is a catalogue change only, even on a large partitioned table.
+ALTER TABLE {schema}.check_results ADD COLUMN region text;
+)SQL"},
 };
 
 }  // namespace

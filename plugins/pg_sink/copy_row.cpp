@@ -4,6 +4,7 @@
 #include <watchpost/utf8.hpp>
 
 #include <climits>
+#include <cstddef>
 #include <cstdio>
 #include <ctime>
 
@@ -12,7 +13,7 @@ namespace watchpost::pg {
 const char* const kCopyColumns =
     "result_id, scheduled_at, started_at, pipeline, target_id, url, node, labels, outcome, error_kind, "
     "error_message, http_status, dns_us, connect_us, tls_us, first_byte_us, total_us, bytes_received, "
-    "resolved_ip, ip_family, tls_days_left, attempts, redirects, verdicts";
+    "resolved_ip, ip_family, tls_days_left, attempts, redirects, verdicts, region";
 
 namespace {
 
@@ -123,6 +124,10 @@ void fill_copy_row(CopyRow& row, const wp_result& r) {
   }
   verdicts += ']';
   text(verdicts);
+  // ABI 1.2 appended the region; a shorter record has none.
+  bool has_region = r.struct_size >= offsetof(wp_result, region) + sizeof(wp_str) && r.region.size > 0;
+  if (has_region) text(view(r.region));
+  else null();
 }
 
 }  // namespace watchpost::pg

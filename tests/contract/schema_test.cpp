@@ -33,8 +33,10 @@ std::string error_of(const std::string& yaml) {
 
 TEST(Schemas, EveryExampleFileValidates) {
   int files = 0;
-  for (auto& e : std::filesystem::directory_iterator(EXAMPLES_DIR)) {
+  for (auto& e : std::filesystem::recursive_directory_iterator(EXAMPLES_DIR)) {
     if (e.path().extension() != ".yaml") continue;
+    // custom_plugin/ runs a plugin built from its own folder (tests/sdk_install_test.sh loads it).
+    if (e.path().string().find("/custom_plugin/") != std::string::npos) continue;
     ++files;
     EXPECT_NO_THROW(load_config(e.path().string(), catalog())) << e.path();
   }

@@ -54,17 +54,28 @@ class Catalogue {
   rd_kafka_t* producer_ = nullptr;
 };
 
+// Targets t0..t(n-1) on the no-op probe (cprobe), each under its id.
+void put_targets(const std::string& bootstrap, int n) {
+  Catalogue cat(bootstrap);
+  for (int i = 0; i < n; ++i) {
+    std::string def = "{\"name\": \"t" + std::to_string(i) + "\"}";
+    cat.put("t" + std::to_string(i), &def);
+  }
+  cat.flush();
+}
+
 // One checker process writing its results as JSON lines to a file of its own.
 struct Checker {
   std::string out;
   std::unique_ptr<wt::ChildProcess> process;
 };
 
-std::unique_ptr<Checker> start_checker(const std::string& dir, const std::string& bootstrap, int n) {
+std::unique_ptr<Checker> start_checker(const std::string& dir, const std::string& bootstrap, int n,
+                                       const std::string& region = "") {
   auto c = std::make_unique<Checker>();
   c->out = dir + "/checker" + std::to_string(n) + ".jsonl";
   std::string config = dir + "/checker" + std::to_string(n) + ".yaml";
-  wt::write_file(config, "node: checker" + std::to_string(n) +
+  wt::write_file(config, "node: checker" + std::to_string(n) + (region.empty() ? "" : "\nregion: " + region) +
                              "\npipelines:\n  - name: fleet\n"
                              "    targets: {plugin: kafka_targets, brokers: \"" + bootstrap +
                              "\", session_timeout: 3s, properties: {topic.metadata.refresh.interval.ms: \"1000\"}}\n"
@@ -79,6 +90,7 @@ std::unique_ptr<Checker> start_checker(const std::string& dir, const std::string
 struct Check {
   std::string node;
   int64_t slot_ms;
+  std::string region;
 };
 
 // Every result of every checker: target -> its checks, in no particular order.
@@ -96,7 +108,7 @@ std::map<std::string, std::vector<Check>> results(const std::vector<std::string>
       std::istringstream ss(at.substr(0, 19));
       ss >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
       int64_t ms = static_cast<int64_t>(timegm(&tm)) * 1000 + std::stoi(at.substr(20, 3));
-      out[j.value("target_id", std::string())].push_back({j.value("node", std::string()), ms});
+      out[j.value("target_id", std::string())].push_back({j.value("node", std::string()), ms, j.value("region", std::string())});
     }
   }
   return out;
@@ -215,14 +227,7 @@ TEST(Fleet, CheckersSplitTheCatalogueEverySlotOnceThroughAKillAndAJoin) {
   MockKafka kafka(1);
   kafka.create_topic("watchpost.targets", 12, 1);
   constexpr int kTargets = 1000;
-  {
-    Catalogue cat(kafka.bootstrap());
-    for (int i = 0; i < kTargets; ++i) {
-      std::string def = "{\"name\": \"t" + std::to_string(i) + "\"}";
-      cat.put("t" + std::to_string(i), &def);
-    }
-    cat.flush();
-  }
+  put_targets(kafka.bootstrap(), kTargets);
   std::string dir = wt::temp_dir();
   std::vector<std::unique_ptr<Checker>> checkers;
   for (int n = 0; n < 3; ++n) checkers.push_back(start_checker(dir, kafka.bootstrap(), n));
@@ -359,4 +364,42 @@ TEST(Fleet, ACatalogueChangeReachesItsCheckerWithinTwoSeconds) {
   EXPECT_FALSE(seen_since("a", deleted + 2000)) << "a deleted target stops within 2 s";
   checker->process->signal(SIGTERM);
   EXPECT_EQ(checker->process->wait().exit_code, 0);
+}
+
+TEST(Fleet, EachRegionIsAGroupOfItsOwnAndChecksEveryTargetInTheSameSlots) {
+  MockKafka kafka(1);
+  kafka.create_topic("watchpost.targets", 4, 1);
+  constexpr int kTargets = 100;
+  put_targets(kafka.bootstrap(), kTargets);
+  std::string dir = wt::temp_dir();
+  auto eu = start_checker(dir, kafka.bootstrap(), 0, "eu-west");
+  auto us = start_checker(dir, kafka.bootstrap(), 1, "us-east");
+  std::vector<std::string> files = {eu->out, us->out};
+  ASSERT_TRUE(wt::wait_until([&] {
+    auto r = results(files);
+    if (r.size() < kTargets) return false;
+    for (auto& [id, checks] : r) {
+      std::set<std::string> regions;
+      for (auto& c : checks) regions.insert(c.region);
+      if (regions.size() != 2) return false;
+    }
+    return true;
+  }, std::chrono::seconds(60))) << "both regions check every target (each region is a group of its own)";
+  int64_t from = now_ms();
+  ASSERT_TRUE(wt::wait_until([&] { return now_ms() >= from + 4000; }, std::chrono::seconds(10)));
+  int64_t to = now_ms() - 1500;
+  for (auto& [id, checks] : results(files)) {
+    std::map<std::string, std::vector<int64_t>> by_region;
+    for (auto& c : checks) {
+      EXPECT_EQ(c.node, c.region == "eu-west" ? "checker0" : "checker1") << "the result says where it was checked";
+      if (c.slot_ms >= from && c.slot_ms < to) by_region[c.region].push_back(c.slot_ms);
+    }
+    for (auto& [region, slots] : by_region) std::sort(slots.begin(), slots.end());
+    EXPECT_EQ(by_region["eu-west"], by_region["us-east"]) << id << ": the same slots from both regions";
+    EXPECT_GE(by_region["eu-west"].size(), 2u) << id;
+  }
+  eu->process->signal(SIGTERM);
+  us->process->signal(SIGTERM);
+  EXPECT_EQ(eu->process->wait().exit_code, 0);
+  EXPECT_EQ(us->process->wait().exit_code, 0);
 }

@@ -375,3 +375,16 @@ TEST(Config, ErrorsComeInFileOrderEachOnce) {
     EXPECT_LT(e.issues()[1].pos.line, e.issues()[2].pos.line);
   }
 }
+
+TEST(Config, ARegionIsAPlainShortName) {
+  const std::string body = R"(
+pipelines:
+  - probe: {plugin: http}
+    targets: [{url: "http://a/"}]
+    sinks: [{plugin: stdout}]
+)";
+  EXPECT_EQ(parse("region: eu-west.1" + body).region, "eu-west.1");
+  std::string e = error_of("region: \"eu west\"" + body);
+  EXPECT_NE(e.find("site.yaml:1:9:"), std::string::npos) << e;
+  EXPECT_NE(e.find("'region' must be 1 to 64 letters, digits"), std::string::npos) << e;
+}

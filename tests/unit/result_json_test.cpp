@@ -1,6 +1,7 @@
 #include "results/result.hpp"
 #include "results/json_writer.hpp"
 #include "results/result_json.hpp"
+#include "results/result_json_decode.hpp"
 #include "results/ulid.hpp"
 
 #include <gtest/gtest.h>
@@ -105,4 +106,23 @@ TEST(JsonWriter, EscapesControlsKeepsUtf8AndReplacesBytesThatAreNotUtf8) {
   EXPECT_EQ(encode("\xED\xA0\x80"), "\"" + fffd + fffd + fffd + "\"") << "a UTF-16 surrogate";
   EXPECT_EQ(encode("\xF4\x90\x80\x80"), "\"" + fffd + fffd + fffd + fffd + "\"") << "past U+10FFFF";
   EXPECT_EQ(encode("\xE2\x82" "x"), "\"" + fffd + fffd + "x\"") << "a continuation missing";
+}
+
+TEST(ResultJson, TheRegionIsWrittenWhenSetAndReadBack) {
+  Result r = sample();
+  std::string json;
+  append_result_json(json, *ResultViews(r).data());
+  EXPECT_EQ(json.find("\"region\""), std::string::npos) << "no region: no key, as before regions";
+  r.region = "eu-west";
+  json.clear();
+  append_result_json(json, *ResultViews(r).data());
+  EXPECT_NE(json.find("\"node\":\"n1\",\"region\":\"eu-west\""), std::string::npos) << json;
+  Result back;
+  EXPECT_EQ(decode_result_json(json, back), "");
+  EXPECT_EQ(back.region, "eu-west");
+  EXPECT_EQ(result_from_c(*ResultViews(back).data()).region, "eu-west");
+  // A record from a plugin built before the field (shorter struct) has no region.
+  wp_result old = *ResultViews(r).data();
+  old.struct_size = offsetof(wp_result, region);
+  EXPECT_EQ(region_of(old).size, 0u);
 }

@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -81,14 +82,23 @@ class Parser {
       issue(root, "the file must be a mapping with a 'pipelines' list");
       finish();
     }
-    static const std::vector<std::string> keys = {"node", "log", "spool", "admin", "redact", "pipelines",
-                                                  "probe_modules"};
+    static const std::vector<std::string> keys = {"node", "region", "log", "spool", "admin", "redact",
+                                                  "pipelines", "probe_modules"};
     // Read first: the targets' default ids (their URLs) are redacted with it.
     if (root["redact"]) parse_redact(root["redact"], cfg);
     secret_params_ = cfg.secret_params;
     for (auto it : root) {
       std::string key = it.first.Scalar();
       if (key == "node") cfg.node = scalar(it.second);
+      else if (key == "region") {
+        cfg.region = scalar(it.second);
+        // It names a consumer group and is stored with every result: a short plain name.
+        bool plain = !cfg.region.empty() && cfg.region.size() <= 64;
+        for (char c : cfg.region)
+          plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.');
+        if (!plain)
+          issue(it.second, "'region' must be 1 to 64 letters, digits, '-', '_' or '.' (e.g. eu-west)");
+      }
       else if (key == "log") parse_log(it.second, cfg);
       else if (key == "spool") parse_spool(it.second, cfg);
       else if (key == "redact") continue;

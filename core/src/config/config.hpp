@@ -97,6 +97,7 @@ struct PipelineConfig {
 struct Config {
   std::string path;
   std::string node;  // empty: the host name
+  std::string region;  // where this node checks from (fleet: one consumer group per region); empty: none
   std::string log_format = "auto";
   std::string log_level = "info";
   std::optional<SpoolConfig> spool;

@@ -2,6 +2,7 @@
 
 #include "catalog/target_catalog.hpp"
 #include "catalog/targets_feed.hpp"
+#include "plugins/host.hpp"
 
 #include "schedule/clock.hpp"
 #include "observe/log.hpp"
@@ -37,7 +38,7 @@ std::string owned(wp_str s) { return s.data ? std::string(s.data, s.size) : std:
 }  // namespace
 
 ProbePipeline::ProbePipeline(asio::io_context& io, std::string name, std::string node)
-    : io_(io), name_(std::move(name)), node_(std::move(node)), timer_(io), sweep_timer_(io) {
+    : io_(io), name_(std::move(name)), node_(std::move(node)), region_(node_identity().region), timer_(io), sweep_timer_(io) {
   // Metric names are built once: finish() and dispatch() run for every check.
   const std::string l = "pipeline=\"" + name_ + "\"";
   names_.labels = l;
@@ -438,6 +439,7 @@ void ProbePipeline::identify(const InFlight& f, Result& r) const {
   r.pipeline = name_;
   r.url = t.url;
   r.node = node_;
+  r.region = region_;
   r.labels = t.labels;
   r.scheduled_at_us = f.scheduled_at_us;
   r.started_at_us = f.started_at_us;

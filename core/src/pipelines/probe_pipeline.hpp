@@ -129,6 +129,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   boost::asio::io_context& io_;
   std::string name_;
   std::string node_;
+  std::string region_;
   int64_t concurrency_ = 512;  // configured; in_flight_ stays under limit_.value() <= this
   ConcurrencyLimit limit_{512};
 

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 
 namespace watchpost {
 namespace {
@@ -24,10 +25,30 @@ std::string metric_name(const HostContext& h, const char* name, const char* suff
 
 }  // namespace
 
-HostContext::HostContext(std::string instance_name) : name_(std::move(instance_name)) {
+namespace {
+std::mutex identity_mu;
+NodeIdentity& identity() {
+  static NodeIdentity id;
+  return id;
+}
+}  // namespace
+
+void set_node_identity(NodeIdentity identity_now) {
+  std::lock_guard<std::mutex> lock(identity_mu);
+  identity() = std::move(identity_now);
+}
+
+NodeIdentity node_identity() {
+  std::lock_guard<std::mutex> lock(identity_mu);
+  return identity();
+}
+
+HostContext::HostContext(std::string instance_name) : name_(std::move(instance_name)), identity_(node_identity()) {
   raw_.struct_size = sizeof(raw_);
   raw_.ctx = this;
   raw_.instance_name = name_.c_str();
+  raw_.node = identity_.node.c_str();
+  raw_.region = identity_.region.c_str();
   raw_.log = [](void* ctx, int level, const char* m, size_t n) {
     log::Level l = level <= WP_LOG_DEBUG ? log::Level::debug
                    : level == WP_LOG_INFO ? log::Level::info

@@ -8,6 +8,15 @@
 
 namespace watchpost {
 
+// Where this process checks from, handed to every plugin instance made after it is set (the
+// runtime sets it from the config's `node:` and `region:` before it builds anything).
+struct NodeIdentity {
+  std::string node;
+  std::string region;
+};
+void set_node_identity(NodeIdentity identity);
+NodeIdentity node_identity();
+
 class HostContext {
  public:
   explicit HostContext(std::string instance_name);
@@ -18,6 +27,7 @@ class HostContext {
 
  private:
   std::string name_;
+  NodeIdentity identity_;  // copied at creation: raw_ points into it
   wp_host raw_{};
 };
 

@@ -5,6 +5,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,6 +28,7 @@ struct Result {
   std::string pipeline;
   std::string url;
   std::string node;
+  std::string region;  // where the check ran from (config `region:`), empty when none
   std::shared_ptr<const Labels> labels;  // shared by every result of one target
   int64_t scheduled_at_us = 0;
   int64_t started_at_us = 0;
@@ -52,6 +54,11 @@ using ResultPtr = std::shared_ptr<const Result>;
 // "dns", "timeout", ... ; "none" for WP_ERR_NONE.
 std::string_view error_kind_name(int32_t kind);
 std::string_view outcome_name(int32_t outcome);
+
+// A record's region (ABI 1.2), or empty when the record is older than the field.
+inline wp_str region_of(const wp_result& r) {
+  return r.struct_size >= offsetof(wp_result, region) + sizeof(wp_str) ? r.region : wp_str{nullptr, 0};
+}
 
 // Copies a C record (from a source plugin) into an owned Result.
 Result result_from_c(const wp_result& raw);

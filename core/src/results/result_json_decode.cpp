@@ -132,6 +132,9 @@ std::string decode_result_json(std::string_view input, Result& r) {
     r.url = text(j, "url", false);
     if (r.url.size() > limits::kUrlBytes) throw Bad{"'url' is longer than " + std::to_string(limits::kUrlBytes) + " bytes"};
     r.node = text(j, "node", false);
+    r.region = text(j, "region", false);
+    if (r.region.size() > limits::kIdBytes)
+      throw Bad{"'region' is longer than " + std::to_string(limits::kIdBytes) + " bytes"};
     auto labels = std::make_shared<Labels>();
     if (const json* lj = member(j, "labels", false)) {
       if (!lj->is_object()) throw Bad{"'labels' must be an object"};

@@ -122,8 +122,13 @@ class Options {
 class Host {
  public:
   explicit Host(const wp_host* raw) : raw_(raw) {}
+  // Whether the core's host table has the field at `offset` (it is older when it does not).
+  bool covers(size_t offset) const { return raw_->struct_size >= offset + sizeof(void*); }
   const wp_host* raw() const { return raw_; }
   std::string_view name() const { return raw_->instance_name ? raw_->instance_name : ""; }
+  // Where the node checks from (ABI 1.2; empty from an older core).
+  std::string_view node() const { return covers(offsetof(wp_host, node)) && raw_->node ? raw_->node : ""; }
+  std::string_view region() const { return covers(offsetof(wp_host, region)) && raw_->region ? raw_->region : ""; }
   void log(int level, std::string_view message) const { raw_->log(raw_->ctx, level, message.data(), message.size()); }
   void debug(std::string_view m) const { log(WP_LOG_DEBUG, m); }
   void info(std::string_view m) const { log(WP_LOG_INFO, m); }

@@ -183,6 +183,9 @@ typedef struct wp_host {
   uint64_t (*timer_start)(void* ctx, uint32_t delay_ms, void (*fn)(void* user), void* user);
   /* Returns 1 when fn will not run (cancelled in time), 0 when it ran or is running now. */
   int (*timer_cancel)(void* ctx, uint64_t timer_id);
+  /* ---- ABI 1.2: where this node is -------------------------------------------------- */
+  const char* node;    /* the node's id (config `node:`, else the host name); NUL-terminated */
+  const char* region;  /* the node's region (config `region:`), "" when none */
 } wp_host;
 
 /* ---- the record that flows: one check result ---------------------------------------- */
@@ -224,6 +227,9 @@ struct wp_result {
   const wp_verdict_view* verdicts; /* stride verdicts[0].struct_size */
   size_t verdict_count;
   wp_str body;               /* kept body: given to evaluators; empty for sinks */
+  /* ABI 1.2: the region the check ran from (the node's `region:`), empty when none. Read it
+   * only when struct_size covers it. */
+  wp_str region;
 };
 
 /* ======================================================================================

@@ -357,13 +357,26 @@ TEST(Fleet, ACatalogueChangeReachesItsCheckerWithinTwoSeconds) {
   EXPECT_TRUE(wt::wait_until(labelled, std::chrono::seconds(3)))
       << "an updated target is checked with its new definition within 2 s (plus its slot)";
 
+  // Poison: a definition the core refuses, and one that is not even JSON. Each is skipped
+  // (named in the log), and checking goes on.
+  std::string bad = "{\"name\": \"bad\", \"interval\": \"soon\"}";
+  cat.put("bad", &bad);
+  std::string garbage = "\x01{{{ not yaml";
+  cat.put("garbage", &garbage);
+  cat.flush();
+
   cat.put("a", nullptr);  // tombstone
   cat.flush();
   int64_t deleted = now_ms();
   ASSERT_TRUE(wt::wait_until([&] { return seen_since("b", deleted + 2500); }, std::chrono::seconds(10)));
   EXPECT_FALSE(seen_since("a", deleted + 2000)) << "a deleted target stops within 2 s";
+  EXPECT_FALSE(seen_since("bad", 0));
+  EXPECT_FALSE(seen_since("garbage", 0));
   checker->process->signal(SIGTERM);
-  EXPECT_EQ(checker->process->wait().exit_code, 0);
+  auto ended = checker->process->wait();
+  EXPECT_EQ(ended.exit_code, 0);
+  EXPECT_NE(ended.err.find("skipping target 'bad'"), std::string::npos) << ended.err.substr(0, 3000);
+  EXPECT_NE(ended.err.find("skipping target 'garbage'"), std::string::npos);
 }
 
 TEST(Fleet, EachRegionIsAGroupOfItsOwnAndChecksEveryTargetInTheSameSlots) {

@@ -20,5 +20,8 @@ echo
 echo "== a million targets in the PostgreSQL catalogue (pg_targets)"
 "$(dirname "$0")/catalog_million.sh" "$build"
 echo
+echo "== the fleet: 1, 2 and 4 checkers splitting 1,000,000 targets; failover gap"
+"$(dirname "$0")/fleet.sh" "$build"
+echo
 echo "== end to end: check -> Kafka -> PostgreSQL at ${E2E_RATE:-5000} checks/s"
 "$(dirname "$0")/end_to_end.sh" "$build"

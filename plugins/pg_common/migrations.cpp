@@ -122,6 +122,25 @@ CREATE TRIGGER target_catalog_notify AFTER INSERT OR UPDATE OR DELETE ON {schema
 -- column without a default is a catalogue change only, even on a large partitioned table.
 ALTER TABLE {schema}.check_results ADD COLUMN region text;
 )SQL"},
+    // Quorum verdicts across regions (pg_sink's `quorum`, docs/fleet.md): one row per target
+    // and slot, recomputed whenever a region's result for that slot arrives.
+    {5, "verdicts: one per target and slot, from every region's result",
+     R"SQL(
+CREATE TABLE {schema}.verdicts (
+  pipeline        text NOT NULL,
+  target_id       text NOT NULL,
+  scheduled_at    timestamptz NOT NULL,
+  verdict         text NOT NULL CHECK (verdict IN ('up', 'down', 'degraded', 'unknown')),
+  quorum          integer NOT NULL,
+  regions_up      text[] NOT NULL,
+  regions_down    text[] NOT NULL,
+  regions_unknown text[] NOT NULL,
+  regions_missing text[] NOT NULL,
+  updated_at      timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (pipeline, target_id, scheduled_at)
+);
+CREATE INDEX verdicts_time ON {schema}.verdicts (scheduled_at);
+)SQL"},
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "pg_sink.hpp"
 
+#include "verdicts.hpp"
+
 #include "connection_options.hpp"
 
 #include "copy_row.hpp"
@@ -112,6 +114,10 @@ const std::vector<wp_option_spec>& PgSink::options() {
     auto specs = connection_options();
     specs.insert(specs.begin() + 2, option("retention", WP_OPT_DURATION, "30d",
                                            "Daily partitions of check_results older than this are dropped; 0 keeps all"));
+    specs.push_back(option("quorum", WP_OPT_INT, "0",
+                           "Regions that must say down for a slot's verdict to be down (fewer: degraded); 0: no verdicts"));
+    specs.push_back(option("regions", WP_OPT_STRING_LIST, nullptr,
+                           "The regions expected to check every slot; one with no result is listed as missing"));
     return specs;
   }();
   return specs;
@@ -119,13 +125,17 @@ const std::vector<wp_option_spec>& PgSink::options() {
 
 Conninfo PgSink::conninfo(const Options& o) { return conninfo_from(o); }
 
-void PgSink::validate(const Options& o) { validate_connection(o); }
+void PgSink::validate(const Options& o) {
+  validate_connection(o);
+  verdict_policy(o);
+}
 
 PgSink::PgSink(const Host& host, const Options& o)
     : host_(host),
       conninfo_(conninfo(o)),
       schema_(o.string("schema", "watchpost")),
-      retention_days_(o.integer("retention", 30LL * 86'400'000) / 86'400'000) {
+      retention_days_(o.integer("retention", 30LL * 86'400'000) / 86'400'000),
+      verdicts_(verdict_policy(o)) {
   // No connection here: the pipeline starts even while PostgreSQL is down, and the first
   // write connects (and migrates) when it can.
 }
@@ -138,6 +148,7 @@ void PgSink::connect() {
   conn_ = connect_and_migrate(conninfo_, schema_, host_);
   pqxx::nontransaction n(*conn_);
   n.exec(with_schema(kTempTablesSql, schema_));
+  if (verdicts_.enabled()) prepare_verdicts(n);
   host_.info("connected to PostgreSQL (" + conninfo_.display + ")");
 }
 
@@ -215,6 +226,7 @@ Status PgSink::write(const Batch& batch) {
       stored = tx.exec("SELECT count(*) FROM pg_temp.wp_inserted")[0][0].as<size_t>();
     }
     tx.exec(with_schema(kUpdateTargetsSql, schema_));
+    if (verdicts_.enabled()) update_verdicts(tx, schema_, verdicts_, batch);
     tx.commit();
     known_days_.insert(days.begin(), days.end());
     host_.count("rows_written", static_cast<double>(stored));

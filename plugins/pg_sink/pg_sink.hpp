@@ -8,6 +8,7 @@
 #pragma once
 
 #include "conninfo.hpp"
+#include "verdicts.hpp"
 
 #include <watchpost/plugin.hpp>
 
@@ -41,6 +42,7 @@ class PgSink final : public Sink {
   Conninfo conninfo_;
   std::string schema_;
   int64_t retention_days_;
+  VerdictPolicy verdicts_;
   std::unique_ptr<pqxx::connection> conn_;
   std::set<int64_t> known_days_;  // daily partitions this connection has ensured
   std::chrono::steady_clock::time_point next_retention_{};

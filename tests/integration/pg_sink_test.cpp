@@ -485,3 +485,91 @@ TEST(PgSink, TheRegionACheckRanFromIsStoredAndNullWithoutOne) {
             "eu-west");
   EXPECT_TRUE(w.exec("SELECT region FROM watchpost.check_results WHERE target_id = 'blog'")[0][0].is_null());
 }
+
+// pg_sink's options with a quorum over `regions`.
+OptionList quorum_options(const std::string& dsn, const std::string& quorum, std::vector<std::string> regions) {
+  const Plugin* p = catalog().find("pg_sink");
+  OptionList opts;
+  for (auto [name, value] : {std::pair<const char*, std::string>{"dsn", dsn}, {"quorum", quorum}}) {
+    OptionValue v;
+    EXPECT_EQ(parse_scalar_option(*p->sink.find(name), value, v), "");
+    opts.push_back(v);
+  }
+  OptionValue list;
+  list.name = "regions";
+  list.type = WP_OPT_STRING_LIST;
+  list.items = std::move(regions);
+  opts.push_back(list);
+  return opts;
+}
+
+// Quorum verdicts (issue 13): three regions, quorum 2; results of one slot arrive in separate
+// batches, as they do from different checkers, and the verdict follows each arrival.
+TEST(PgSink, QuorumVerdictsJoinTheRegionsOfEachSlot) {
+  REQUIRE_POSTGRES();
+  wt::PostgresServer pg;
+  const Plugin* p = catalog().find("pg_sink");
+  SinkInstance sink(p->library, p->descriptor->sink, "test/pg_sink");
+  sink.create(quorum_options(pg.dsn(), "2", {"eu", "us", "ap"}));
+  auto write = [&](const std::vector<ResultPtr>& batch) {
+    ResultViews views(batch);
+    wp_error err = SinkInstance::blank_error();
+    return sink.api()->write(sink.handle(), views.data(), views.size(), &err);
+  };
+  int64_t slot = (now_us() / 1'000'000 - 120) * 1'000'000;
+  auto from = [&](const std::string& target, const std::string& region, int32_t outcome) {
+    auto r = std::make_shared<Result>(*result(target, slot, outcome));
+    r->region = region;
+    r->result_id = make_ulid(slot / 1000 + std::hash<std::string>()(target + region) % 1000);
+    return r;
+  };
+  auto verdict = [&](const std::string& target) {
+    pqxx::connection c(pg.dsn());
+    pqxx::work w(c);
+    auto r = w.exec("SELECT verdict, array_to_string(regions_down, ','), array_to_string(regions_missing, ',') "
+                    "FROM watchpost.verdicts WHERE target_id = " + w.quote(target));
+    return r.empty() ? std::string("none") : std::string(r[0][0].c_str()) + " down=" + r[0][1].c_str() +
+                                                 " missing=" + r[0][2].c_str();
+  };
+  // First batch: what eu saw.
+  ASSERT_EQ(write({from("one-down", "eu", WP_OUTCOME_DOWN), from("two-down", "eu", WP_OUTCOME_DOWN),
+                   from("ap-silent", "eu", WP_OUTCOME_UP)}),
+            WP_OK);
+  EXPECT_EQ(verdict("one-down"), "degraded down=eu missing=ap,us") << "one region down is not enough";
+  // Then us and ap.
+  ASSERT_EQ(write({from("one-down", "us", WP_OUTCOME_UP), from("one-down", "ap", WP_OUTCOME_UP),
+                   from("two-down", "us", WP_OUTCOME_DOWN), from("two-down", "ap", WP_OUTCOME_UP),
+                   from("ap-silent", "us", WP_OUTCOME_UP)}),
+            WP_OK);
+  EXPECT_EQ(verdict("one-down"), "degraded down=eu missing=");
+  EXPECT_EQ(verdict("two-down"), "down down=eu,us missing=") << "two of three with quorum 2";
+  EXPECT_EQ(verdict("ap-silent"), "up down= missing=ap") << "a region that did not report is missing, not down";
+  // A result without a region (a single node) makes no verdict.
+  ASSERT_EQ(write({result("plain", slot, WP_OUTCOME_DOWN)}), WP_OK);
+  EXPECT_EQ(verdict("plain"), "none");
+
+  // watchpost report shows them: per target by verdict, and what each region saw.
+  auto report = wt::run_process({WATCHPOST_BIN, "report", "--dsn", pg.dsn(), "--since", "1h"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  auto at = report.out.find("Verdicts across regions");
+  ASSERT_NE(at, std::string::npos) << report.out;
+  auto line_of = [&](const std::string& from, const std::string& target) {
+    auto p = report.out.find("\n" + std::string("web") + std::string(11, ' ') + target, report.out.find(from));
+    return p == std::string::npos ? std::string() : report.out.substr(p + 1, report.out.find('\n', p + 1) - p - 1);
+  };
+  EXPECT_NE(line_of("Verdicts across regions", "two-down").find("0.00%"), std::string::npos) << report.out;
+  EXPECT_NE(line_of("Verdicts across regions", "one-down").find("100.00%"), std::string::npos)
+      << "degraded is not down: " << report.out;
+  EXPECT_NE(report.out.find("By region"), std::string::npos);
+  EXPECT_EQ(line_of("Verdicts across regions", "plain"), "") << "no verdict without regions";
+}
+
+TEST(PgSink, AQuorumAboveTheRegionsListedIsAConfigError) {
+  const Plugin* p = catalog().find("pg_sink");
+  OptionList opts = quorum_options("host=127.0.0.1", "3", {"eu", "us"});
+  OptionsView view(opts);
+  wp_error err = SinkInstance::blank_error();
+  EXPECT_EQ(p->descriptor->sink->validate(view.get(), &err), WP_ERROR);
+  EXPECT_EQ(std::string(err.option), "quorum");
+  EXPECT_NE(std::string(err.message).find("only 2 regions"), std::string::npos) << err.message;
+}

@@ -1,5 +1,6 @@
 // watchpost report: per target, checks, uptime and latency over a window, from PostgreSQL.
 #include "../report/uptime_report.hpp"
+#include "../report/verdict_report.hpp"
 #include "args.hpp"
 #include "commands.hpp"
 
@@ -24,7 +25,15 @@ int cmd_report(int argc, char** argv) {
   q.since_ms = *since;
   q.target = args.value("target");
   auto rows = report::run_query(q);
-  std::fputs((args.flag("json") ? report::render_json(rows, q) : report::render_table(rows, q)).c_str(), stdout);
+  if (args.flag("json")) {
+    std::fputs(report::render_json(rows, q).c_str(), stdout);
+    return 0;
+  }
+  std::string out = report::render_table(rows, q);
+  // The fleet's view, when results carry regions: verdicts per slot and what each region saw.
+  pqxx::connection c(q.dsn);
+  out += report::render_verdicts_table(report::verdicts(c, q), report::regions(c, q));
+  std::fputs(out.c_str(), stdout);
   return 0;
 }
 

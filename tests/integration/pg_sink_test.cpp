@@ -562,6 +562,18 @@ TEST(PgSink, QuorumVerdictsJoinTheRegionsOfEachSlot) {
       << "degraded is not down: " << report.out;
   EXPECT_NE(report.out.find("By region"), std::string::npos);
   EXPECT_EQ(line_of("Verdicts across regions", "plain"), "") << "no verdict without regions";
+
+  auto as_json = wt::run_process({WATCHPOST_BIN, "report", "--dsn", pg.dsn(), "--since", "1h", "--json"});
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+  auto j = nlohmann::json::parse(as_json.out);
+  ASSERT_TRUE(j["verdicts"].is_array()) << as_json.out;
+  std::map<std::string, nlohmann::json> by_target;
+  for (auto& v : j["verdicts"]) by_target[v["target_id"].get<std::string>()] = v;
+  EXPECT_EQ(by_target["two-down"]["down"], 1);
+  EXPECT_EQ(by_target["one-down"]["degraded"], 1);
+  EXPECT_EQ(by_target.count("plain"), 0u);
+  EXPECT_EQ(j["regions"].size(), 8u) << "one-down and two-down from 3 regions, ap-silent from 2";
+  EXPECT_TRUE(j["targets"].is_array()) << "the per-target report is still there";
 }
 
 TEST(PgSink, AQuorumAboveTheRegionsListedIsAConfigError) {

@@ -25,14 +25,19 @@ int cmd_report(int argc, char** argv) {
   q.since_ms = *since;
   q.target = args.value("target");
   auto rows = report::run_query(q);
-  if (args.flag("json")) {
-    std::fputs(report::render_json(rows, q).c_str(), stdout);
-    return 0;
-  }
-  std::string out = report::render_table(rows, q);
   // The fleet's view, when results carry regions: verdicts per slot and what each region saw.
   pqxx::connection c(q.dsn);
-  out += report::render_verdicts_table(report::verdicts(c, q), report::regions(c, q));
+  auto verdicts = report::verdicts(c, q);
+  auto regions = report::regions(c, q);
+  std::string out;
+  if (args.flag("json")) {
+    out = report::render_json(rows, q);
+    // One object: its closing brace (and newline) give way to the fleet's members.
+    out.erase(out.find_last_of('}'));
+    out += "," + report::verdicts_json_members(verdicts, regions) + "}\n";
+  } else {
+    out = report::render_table(rows, q) + report::render_verdicts_table(verdicts, regions);
+  }
   std::fputs(out.c_str(), stdout);
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "verdict_report.hpp"
 
+#include "results/json_writer.hpp"
+
 #include <pqxx/pqxx>
 
 #include <algorithm>
@@ -96,6 +98,48 @@ std::string render_verdicts_table(const std::vector<VerdictReport>& v, const std
       out += line;
     }
   }
+  return out;
+}
+
+std::string verdicts_json_members(const std::vector<VerdictReport>& v, const std::vector<RegionReport>& r) {
+  std::string out;
+  JsonWriter j(out);
+  auto pct = [&](const std::optional<double>& p) {
+    j.key("uptime_percent");
+    if (!p) return j.null();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", *p);
+    j.raw(buf);
+  };
+  j.key("verdicts");
+  j.begin_array();
+  for (auto& x : v) {
+    j.begin_object();
+    j.field("pipeline", x.pipeline);
+    j.field("target_id", x.target_id);
+    j.field("slots", x.slots);
+    j.field("up", x.up);
+    j.field("degraded", x.degraded);
+    j.field("down", x.down);
+    j.field("unknown", x.unknown);
+    pct(x.uptime_percent);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("regions");
+  j.begin_array();
+  for (auto& x : r) {
+    j.begin_object();
+    j.field("pipeline", x.pipeline);
+    j.field("target_id", x.target_id);
+    j.field("region", x.region);
+    j.field("checks", x.checks);
+    j.field("up", x.up);
+    j.field("down", x.down);
+    pct(x.uptime_percent);
+    j.end_object();
+  }
+  j.end_array();
   return out;
 }
 

@@ -27,5 +27,7 @@ std::vector<VerdictReport> verdicts(pqxx::connection& c, const Query& q);
 std::vector<RegionReport> regions(pqxx::connection& c, const Query& q);
 
 std::string render_verdicts_table(const std::vector<VerdictReport>& v, const std::vector<RegionReport>& r);
+// `"verdicts": [...], "regions": [...]` members for the report's JSON object (without braces).
+std::string verdicts_json_members(const std::vector<VerdictReport>& v, const std::vector<RegionReport>& r);
 
 }  // namespace watchpost::report

@@ -124,10 +124,7 @@ void fill_copy_row(CopyRow& row, const wp_result& r) {
   }
   verdicts += ']';
   text(verdicts);
-  // ABI 1.2 appended the region; a shorter record has none.
-  bool has_region = r.struct_size >= offsetof(wp_result, region) + sizeof(wp_str) && r.region.size > 0;
-  if (has_region) text(view(r.region));
-  else null();
+  text_or_null(wp_result_region(&r));
 }
 
 }  // namespace watchpost::pg

@@ -71,8 +71,7 @@ void update_verdicts(pqxx::transaction_base& tx, const std::string& schema, cons
   std::set<std::tuple<std::string_view, std::string_view, int64_t>> slots;
   for (size_t i = 0; i < batch.size(); ++i) {
     const wp_result& r = batch[i];
-    bool regional = r.struct_size >= offsetof(wp_result, region) + sizeof(wp_str) && r.region.size > 0;
-    if (regional) slots.emplace(view(r.pipeline), view(r.target_id), r.scheduled_at_us);
+    if (wp_result_region(&r).size > 0) slots.emplace(view(r.pipeline), view(r.target_id), r.scheduled_at_us);
   }
   if (slots.empty()) return;
   {

@@ -24,11 +24,11 @@ int cmd_report(int argc, char** argv) {
   if (!since || *since <= 0) throw UsageError("--since takes a duration such as 24h or 7d");
   q.since_ms = *since;
   q.target = args.value("target");
-  auto rows = report::run_query(q);
+  auto conn = report::connect(q);
+  auto rows = report::run_query(*conn, q);
   // The fleet's view, when results carry regions: verdicts per slot and what each region saw.
-  pqxx::connection c(q.dsn);
-  auto verdicts = report::verdicts(c, q);
-  auto regions = report::regions(c, q);
+  auto verdicts = report::verdicts(*conn, q);
+  auto regions = report::regions(*conn, q);
   std::string out;
   if (args.flag("json")) {
     out = report::render_json(rows, q);

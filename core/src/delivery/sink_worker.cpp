@@ -46,7 +46,7 @@ SinkWorker::SinkWorker(std::unique_ptr<SinkInstance> instance, const SinkConfig&
   label_ = "{sink=\"" + instance_->name() + "\"}";
   names_ = {"watchpost_sink_queue_depth" + label_, "watchpost_spool_held_in_memory" + label_,
             "watchpost_spool_appended_total" + label_, "watchpost_spool_records" + label_,
-            "watchpost_spool_bytes" + label_};
+            "watchpost_spool_bytes" + label_, "watchpost_sink_batches_in_flight" + label_};
   health_key_ = "sink " + instance_->name() + " spool";
   write_async_ = write_async_of(*instance_);
   max_in_flight_ = write_async_ ? static_cast<size_t>(std::max<int64_t>(1, config_.max_in_flight)) : 1;
@@ -256,7 +256,7 @@ void SinkWorker::run() {
       if (head_settled()) {
         InFlight done = std::move(window_.front());
         window_.pop_front();
-        metrics().set("watchpost_sink_batches_in_flight" + label_, static_cast<double>(window_.size()));
+        metrics().set(names_.batches_in_flight, static_cast<double>(window_.size()));
         lock.unlock();
         if (!settle(std::move(done))) return;
         continue;
@@ -365,7 +365,7 @@ bool SinkWorker::hand_over(std::vector<ResultPtr>& batch) {
     token = next_token_++;
     // In the window before the call: the sink may settle it from inside write_async.
     window_.push_back({token, std::move(batch), -1, {}});
-    metrics().set("watchpost_sink_batches_in_flight" + label_, static_cast<double>(window_.size()));
+    metrics().set(names_.batches_in_flight, static_cast<double>(window_.size()));
   }
   wp_error err = SinkInstance::blank_error();
   int rc;
@@ -377,7 +377,7 @@ bool SinkWorker::hand_over(std::vector<ResultPtr>& batch) {
   std::lock_guard<std::mutex> lock(mu_);
   batch = std::move(window_.back().batch);
   window_.pop_back();
-  metrics().set("watchpost_sink_batches_in_flight" + label_, static_cast<double>(window_.size()));
+  metrics().set(names_.batches_in_flight, static_cast<double>(window_.size()));
   return false;
 }
 
@@ -418,7 +418,7 @@ bool SinkWorker::settle_window() {
       }
       done = std::move(window_.front());
       window_.pop_front();
-      metrics().set("watchpost_sink_batches_in_flight" + label_, static_cast<double>(window_.size()));
+      metrics().set(names_.batches_in_flight, static_cast<double>(window_.size()));
     }
     if (!settle(std::move(done))) return false;
   }
@@ -428,7 +428,7 @@ void SinkWorker::requeue_window_locked(std::vector<ResultPtr> first) {  // mu_ h
   std::vector<ResultPtr> back = std::move(first);
   for (auto& f : window_) back.insert(back.end(), f.batch.begin(), f.batch.end());
   window_.clear();
-  metrics().set("watchpost_sink_batches_in_flight" + label_, 0);
+  metrics().set(names_.batches_in_flight, 0);
   queue_.insert(queue_.begin(), back.begin(), back.end());
 }
 

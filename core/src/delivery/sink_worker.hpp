@@ -106,7 +106,7 @@ class SinkWorker {
   std::string label_;
   // Built once: push() sets these for every result, and a name per call cost an allocation.
   struct {
-    std::string queue_depth, held_in_memory, spool_appended, spool_records, spool_bytes;
+    std::string queue_depth, held_in_memory, spool_appended, spool_records, spool_bytes, batches_in_flight;
   } names_;
   std::string dead_letter_path_;
 

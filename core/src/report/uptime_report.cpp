@@ -8,17 +8,20 @@
 
 namespace watchpost::report {
 
-std::vector<TargetReport> run_query(const Query& q) {
+std::unique_ptr<pqxx::connection> connect(const Query& q) {
+  // Checked here, once: every query of the report splices the name into its SQL.
   for (char c : q.schema)
     if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_'))
       throw std::runtime_error("'" + q.schema + "' is not a valid schema name");
-  std::unique_ptr<pqxx::connection> conn;
   try {
-    conn = std::make_unique<pqxx::connection>(q.dsn);
+    return std::make_unique<pqxx::connection>(q.dsn);
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("cannot connect to PostgreSQL: ") + e.what());
   }
-  pqxx::work w(*conn);
+}
+
+std::vector<TargetReport> run_query(pqxx::connection& conn, const Query& q) {
+  pqxx::work w(conn);
   std::string sql =
       "SELECT pipeline, target_id, count(*), "
       "  count(*) FILTER (WHERE outcome = 'up'), count(*) FILTER (WHERE outcome = 'down'), "

@@ -1,7 +1,10 @@
 // "How did each target do over the last N hours?" — read from pg_sink's check_results.
 #pragma once
 
+#include <pqxx/connection>
+
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,8 +27,12 @@ struct Query {
   std::string target;  // empty: all
 };
 
-// Throws std::runtime_error with a readable message (connection, missing schema, ...).
-std::vector<TargetReport> run_query(const Query& q);
+// One connection for every part of a report. Throws std::runtime_error with a readable
+// message (a schema name that is not one, a server that cannot be reached).
+std::unique_ptr<pqxx::connection> connect(const Query& q);
+
+// Throws std::runtime_error with a readable message (missing schema, ...).
+std::vector<TargetReport> run_query(pqxx::connection& c, const Query& q);
 
 std::string render_table(const std::vector<TargetReport>& rows, const Query& q);
 std::string render_json(const std::vector<TargetReport>& rows, const Query& q);

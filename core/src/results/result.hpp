@@ -56,9 +56,7 @@ std::string_view error_kind_name(int32_t kind);
 std::string_view outcome_name(int32_t outcome);
 
 // A record's region (ABI 1.2), or empty when the record is older than the field.
-inline wp_str region_of(const wp_result& r) {
-  return r.struct_size >= offsetof(wp_result, region) + sizeof(wp_str) ? r.region : wp_str{nullptr, 0};
-}
+inline wp_str region_of(const wp_result& r) { return wp_result_region(&r); }
 
 // Copies a C record (from a source plugin) into an owned Result.
 Result result_from_c(const wp_result& raw);

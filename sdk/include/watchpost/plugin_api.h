@@ -232,6 +232,12 @@ struct wp_result {
   wp_str region;
 };
 
+/* A record's region (ABI 1.2), or an empty string when the record is older than the field. */
+static inline wp_str wp_result_region(const wp_result* r) {
+  wp_str none = {NULL, 0};
+  return r->struct_size >= offsetof(wp_result, region) + sizeof(wp_str) ? r->region : none;
+}
+
 /* ======================================================================================
  * PROBE
  * ====================================================================================== */

@@ -47,7 +47,10 @@ void KafkaTargets::validate(const Options& o) {
 }
 
 KafkaTargets::KafkaTargets(const Host& host, const Options& o)
-    : host_(host), route_{host, this}, topic_(o.string("topic", "watchpost.targets")) {
+    : host_(host),
+      route_{host, this},
+      topic_(o.string("topic", "watchpost.targets")),
+      session_ms_(o.integer("session_timeout", 6000)) {
   ConfPtr conf = consumer_conf(o, host.region());
   route_logs(conf.get(), &route_.host);
   rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaTargets::on_rebalance);
@@ -66,33 +69,79 @@ void KafkaTargets::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafk
   auto* self = static_cast<Route*>(opaque)->self;
   bool cooperative = std::string(rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE";
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-    for (int i = 0; i < parts->cnt; ++i) {
-      parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;  // the partition's targets are all of it
-      self->partitions_[parts->elems[i].partition];        // a partition lost earlier is read again
-    }
-    self->host_.info("assigned " + std::to_string(parts->cnt) + " partitions of '" + self->topic_ + "'");
-    self->host_.count("assigned_partitions", parts->cnt);
+    for (int i = 0; i < parts->cnt; ++i) parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;  // its targets are all of it
+    self->assigned(parts);
     if (cooperative) rd_kafka_error_destroy(rd_kafka_incremental_assign(rk, parts));
     else rd_kafka_assign(rk, parts);
     return;
   }
-  size_t removed = 0;
-  for (int i = 0; i < parts->cnt; ++i) {
-    auto it = self->partitions_.find(parts->elems[i].partition);
-    if (it == self->partitions_.end()) continue;
-    if (it->second.loaded)
-      for (auto& [id, _] : it->second.targets) {
-        self->out_.push_back(TargetChange::remove(id));
-        ++removed;
-      }
-    self->partitions_.erase(it);
-  }
-  self->host_.info("revoked " + std::to_string(parts->cnt) + " partitions of '" + self->topic_ + "' (" +
-                   std::to_string(removed) + " targets handed on)" +
-                   (rd_kafka_assignment_lost(rk) ? ": the group lost this checker (session timeout)" : ""));
-  self->host_.count("revoked_partitions", parts->cnt);
+  self->revoked(parts, rd_kafka_assignment_lost(rk));
   if (cooperative) rd_kafka_error_destroy(rd_kafka_incremental_unassign(rk, parts));
   else rd_kafka_assign(rk, nullptr);
+}
+
+void KafkaTargets::assigned(const rd_kafka_topic_partition_list_t* parts) {
+  for (int i = 0; i < parts->cnt; ++i) {
+    int32_t p = parts->elems[i].partition;
+    Partition& part = partitions_[p] = Partition{};  // a partition held earlier is read again
+    if (auto kept = kept_.find(p); kept != kept_.end()) {
+      part.before = std::move(kept->second);
+      kept_.erase(kept);
+    }
+  }
+  host_.info("assigned " + std::to_string(parts->cnt) + " partitions of '" + topic_ + "'");
+  host_.count("assigned_partitions", parts->cnt);
+  if (kept_.empty()) return;
+  if (parts->cnt > 0) {
+    release_kept("the group has given them to other checkers");
+  } else if (!rejoined_) {
+    // A cooperative rejoin may first bring nothing while others give partitions up; the kept
+    // ones go on being checked until the group settles, but not forever.
+    rejoined_ = true;
+    release_by_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(2 * session_ms_);
+  }
+}
+
+void KafkaTargets::revoked(const rd_kafka_topic_partition_list_t* parts, bool lost) {
+  size_t handed = 0, kept = 0;
+  for (int i = 0; i < parts->cnt; ++i) {
+    auto it = partitions_.find(parts->elems[i].partition);
+    if (it == partitions_.end()) continue;
+    Partition& part = it->second;
+    // What the core is checking for this partition: its targets once read, else what it kept.
+    auto& checked = part.loaded ? part.targets : part.before;
+    if (lost) {
+      kept += checked.size();
+      if (!checked.empty()) kept_[it->first] = std::move(checked);
+    } else {
+      for (auto& [id, _] : checked) out_.push_back(TargetChange::remove(id));
+      handed += checked.size();
+    }
+    partitions_.erase(it);
+  }
+  host_.count("revoked_partitions", parts->cnt);
+  if (!lost) {
+    host_.info("revoked " + std::to_string(parts->cnt) + " partitions of '" + topic_ + "' (" + std::to_string(handed) +
+               " targets handed on)");
+    return;
+  }
+  rejoined_ = false;
+  host_.count("lost_sessions");
+  host_.warn("lost the consumer group (Kafka unreachable longer than the session timeout): still checking the " +
+             std::to_string(kept) + " targets of " + std::to_string(parts->cnt) +
+             " partitions until Kafka assigns partitions again");
+}
+
+void KafkaTargets::release_kept(const char* why) {
+  size_t released = 0;
+  for (auto& [_, targets] : kept_) {
+    for (auto& [id, __] : targets) out_.push_back(TargetChange::remove(id));
+    released += targets.size();
+  }
+  host_.info("released " + std::to_string(released) + " targets of " + std::to_string(kept_.size()) +
+             " partitions kept through a lost session: " + why);
+  kept_.clear();
+  rejoined_ = false;
 }
 
 void KafkaTargets::take(const rd_kafka_message_t* m) {
@@ -118,8 +167,13 @@ void KafkaTargets::take(const rd_kafka_message_t* m) {
 void KafkaTargets::loaded(int32_t partition) {
   auto it = partitions_.find(partition);
   if (it == partitions_.end() || it->second.loaded) return;
-  it->second.loaded = true;
-  for (auto& [id, definition] : it->second.targets) out_.push_back(TargetChange::upsert(id, definition));
+  Partition& part = it->second;
+  part.loaded = true;
+  // An unchanged definition is an upsert the core ignores; what was kept and is gone is removed.
+  for (auto& [id, definition] : part.targets) out_.push_back(TargetChange::upsert(id, definition));
+  for (auto& [id, _] : part.before)
+    if (!part.targets.count(id)) out_.push_back(TargetChange::remove(id));
+  part.before.clear();
   host_.info("partition " + std::to_string(partition) + " read: " + std::to_string(it->second.targets.size()) +
              " targets");
 }
@@ -130,6 +184,8 @@ Status KafkaTargets::poll(TargetEmitter& emit, uint32_t timeout_ms) {
     emit.snapshot({}, true);
     snapshot_sent_ = true;
   }
+  if (rejoined_ && !kept_.empty() && std::chrono::steady_clock::now() >= release_by_)
+    release_kept("no partition came back within two session timeouts of rejoining");
   constexpr size_t kMostPerEmit = 10000;
   auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (out_.size() < kMostPerEmit) {
@@ -153,7 +209,8 @@ Status KafkaTargets::poll(TargetEmitter& emit, uint32_t timeout_ms) {
     out_.clear();
   }
   size_t owned = 0;
-  for (auto& [_, p] : partitions_) owned += p.loaded ? p.targets.size() : 0;
+  for (auto& [_, p] : partitions_) owned += p.loaded ? p.targets.size() : p.before.size();
+  for (auto& [_, kept] : kept_) owned += kept.size();
   host_.gauge("targets", static_cast<double>(owned));
   return Status::ok();
 }

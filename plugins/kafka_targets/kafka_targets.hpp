@@ -5,10 +5,18 @@
 // read from its beginning and its targets handed over once it is read to its end (last value
 // per key, tombstones remove); then its changes follow as they come. On revocation its targets
 // are removed. Nothing is committed: the topic itself is the state.
+//
+// A checker that loses the group (Kafka unreachable longer than the session timeout) keeps
+// checking what it had: its partitions are *kept*, not removed, because a monitor that stops
+// when its coordinator is away blames nobody for an outage it cannot see. When it rejoins, a
+// kept partition assigned again is re-read and only the difference applied; the kept ones not
+// assigned are released at the first non-empty assignment (the group has settled who owns
+// them) or, at the latest, two session timeouts after rejoining.
 #pragma once
 
 #include "kafka_config.hpp"
 
+#include <chrono>
 #include <map>
 #include <set>
 #include <string>
@@ -35,12 +43,19 @@ class KafkaTargets final : public TargetsProvider {
   struct Partition {
     bool loaded = false;
     std::map<std::string, std::string> targets;  // id -> definition
+    // Kept from before a lost session while the partition is read again: still being checked,
+    // so at its end only what is gone is removed.
+    std::map<std::string, std::string> before;
   };
 
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
                            void* opaque);
   void take(const rd_kafka_message_t* m);
   void loaded(int32_t partition);
+  void assigned(const rd_kafka_topic_partition_list_t* parts);
+  void revoked(const rd_kafka_topic_partition_list_t* parts, bool lost);
+  // Kept partitions not assigned again: their targets are removed (another checker has them).
+  void release_kept(const char* why);
 
   // The handle's opaque: route_logs reads it as its first member (the host, for logs), the
   // rebalance callback as the whole (to reach this provider).
@@ -56,6 +71,10 @@ class KafkaTargets final : public TargetsProvider {
   HandlePtr consumer_;
   std::map<int32_t, Partition> partitions_;
   std::vector<TargetChange> out_;  // changes gathered during one poll, emitted at its end
+  std::map<int32_t, std::map<std::string, std::string>> kept_;  // partitions of a lost session
+  int64_t session_ms_;
+  bool rejoined_ = false;  // an assignment came after the loss (kept_ waits for a non-empty one)
+  std::chrono::steady_clock::time_point release_by_{};
   bool snapshot_sent_ = false;
 };
 

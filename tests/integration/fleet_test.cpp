@@ -87,6 +87,18 @@ std::unique_ptr<Checker> start_checker(const std::string& dir, const std::string
   return c;
 }
 
+std::vector<std::unique_ptr<Checker>> start_checkers(const std::string& dir, const std::string& bootstrap, int n) {
+  std::vector<std::unique_ptr<Checker>> checkers;
+  for (int i = 0; i < n; ++i) checkers.push_back(start_checker(dir, bootstrap, i));
+  return checkers;
+}
+
+std::vector<std::string> outputs(const std::vector<std::unique_ptr<Checker>>& checkers) {
+  std::vector<std::string> files;
+  for (auto& c : checkers) files.push_back(c->out);
+  return files;
+}
+
 struct Check {
   std::string node;
   int64_t slot_ms;
@@ -135,6 +147,22 @@ std::string problems(const std::vector<int64_t>& slots, int64_t from, int64_t to
   }
   if (slots.empty() || slots.front() >= from + 1000 || slots.back() < to - 1000) why += " missing at an end";
   return why;
+}
+
+// Every target checked in the last two seconds, each by one checker only, and `nodes` checkers
+// sharing them.
+bool split_between(const std::vector<std::string>& files, size_t targets, size_t nodes) {
+  auto r = results(files);
+  if (r.size() < targets) return false;
+  int64_t since = now_ms() - 2000;
+  std::set<std::string> all;
+  for (auto& [id, checks] : r) {
+    std::set<std::string> by;
+    for (auto& c : checks) if (c.slot_ms >= since) by.insert(c.node);
+    if (by.size() != 1) return false;
+    all.insert(*by.begin());
+  }
+  return all.size() == nodes;
 }
 
 // What the catalogue topic holds: the last value per key, tombstones removed.
@@ -229,23 +257,11 @@ TEST(Fleet, CheckersSplitTheCatalogueEverySlotOnceThroughAKillAndAJoin) {
   constexpr int kTargets = 1000;
   put_targets(kafka.bootstrap(), kTargets);
   std::string dir = wt::temp_dir();
-  std::vector<std::unique_ptr<Checker>> checkers;
-  for (int n = 0; n < 3; ++n) checkers.push_back(start_checker(dir, kafka.bootstrap(), n));
-  std::vector<std::string> files;
-  for (auto& c : checkers) files.push_back(c->out);
+  auto checkers = start_checkers(dir, kafka.bootstrap(), 3);
+  auto files = outputs(checkers);
 
-  // Every target checked, and each by one checker only, for two seconds in a row.
-  ASSERT_TRUE(wt::wait_until([&] {
-    auto r = results(files);
-    if (r.size() < kTargets) return false;
-    int64_t since = now_ms() - 2000;
-    for (auto& [id, checks] : r) {
-      std::set<std::string> nodes;
-      for (auto& c : checks) if (c.slot_ms >= since) nodes.insert(c.node);
-      if (nodes.size() != 1) return false;
-    }
-    return true;
-  }, std::chrono::seconds(60))) << "three checkers should split the catalogue between them";
+  ASSERT_TRUE(wt::wait_until([&] { return split_between(files, kTargets, 3); }, std::chrono::seconds(60)))
+      << "three checkers should split the catalogue between them";
   int64_t steady_from = now_ms();
   std::set<std::string> nodes_used;
   ASSERT_TRUE(wt::wait_until([&] { return now_ms() >= steady_from + 8000; }, std::chrono::seconds(20)));
@@ -415,4 +431,47 @@ TEST(Fleet, EachRegionIsAGroupOfItsOwnAndChecksEveryTargetInTheSameSlots) {
   us->process->signal(SIGTERM);
   EXPECT_EQ(eu->process->wait().exit_code, 0);
   EXPECT_EQ(us->process->wait().exit_code, 0);
+}
+
+TEST(Fleet, CheckersKeepCheckingThroughAKafkaOutageAndSplitAgainAfterIt) {
+  MockKafka kafka(1);
+  kafka.create_topic("watchpost.targets", 4, 1);
+  constexpr int kTargets = 100;
+  put_targets(kafka.bootstrap(), kTargets);
+  auto checkers = start_checkers(wt::temp_dir(), kafka.bootstrap(), 2);
+  auto files = outputs(checkers);
+  auto split = [&] { return split_between(files, kTargets, 2); };
+  ASSERT_TRUE(wt::wait_until(split, std::chrono::seconds(60))) << "two checkers should split the catalogue";
+
+  // The broker goes away for longer than the session (3 s): both checkers lose the group.
+  int64_t outage_from = now_ms();
+  kafka.broker_down(1);
+  auto lost = [&](Checker& c) { return c.process->err_so_far().find("lost the consumer group") != std::string::npos; };
+  EXPECT_TRUE(wt::wait_until([&] { return lost(*checkers[0]) && lost(*checkers[1]); }, std::chrono::seconds(30)))
+      << "each checker notices it lost the group:\n" << checkers[0]->process->err_so_far().substr(0, 4000);
+  ASSERT_TRUE(wt::wait_until([&] { return now_ms() >= outage_from + 9000; }, std::chrono::seconds(20)));
+  int64_t outage_to = now_ms() - 1500;
+  for (auto& [id, checks] : results(files))
+    EXPECT_EQ(problems(slots_in(checks, outage_from, outage_to), outage_from, outage_to), "")
+        << id << ": checking goes on while Kafka is away (nothing checked twice either: each kept its own)";
+
+  // Back: the group forms again and the checkers split the catalogue once more.
+  kafka.broker_up(1);
+  int64_t back_at = now_ms();
+  ASSERT_TRUE(wt::wait_until(split, std::chrono::seconds(60))) << "the checkers split the catalogue again";
+  int64_t settled = now_ms();
+  std::printf("fleet: split again %.1f s after the broker came back\n", static_cast<double>(settled - back_at) / 1000);
+  ASSERT_TRUE(wt::wait_until([&] { return now_ms() >= settled + 5000; }, std::chrono::seconds(10)));
+  int64_t end = now_ms() - 1500;
+  for (auto& [id, checks] : results(files)) {
+    // No slot of the whole run missed; after the group settled, none checked twice.
+    auto all = slots_in(checks, outage_from, end);
+    std::string gaps;
+    for (size_t i = 1; i < all.size(); ++i)
+      if (all[i] - all[i - 1] > 1000) gaps += " gap " + std::to_string(all[i - 1]) + ".." + std::to_string(all[i]);
+    EXPECT_EQ(gaps, "") << id;
+    EXPECT_EQ(problems(slots_in(checks, settled, end), settled, end), "") << id << " after the group settled";
+  }
+  for (auto& c : checkers) c->process->signal(SIGTERM);
+  for (auto& c : checkers) EXPECT_EQ(c->process->wait().exit_code, 0);
 }

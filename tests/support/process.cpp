@@ -61,6 +61,11 @@ const std::string& ChildProcess::out_so_far() {
   return out_;
 }
 
+const std::string& ChildProcess::err_so_far() {
+  pump(0);
+  return err_;
+}
+
 ProcessResult ChildProcess::wait(std::chrono::milliseconds timeout) {
   ProcessResult r;
   auto deadline = std::chrono::steady_clock::now() + timeout;

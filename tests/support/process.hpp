@@ -27,6 +27,8 @@ class ChildProcess {
   ProcessResult wait(std::chrono::milliseconds timeout = std::chrono::seconds(60));
   // Output so far (stdout), read without blocking.
   const std::string& out_so_far();
+  // Its log so far (stderr), read without blocking.
+  const std::string& err_so_far();
 
  private:
   int pid_ = -1;

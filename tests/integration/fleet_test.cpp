@@ -1,6 +1,7 @@
 // The fleet: checker processes of one consumer group split the catalogue topic (kafka_targets)
 // — exact accounting by target and slot across their outputs, a checker killed, one added, a
 // catalogue change followed. Real processes on the dev broker (librdkafka's mock cluster).
+#include "http_target.hpp"
 #include "mock_kafka.hpp"
 #include "postgres_server.hpp"
 #include "process.hpp"
@@ -8,6 +9,7 @@
 
 #include <librdkafka/rdkafka.h>
 #include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
 
 #include <gtest/gtest.h>
 
@@ -237,11 +239,19 @@ TEST(Fleet, ThePublisherMirrorsTheCatalogueAndTombstonesWhatWasDeletedWhileItWas
   EXPECT_EQ(state.size(), 2u);
   EXPECT_NE(state["c"].find("45"), std::string::npos) << "c's new interval: " << state["c"];
 
-  // Kept running (--every): a target added meanwhile reaches the topic; SIGTERM ends it cleanly.
-  wt::ChildProcess follower({WATCHPOST_BIN, "targets", "publish", "--brokers", kafka.bootstrap(), "--every", "200ms",
+  // Kept running (--every): changes are published as PostgreSQL announces them — the full
+  // reconciliation is an hour away, so only the notifications can bring these. SIGTERM ends it.
+  wt::ChildProcess follower({WATCHPOST_BIN, "targets", "publish", "--brokers", kafka.bootstrap(), "--every", "1h",
                              "--dsn", pg.dsn()});
+  ASSERT_TRUE(wt::wait_until([&] { return follower.out_so_far().find("unchanged") != std::string::npos; },
+                             std::chrono::seconds(30)));
   ASSERT_EQ(targets({"add", "--id", "d", "--url", "http://127.0.0.1:9/d"}).exit_code, 0);
-  EXPECT_TRUE(wt::wait_until([&] { return topic_state(kafka.bootstrap(), 4).count("d") == 1; }, std::chrono::seconds(15)));
+  ASSERT_EQ(targets({"disable", "--id", "a"}).exit_code, 0);
+  ASSERT_EQ(targets({"remove", "--id", "c"}).exit_code, 0);
+  EXPECT_TRUE(wt::wait_until([&] {
+    auto now = topic_state(kafka.bootstrap(), 4);
+    return now.count("d") == 1 && now.count("a") == 0 && now.count("c") == 0;
+  }, std::chrono::seconds(5))) << "added, disabled and removed targets reach the topic as they happen";
   follower.signal(SIGTERM);
   auto ended = follower.wait(std::chrono::seconds(10));
   EXPECT_EQ(ended.exit_code, 0) << ended.err;
@@ -375,7 +385,7 @@ TEST(Fleet, ACatalogueChangeReachesItsCheckerWithinTwoSeconds) {
 
   // Poison: a definition the core refuses, and one that is not even JSON. Each is skipped
   // (named in the log), and checking goes on.
-  std::string bad = "{\"name\": \"bad\", \"interval\": \"soon\"}";
+  std::string bad = "{\"name\": \"bad\", \"url\": \"http://ops:hunter2@127.0.0.1:9/\", \"interval\": \"soon\"}";
   cat.put("bad", &bad);
   std::string garbage = "\x01{{{ not yaml";
   cat.put("garbage", &garbage);
@@ -392,6 +402,7 @@ TEST(Fleet, ACatalogueChangeReachesItsCheckerWithinTwoSeconds) {
   auto ended = checker->process->wait();
   EXPECT_EQ(ended.exit_code, 0);
   EXPECT_NE(ended.err.find("skipping target 'bad'"), std::string::npos) << ended.err.substr(0, 3000);
+  EXPECT_EQ(ended.err.find("hunter2"), std::string::npos) << "a refused definition's URL password is not logged";
   EXPECT_NE(ended.err.find("skipping target 'garbage'"), std::string::npos);
 }
 
@@ -474,4 +485,116 @@ TEST(Fleet, CheckersKeepCheckingThroughAKafkaOutageAndSplitAgainAfterIt) {
   }
   for (auto& c : checkers) c->process->signal(SIGTERM);
   for (auto& c : checkers) EXPECT_EQ(c->process->wait().exit_code, 0);
+}
+
+namespace {
+
+// A checker of `region` probing over HTTP with a User-Agent naming its region, publishing to
+// the results topic: the real layout of a regional checker.
+std::unique_ptr<wt::ChildProcess> start_region_checker(const std::string& dir, const std::string& bootstrap,
+                                                       const std::string& region, int n) {
+  std::string node = region + "-" + std::to_string(n);
+  std::string config = dir + "/" + node + ".yaml";
+  wt::write_file(config, "node: " + node + "\nregion: " + region +
+                             "\npipelines:\n  - name: web\n"
+                             "    targets: {plugin: kafka_targets, brokers: \"" + bootstrap +
+                             "\", session_timeout: 3s}\n"
+                             "    probe: {plugin: http, interval: 1s, timeout: 800ms, user_agent: \"watchpost " + region +
+                             "\"}\n"
+                             "    sinks: [{plugin: kafka_sink, brokers: \"" + bootstrap +
+                             "\", topic: watchpost.results, linger: 1ms}]\n");
+  return std::make_unique<wt::ChildProcess>(std::vector<std::string>{
+      WATCHPOST_BIN, "run", config, "--plugin-dir", WATCHPOST_PLUGIN_DIR, "--log-format", "json"});
+}
+
+}  // namespace
+
+// The issue's verdict test with real processes: 3 regions of 2 checkers each, a writer with
+// quorum 2. A site failing as seen from one region is degraded, from two is down; a region
+// stopped is missing from the verdicts, which are still made from the others.
+TEST(Fleet, ThreeRegionsOfTwoCheckersJudgeEachSlotByQuorum) {
+  SKIP_WITHOUT_POSTGRES();
+  wt::PostgresServer pg;
+  MockKafka kafka(1);
+  kafka.create_topic("watchpost.targets", 4, 1);
+  kafka.create_topic("watchpost.results", 4, 1);
+  watchpost::target::HttpTarget site;
+  {
+    Catalogue cat(kafka.bootstrap());
+    std::map<std::string, std::string> paths = {
+        {"fine", "/"}, {"eu-only", "/fail-for/eu-west"}, {"eu-and-us", "/fail-for/eu-west,us-east"}};
+    for (auto& [id, path] : paths) {
+      std::string def = "{\"url\": \"" + site.url(path) + "\"}";
+      cat.put(id, &def);
+    }
+    cat.flush();
+  }
+  std::string dir = wt::temp_dir();
+  std::string writer_config = dir + "/writer.yaml";
+  wt::write_file(writer_config, "node: writer\npipelines:\n  - name: store\n"
+                                "    source: {plugin: kafka_source, brokers: \"" + kafka.bootstrap() +
+                                    "\", topics: watchpost.results, group: writers, commit_interval: 200ms}\n"
+                                "    sinks: [{plugin: pg_sink, dsn: \"" + pg.dsn() +
+                                    "\", quorum: 2, regions: [eu-west, us-east, ap-south], batch_delay: 50ms}]\n");
+  wt::ChildProcess writer({WATCHPOST_BIN, "run", writer_config, "--plugin-dir", WATCHPOST_PLUGIN_DIR});
+  std::map<std::string, std::vector<std::unique_ptr<wt::ChildProcess>>> regions;
+  for (std::string region : {"eu-west", "us-east", "ap-south"})
+    for (int n = 0; n < 2; ++n) regions[region].push_back(start_region_checker(dir, kafka.bootstrap(), region, n));
+
+  // target -> "verdict down=… missing=…" of each slot at or after `since` with every region's word
+  // in, or (for `complete` false) of every slot.
+  pqxx::connection db(pg.dsn());
+  auto verdicts = [&](int64_t since_ms, bool complete) {
+    std::map<std::string, std::vector<std::string>> out;
+    try {
+      pqxx::work w(db);
+      auto rows = w.exec("SELECT target_id, verdict || ' down=' || array_to_string(regions_down, ',') || ' missing=' || "
+                         "array_to_string(regions_missing, ',') FROM verdicts WHERE scheduled_at >= to_timestamp(" +
+                         std::to_string(static_cast<double>(since_ms) / 1000) + ")" +
+                         (complete ? " AND cardinality(regions_missing) = 0" : "") + " ORDER BY scheduled_at");
+      for (const auto& row : rows) out[row[0].as<std::string>()].push_back(row[1].as<std::string>());
+    } catch (const pqxx::sql_error&) {
+      // The writer has not made the table yet.
+    }
+    return out;
+  };
+  int64_t started = now_ms();
+  ASSERT_TRUE(wt::wait_until([&] {
+    auto v = verdicts(started, true);
+    return v.size() == 3 && v["fine"].size() >= 3 && v["eu-only"].size() >= 3 && v["eu-and-us"].size() >= 3;
+  }, std::chrono::seconds(90))) << "every region reports every target, and the writer judges their slots";
+  for (auto& [id, slots] : verdicts(started, true)) {
+    std::string expected = id == "fine"      ? "up down= missing="
+                           : id == "eu-only" ? "degraded down=eu-west missing="
+                                             : "down down=eu-west,us-east missing=";
+    for (auto& v : slots) EXPECT_EQ(v, expected) << id << (id == "eu-only" ? " (one region of three, quorum 2)" : "");
+  }
+
+  // Each region's two checkers split the targets: both nodes of a region appear in its results.
+  {
+    pqxx::work w(db);
+    auto nodes = w.exec("SELECT region, count(DISTINCT node) FROM check_results GROUP BY region ORDER BY region");
+    ASSERT_EQ(nodes.size(), 3u);
+    for (const auto& row : nodes) EXPECT_EQ(row[1].as<int>(), 2) << row[0].as<std::string>() << " has two checkers";
+  }
+
+  // ap-south stops: its slots are judged from the other two and say it is missing.
+  for (auto& c : regions["ap-south"]) c->signal(SIGTERM);
+  for (auto& c : regions["ap-south"]) EXPECT_EQ(c->wait().exit_code, 0);
+  int64_t stopped = now_ms() + 1000;  // slots after the checkers' last
+  ASSERT_TRUE(wt::wait_until([&] {
+    auto v = verdicts(stopped, false);
+    return v["fine"].size() >= 3 && v["eu-only"].size() >= 3 && v["eu-and-us"].size() >= 3;
+  }, std::chrono::seconds(30)));
+  for (auto& [id, slots] : verdicts(stopped, false)) {
+    std::string expected = id == "fine"      ? "up down= missing=ap-south"
+                           : id == "eu-only" ? "degraded down=eu-west missing=ap-south"
+                                             : "down down=eu-west,us-east missing=ap-south";
+    // The newest slot may still wait for its second region; the ones before it are complete.
+    for (size_t i = 0; i + 1 < slots.size(); ++i) EXPECT_EQ(slots[i], expected) << id << " with ap-south stopped";
+  }
+  for (auto& [_, checkers] : regions)
+    for (auto& c : checkers) c->signal(SIGTERM);
+  writer.signal(SIGTERM);
+  EXPECT_EQ(writer.wait().exit_code, 0);
 }

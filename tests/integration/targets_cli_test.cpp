@@ -33,6 +33,13 @@ std::string scalar(const std::string& dsn, const std::string& sql) {
   return r.empty() || r[0][0].is_null() ? std::string("NULL") : std::string(r[0][0].c_str());
 }
 
+void execute(const std::string& dsn, const std::string& sql) {
+  pqxx::connection c(dsn);
+  pqxx::work w(c);
+  w.exec(sql);
+  w.commit();
+}
+
 }  // namespace
 
 TEST(TargetsCli, AddUpdateDisableEnableRemoveAreValidatedFirst) {
@@ -128,13 +135,8 @@ TEST(TargetsCli, ListShowsStatusAndWhyARowIsSkipped) {
   SKIP_WITHOUT_POSTGRES();
   wt::PostgresServer pg;
   ASSERT_EQ(targets(pg, {"add", "--id", "fine", "--url", "https://fine.example/"}).exit_code, 0);
-  {
-    pqxx::connection c(pg.dsn());
-    pqxx::work w(c);
-    // Written past the CLI (by hand, by another tool): the table accepts it, a pipeline cannot.
-    w.exec("INSERT INTO watchpost.target_catalog (id, url) VALUES ('broken', 'not a url')");
-    w.commit();
-  }
+  // Written past the CLI (by hand, by another tool): the table accepts it, a pipeline cannot.
+  execute(pg.dsn(), "INSERT INTO watchpost.target_catalog (id, url) VALUES ('broken', 'not a url')");
   auto list = targets(pg, {"list"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   EXPECT_NE(list.out.find("fine"), std::string::npos);
@@ -175,4 +177,37 @@ TEST(TargetsCli, ASiteAddedWhileWatchpostRunsIsCheckedWithinTwoSeconds) {
   EXPECT_TRUE(seen) << "not checked within 2 s of `watchpost targets add`";
   run.signal(SIGTERM);
   EXPECT_EQ(run.wait().exit_code, 0);
+}
+
+// Secrets: a URL's password is the site's, a DSN's password the database's; neither is
+// printed by the commands an operator pastes into a ticket.
+TEST(TargetsCli, NoCommandPrintsAUrlOrDsnPassword) {
+  SKIP_WITHOUT_POSTGRES();
+  wt::PostgresServer pg;
+  ASSERT_EQ(targets(pg, {"add", "--id", "private", "--url", "https://ops:hunter2@intranet.example/health"}).exit_code, 0);
+  // Refused by a pipeline (a bad interval): the reason must not quote the URL's password.
+  execute(pg.dsn(), "INSERT INTO watchpost.target_catalog (id, url, interval_ms) VALUES "
+                    "('refused', 'https://ops:hunter2@intranet.example/x', 5)");
+  for (std::vector<std::string> args : {std::vector<std::string>{"list"}, {"list", "--json"}}) {
+    auto r = targets(pg, args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("intranet.example/health"), std::string::npos) << "the URL is shown, not its password: " << r.out;
+    EXPECT_NE(r.out.find("refused"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("hunter2"), std::string::npos) << args.back() << ": " << r.out;
+    EXPECT_EQ(r.err.find("hunter2"), std::string::npos) << r.err;
+  }
+  // A DSN with a password, to a database that is not there and to one that is.
+  for (std::string dsn : {"postgresql://app:s3cr3t-dsn@127.0.0.1:1/db", "host=127.0.0.1 port=1 password=s3cr3t-dsn"}) {
+    for (std::vector<std::string> args :
+         {std::vector<std::string>{"list"}, {"publish", "--brokers", "127.0.0.1:1"}}) {
+      std::vector<std::string> argv = {WATCHPOST_BIN, "targets"};
+      argv.insert(argv.end(), args.begin(), args.end());
+      argv.insert(argv.end(), {"--dsn", dsn});
+      auto r = wt::run_process(argv, std::chrono::seconds(60));
+      EXPECT_NE(r.exit_code, 0) << args[0] << " against no database";
+      EXPECT_NE(r.err, "") << "says why";
+      EXPECT_EQ(r.err.find("s3cr3t-dsn"), std::string::npos) << args[0] << ": " << r.err;
+      EXPECT_EQ(r.out.find("s3cr3t-dsn"), std::string::npos) << r.out;
+    }
+  }
 }

@@ -111,6 +111,14 @@ TEST(ResultDecode, RejectsWithAReason) {
   EXPECT_NE(decode_result_json(with("\"http_status\":200", "\"http_status\":\"200\""), out).find("integer"),
             std::string::npos);
   EXPECT_NE(decode_result_json(with("\"target_id\":\"shop\",", ""), out).find("missing 'target_id'"), std::string::npos);
+  // A region is a short name; a poisoned message with a huge one is refused, not stored.
+  EXPECT_NE(decode_result_json(with("\"target_id\":\"shop\",", "\"target_id\":\"shop\",\"region\":\"" +
+                                                                     std::string(300, 'r') + "\","),
+                               out)
+                .find("'region' is longer than"),
+            std::string::npos);
+  EXPECT_EQ(decode_result_json(with("\"target_id\":\"shop\",", "\"target_id\":\"shop\",\"region\":\"eu-west\","), out), "");
+  EXPECT_EQ(out.region, "eu-west");
 }
 
 TEST(Rfc3339, ParsesWhatWeWriteAndRejectsTheRest) {

@@ -97,6 +97,14 @@ struct HttpTarget::Impl {
       }
       if (path.rfind("/body/", 0) == 0) return respond(s, req, 200, std::string(static_cast<size_t>(arg(6)), 'x'));
       if (path.rfind("/text/", 0) == 0) return respond(s, req, 200, "hello " + path.substr(6) + " world\n");
+      if (path.rfind("/fail-for/", 0) == 0) {
+        std::string agent(req[http::field::user_agent]);
+        std::string names = path.substr(10) + ",";
+        for (size_t at = 0, comma; (comma = names.find(',', at)) != std::string::npos; at = comma + 1)
+          if (comma > at && agent.find(names.substr(at, comma - at)) != std::string::npos)
+            return respond(s, req, 503, "failing for " + agent + "\n");
+        return respond(s, req, 200, "fine for " + agent + "\n");
+      }
       if (path.rfind("/chunked/", 0) == 0) {
         size_t n = static_cast<size_t>(arg(9));
         raw(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");

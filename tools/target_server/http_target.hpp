@@ -11,6 +11,8 @@
 //   /hugeheader/N     one response header line of N bytes
 //   /close            closes the connection without answering
 //   /text/WORD        200 "hello WORD world"
+//   /fail-for/A,B     503 when the User-Agent contains A or B, else 200 (a site that fails
+//                     only as seen from some regions: each region's checkers send their own)
 // A thread per connection: simple and plenty for tests; the benchmarks use nginx.
 #pragma once
 

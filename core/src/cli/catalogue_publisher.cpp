@@ -119,22 +119,31 @@ void CataloguePublisher::read_topic() {
   }
 }
 
+void CataloguePublisher::produce(const std::string& id, const std::string* value) {
+  auto send = [&] {
+    return rd_kafka_producev(handles_->producer, RD_KAFKA_V_TOPIC(topic_.c_str()),
+                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(id.data(), id.size()),
+                             RD_KAFKA_V_VALUE(value ? const_cast<char*>(value->data()) : nullptr, value ? value->size() : 0),
+                             RD_KAFKA_V_END);
+  };
+  rd_kafka_resp_err_t e = send();
+  if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+    rd_kafka_flush(handles_->producer, 30000);
+    e = send();
+  }
+  if (e) throw std::runtime_error("cannot produce to '" + topic_ + "': " + rd_kafka_err2str(e));
+}
+
+void CataloguePublisher::wait_for_acks() {
+  if (rd_kafka_flush(handles_->producer, 60000) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    throw std::runtime_error("the broker did not acknowledge every message within 60 s");
+  if (handles_->failed)
+    throw std::runtime_error(std::to_string(handles_->failed) + " messages were not delivered to '" + topic_ +
+                             "': " + handles_->first_error);
+}
+
 CataloguePublisher::Summary CataloguePublisher::publish(const std::map<std::string, std::string>& desired) {
   Summary s;
-  auto produce = [&](const std::string& id, const std::string* value) {
-    rd_kafka_resp_err_t e = rd_kafka_producev(
-        handles_->producer, RD_KAFKA_V_TOPIC(topic_.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_KEY(id.data(), id.size()),
-        RD_KAFKA_V_VALUE(value ? const_cast<char*>(value->data()) : nullptr, value ? value->size() : 0), RD_KAFKA_V_END);
-    if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-      rd_kafka_flush(handles_->producer, 30000);
-      e = rd_kafka_producev(handles_->producer, RD_KAFKA_V_TOPIC(topic_.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                            RD_KAFKA_V_KEY(id.data(), id.size()),
-                            RD_KAFKA_V_VALUE(value ? const_cast<char*>(value->data()) : nullptr, value ? value->size() : 0),
-                            RD_KAFKA_V_END);
-    }
-    if (e) throw std::runtime_error("cannot produce to '" + topic_ + "': " + rd_kafka_err2str(e));
-  };
   handles_->failed = 0;
   for (auto& [id, definition] : desired) {
     auto it = held_.find(id);
@@ -145,19 +154,34 @@ CataloguePublisher::Summary CataloguePublisher::publish(const std::map<std::stri
     produce(id, &definition);
     ++s.written;
   }
-  std::vector<std::string> gone;
   for (auto& [id, _] : held_)
-    if (!desired.count(id)) gone.push_back(id);
-  for (auto& id : gone) {
-    produce(id, nullptr);
-    ++s.deleted;
-  }
-  if (rd_kafka_flush(handles_->producer, 60000) != RD_KAFKA_RESP_ERR_NO_ERROR)
-    throw std::runtime_error("the broker did not acknowledge every message within 60 s");
-  if (handles_->failed)
-    throw std::runtime_error(std::to_string(handles_->failed) + " messages were not delivered to '" + topic_ +
-                             "': " + handles_->first_error);
+    if (!desired.count(id)) {
+      produce(id, nullptr);
+      ++s.deleted;
+    }
+  wait_for_acks();
   held_ = desired;
+  return s;
+}
+
+CataloguePublisher::Summary CataloguePublisher::publish_changes(
+    const std::map<std::string, std::optional<std::string>>& changes) {
+  Summary s;
+  handles_->failed = 0;
+  for (auto& [id, definition] : changes) {
+    auto it = held_.find(id);
+    if (definition ? (it != held_.end() && it->second == *definition) : it == held_.end()) {
+      ++s.unchanged;
+      continue;
+    }
+    produce(id, definition ? &*definition : nullptr);
+    ++(definition ? s.written : s.deleted);
+  }
+  wait_for_acks();
+  for (auto& [id, definition] : changes) {
+    if (definition) held_[id] = *definition;
+    else held_.erase(id);
+  }
   return s;
 }
 

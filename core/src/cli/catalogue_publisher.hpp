@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace watchpost::cli {
@@ -23,10 +24,15 @@ class CataloguePublisher {
   // Makes the topic hold exactly `desired` (id -> definition); waits for the broker's acks.
   // Throws std::runtime_error when a message is not acknowledged (nothing is then assumed).
   Summary publish(const std::map<std::string, std::string>& desired);
+  // Only these ids: a definition where it differs from what the topic holds, a tombstone
+  // (nullopt) where it holds one. For changes heard between full reconciliations.
+  Summary publish_changes(const std::map<std::string, std::optional<std::string>>& changes);
   size_t held() const { return held_.size(); }
 
  private:
   struct Handles;
+  void produce(const std::string& id, const std::string* value);
+  void wait_for_acks();
   std::string brokers_, topic_;
   std::unique_ptr<Handles> handles_;
   std::map<std::string, std::string> held_;  // what the topic holds, as far as this publisher knows

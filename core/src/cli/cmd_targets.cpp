@@ -20,6 +20,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <csignal>
+#include <optional>
+#include <poll.h>
+#include <set>
+#include <sys/signalfd.h>
+#include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -302,32 +307,47 @@ int list_rows(const Args& args, const PluginCatalog& plugins) {
 
 // ---- publish ----------------------------------------------------------------------------
 
+// What the fleet's topic should hold for one row: its definition, or nothing when it is
+// disabled, another pipeline's, or unreadable (said on stderr, by id).
+std::optional<std::string> published_definition(const pg::CatalogEntry& e, const std::string& pipeline) {
+  if (!e.enabled || e.pipeline != pipeline) return std::nullopt;
+  std::string error;
+  std::string definition = pg::entry_definition(e, error);
+  if (definition.empty()) {
+    std::fprintf(stderr, "skipping '%s': %s\n", e.id.c_str(), error.c_str());
+    return std::nullopt;
+  }
+  return definition;
+}
+
 std::map<std::string, std::string> published_definitions(Session& s, const std::string& pipeline) {
   std::map<std::string, std::string> out;
-  for (auto& e : pg::list_entries(*s.conn, s.schema, pipeline)) {
-    if (!e.enabled) continue;  // a disabled target is not in the fleet's catalogue
-    std::string error;
-    std::string definition = pg::entry_definition(e, error);
-    if (definition.empty()) {
-      std::fprintf(stderr, "skipping '%s': %s\n", e.id.c_str(), error.c_str());
-      continue;
-    }
-    out[e.id] = std::move(definition);
-  }
+  for (auto& e : pg::list_entries(*s.conn, s.schema, pipeline))
+    if (auto definition = published_definition(e, pipeline)) out[e.id] = std::move(*definition);
   return out;
 }
 
-// Waits up to `period` for SIGINT or SIGTERM (blocked here, so they end the wait, not the
-// process); true when one came.
-bool stop_signal_within(std::chrono::milliseconds period) {
+// Collects the ids the catalogue's notifications name (the same channel pg_targets hears).
+class ChangedIds final : public pqxx::notification_receiver {
+ public:
+  ChangedIds(pqxx::connection_base& c, const std::string& schema)
+      : pqxx::notification_receiver(c, "watchpost_catalog." + schema) {}
+  void operator()(const std::string& payload, int) override { ids.insert(payload); }
+  std::set<std::string> ids;
+};
+
+// SIGINT and SIGTERM as a descriptor to wait on beside the database's socket.
+int stop_signals_fd() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   sigprocmask(SIG_BLOCK, &set, nullptr);
-  timespec ts{static_cast<time_t>(period.count() / 1000), static_cast<long>(period.count() % 1000) * 1000000};
-  return sigtimedwait(&set, nullptr, &ts) > 0;
+  return signalfd(-1, &set, SFD_CLOEXEC);
 }
+
+// Over this many changed ids at once (a bulk import), one full reconciliation is cheaper.
+constexpr size_t kMostChangesByNotification = 1000;
 
 int publish_catalogue(const Args& args) {
   if (!args.has("brokers")) throw UsageError("publish needs --brokers HOST:PORT[,...] (the fleet's Kafka)");
@@ -335,6 +355,9 @@ int publish_catalogue(const Args& args) {
   std::string topic = args.value("topic", "watchpost.targets");
   Session s = open_catalogue(args);
   CataloguePublisher publisher(args.value("brokers"), topic);
+  // Listening before the first read: a change made while it runs is heard, not lost.
+  std::unique_ptr<ChangedIds> changed;
+  if (args.has("every")) changed = std::make_unique<ChangedIds>(*s.conn, s.schema);
   publisher.read_topic();
   auto report = [&](const CataloguePublisher::Summary& sum) {
     std::printf("pipeline '%s' -> topic '%s': %zu written, %zu deleted, %zu unchanged\n", pipeline.c_str(),
@@ -342,13 +365,34 @@ int publish_catalogue(const Args& args) {
     std::fflush(stdout);
   };
   report(publisher.publish(published_definitions(s, pipeline)));
-  if (!args.has("every")) return 0;
-  // Kept running: the catalogue is reconciled again every period, until SIGINT or SIGTERM.
+  if (!changed) return 0;
+  // Kept running: each change is published as PostgreSQL announces it, and the whole catalogue
+  // reconciled again every period (the safety net under notifications), until SIGINT or SIGTERM.
   auto period = std::chrono::milliseconds(duration_flag(args, "every"));
-  while (!stop_signal_within(period)) {
-    auto sum = publisher.publish(published_definitions(s, pipeline));
+  int signals = stop_signals_fd();
+  auto next_full = std::chrono::steady_clock::now() + period;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_full - std::chrono::steady_clock::now());
+    pollfd fds[2] = {{s.conn->sock(), POLLIN, 0}, {signals, POLLIN, 0}};
+    if (poll(fds, 2, static_cast<int>(std::max<int64_t>(left.count(), 0))) > 0 && fds[1].revents) break;
+    s.conn->get_notifs();
+    CataloguePublisher::Summary sum;
+    if (std::chrono::steady_clock::now() >= next_full || changed->ids.size() > kMostChangesByNotification) {
+      changed->ids.clear();
+      sum = publisher.publish(published_definitions(s, pipeline));
+      next_full = std::chrono::steady_clock::now() + period;
+    } else if (!changed->ids.empty()) {
+      std::map<std::string, std::optional<std::string>> changes;
+      for (auto& id : changed->ids) {
+        auto e = pg::get_entry(*s.conn, s.schema, id);
+        changes[id] = e ? published_definition(*e, pipeline) : std::nullopt;
+      }
+      changed->ids.clear();
+      sum = publisher.publish_changes(changes);
+    }
     if (sum.written || sum.deleted) report(sum);
   }
+  close(signals);
   return 0;
 }
 

@@ -80,7 +80,8 @@ validated first, with the errors `watchpost validate` gives.
                                           the fleet's catalogue topic made equal to the
                                           rows (docs/fleet.md): only differences produced,
                                           a tombstone for each target gone; with --every,
-                                          reconciled again at that period until SIGTERM
+                                          it stays up: each change published as PostgreSQL
+                                          announces it, all reconciled at that period
 
   --dsn DSN        libpq connection string or URI; default $WATCHPOST_DSN, then libpq's
                    PG* environment variables

@@ -1,11 +1,13 @@
 // Validation of pipeline YAML against option schemas, with a catalog declared here so each
 // error can be provoked precisely.
 #include "config/config.hpp"
+#include "config/target_list_split.hpp"
 
 #include <watchpost/plugin.hpp>
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdlib>
 
 using namespace watchpost;
@@ -387,4 +389,134 @@ pipelines:
   std::string e = error_of("region: \"eu west\"" + body);
   EXPECT_NE(e.find("site.yaml:1:9:"), std::string::npos) << e;
   EXPECT_NE(e.find("'region' must be 1 to 64 letters, digits"), std::string::npos) << e;
+}
+
+// ---- long target lists read a part at a time (config/target_list_split.hpp) ----------------
+// Every document is read both ways — split from two items on, and whole — and must give the
+// same targets with the same positions, or the same errors at the same places.
+
+namespace {
+
+std::string summary(const Config& c) {
+  std::string s;
+  for (auto& p : c.pipelines) {
+    s += "pipeline " + p.name + "\n";
+    for (auto& t : p.targets) {
+      s += "  " + t.id + " " + t.url + " @" + t.pos.str() + " interval=" + std::to_string(t.interval_ms);
+      for (auto& [k, v] : t.labels) s += " " + k + "=" + v;
+      for (auto& o : t.probe_options) s += " " + o.name + ":" + o.text;
+      if (t.evaluators) s += " evaluators=" + std::to_string(t.evaluators->size());
+      s += "\n";
+    }
+  }
+  return s;
+}
+
+std::string read_as(const std::string& yaml, size_t split_from, bool* was_split = nullptr) {
+  static FakeCatalog catalog;
+  try {
+    return summary(parse_config(yaml, "site.yaml", catalog, split_from, was_split));
+  } catch (const ConfigError& e) {
+    return std::string("error:\n") + e.what();
+  }
+}
+
+// Both ways give the same; returns it. `split`: whether the first way did split the list.
+std::string same_both_ways(const std::string& yaml, bool split = true) {
+  bool was_split = false;
+  std::string first = read_as(yaml, 2, &was_split), whole = read_as(yaml, SIZE_MAX);
+  EXPECT_EQ(first, whole) << yaml;
+  EXPECT_EQ(was_split, split) << (split ? "expected to be read a part at a time: " : "expected to be read whole: ")
+                              << yaml;
+  return whole;
+}
+
+const char* kHead = "pipelines:\n  - name: web\n    probe: {plugin: http, interval: 60s}\n";
+
+}  // namespace
+
+TEST(ConfigSplit, ALongListReadsAsTheWholeTreeDoes) {
+  std::string yaml = std::string(kHead) +
+                     "    targets:\n"
+                     "      - id: a\n        url: https://a.example/\n        labels: {team: web}\n"
+                     "      # a comment between items\n\n"
+                     "      - {id: b, url: \"https://b.example/\"}\n"
+                     "      -\n        id: c\n        url: https://c.example/\n"
+                     "      - id: d\n        url: https://d.example/\n        evaluate:\n          - plugin: regex\n"
+                     "            pattern: ok\n"
+                     "      - url: https://e.example/\n        interval: 2m\n"
+                     "    sinks:\n      - plugin: stdout\n";
+  ASSERT_EQ(split_long_target_lists(yaml, 2).lists.size(), 1u) << "the list is split";
+  std::string out = same_both_ways(yaml);
+  EXPECT_NE(out.find("  c https://c.example/ @site.yaml:12:9"), std::string::npos) << out;
+  EXPECT_NE(out.find("https://e.example/ @site.yaml:19:9 interval=120000"), std::string::npos) << out;
+  EXPECT_EQ(out.find("error"), std::string::npos) << out;
+}
+
+TEST(ConfigSplit, ErrorsInSplitTargetsAreWhereTheyAreInTheFile) {
+  std::string yaml = std::string(kHead) +
+                     "    sinks: [{plugin: stdout}]\n"
+                     "    targets:\n"
+                     "      - id: a\n        url: https://a.example/\n"
+                     "      - id: b\n        url: https://b.example/\n        interval: soon\n"
+                     "      - id: c\n        uurl: https://c.example/\n"
+                     "      - id: a\n        url: https://a2.example/\n";
+  std::string out = same_both_ways(yaml);
+  EXPECT_NE(out.find("site.yaml:10:19: 'interval'"), std::string::npos) << "the bad interval: " << out;
+  EXPECT_NE(out.find("site.yaml:12:9: unknown key 'uurl'"), std::string::npos) << out;
+  EXPECT_NE(out.find("duplicate target id 'a'"), std::string::npos) << out;
+  // A duplicate key in a split target: the shape error alone, as with the whole tree.
+  std::string dup = std::string(kHead) + "    sinks: [{plugin: stdout}]\n    targets:\n"
+                    "      - url: https://a.example/\n      - url: https://b.example/\n"
+                    "      - url: https://c.example/\n        url: https://d.example/\n        interval: soon\n"
+                    "      - url: https://e.example/\n";
+  out = same_both_ways(dup);
+  EXPECT_NE(out.find("site.yaml:9:9: duplicate key 'url' (first at line 8)"), std::string::npos) << out;
+  EXPECT_EQ(out.find("interval"), std::string::npos) << "only the shape error, as the whole tree gives: " << out;
+}
+
+TEST(ConfigSplit, WhatASplitWouldChangeIsReadWhole) {
+  std::string sinks = "    sinks: [{plugin: stdout}]\n";
+  std::vector<std::string> documents = {
+      // A quoted value running over lines: a line at the items' indentation is inside it.
+      std::string(kHead) + sinks + "    targets:\n      - id: a\n        url: \"https://a.example/x\n      - y\"\n"
+                                   "      - url: https://b.example/\n",
+      // An anchor in one item, merged into another.
+      std::string(kHead) + sinks + "    targets:\n      - &base {url: https://a.example/, interval: 2m}\n"
+                                   "      - <<: *base\n        id: b\n      - url: https://c.example/\n",
+      // The list is shared by two pipelines through an alias.
+      std::string(kHead) + sinks + "    targets: &all\n      - url: https://a.example/\n      - url: https://b.example/\n"
+                                   "  - name: copy\n    probe: {plugin: http}\n" + sinks + "    targets: *all\n",
+      // A pipeline merged into another takes its targets with it.
+      std::string("x-base: &base\n  probe: {plugin: http}\n  sinks: [{plugin: stdout}]\n  targets:\n"
+                  "    - url: https://a.example/\n    - url: https://b.example/\n"
+                  "pipelines:\n  - <<: *base\n    name: one\n  - <<: *base\n    name: two\n"),
+      // A syntax error inside a split item.
+      std::string(kHead) + sinks + "    targets:\n      - url: https://a.example/\n      - url: [unclosed\n"
+                                   "      - url: https://c.example/\n",
+      // `- targets:` opening a pipeline, items at the key's own indentation, CRLF line ends.
+      "pipelines:\r\n  - targets:\r\n    - url: https://a.example/\r\n    - url: https://b.example/\r\n"
+      "    - url: https://c.example/\r\n    name: crlf\r\n    probe: {plugin: http}\r\n    sinks: [{plugin: stdout}]\r\n",
+      // Tabs where indentation should be.
+      std::string(kHead) + sinks + "    targets:\n      - url: https://a.example/\n      - url: https://b.example/\n"
+                                   "      -\turl: https://c.example/\n",
+  };
+  for (size_t i = 0; i < documents.size(); ++i) {
+    SCOPED_TRACE("document " + std::to_string(i));
+    // The one split: `- targets:` opening a pipeline, items at the key's indentation, CRLF.
+    std::string out = same_both_ways(documents[i], i == 5);
+    if (i == 5) EXPECT_NE(out.find("https://c.example/ @site.yaml:5:7"), std::string::npos) << out;
+  }
+}
+
+TEST(ConfigSplit, TwoPipelinesWithLongListsEachKeepTheirOwn) {
+  std::string yaml = "pipelines:\n";
+  for (std::string name : {"one", "two"}) {
+    yaml += "  - name: " + name + "\n    probe: {plugin: http}\n    targets:\n";
+    for (int i = 0; i < 1200; ++i) yaml += "      - url: https://" + name + std::to_string(i) + ".example/\n";
+    yaml += "    sinks: [{plugin: stdout}]\n";
+  }
+  EXPECT_EQ(split_long_target_lists(yaml, kSplitTargetListsFrom).lists.size(), 2u);
+  std::string out = same_both_ways(yaml);
+  EXPECT_NE(out.find("https://two1199.example/ @site.yaml:2408:9"), std::string::npos) << out.substr(out.size() - 300);
 }

@@ -2,6 +2,7 @@
 
 #include "observe/listen_address.hpp"
 #include "results/result_limits.hpp"
+#include "target_list_split.hpp"
 #include "yaml_shape.hpp"
 
 #include <watchpost/plugin.hpp>
@@ -15,6 +16,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -71,9 +74,19 @@ const std::vector<wp_option_spec>& sink_specs() {
   return specs;
 }
 
+// A split target list that does not read alone (target_list_split.hpp): read the file whole.
+struct SplitRefused {};
+
 class Parser {
  public:
   Parser(std::string file, const SchemaCatalog& catalog) : file_(std::move(file)), catalog_(catalog) {}
+  // The document's long target lists were split off (target_list_split.hpp): the items of
+  // pipeline i's list after its first are read from `original`, a part at a time.
+  Parser& with_split(const std::string& original, std::map<size_t, const SplitTargetList*> lists) {
+    original_ = &original;
+    split_ = std::move(lists);
+    return *this;
+  }
 
   Config parse(const YAML::Node& root) {
     Config cfg;
@@ -150,6 +163,7 @@ class Parser {
       p.spool = cfg.spool;
       p.secret_params = cfg.secret_params;
     }
+    check_unread_split_lists();
     finish();
     return cfg;
   }
@@ -157,12 +171,52 @@ class Parser {
  private:
   Position pos(const YAML::Node& n) const {
     auto m = n.Mark();
-    return Position{file_, m.line + 1, m.column + 1};
+    return Position{file_, m.line + 1 + line_offset_, m.column + 1};
   }
   void issue(const YAML::Node& n, std::string message) { issues_.push_back({pos(n), std::move(message)}); }
   void finish() {
+    // As with the whole tree, where the shape check runs first and stops there.
+    if (!shape_issues_.empty()) throw ConfigError(shape_issues_);
     if (!issues_.empty()) throw ConfigError(issues_);
   }
+
+  // The targets of a split list after its first: each part loaded alone, checked as the tree's
+  // are. A part that does not load alone means the split was wrong: SplitRefused.
+  template <class Take>
+  void read_split_targets(size_t pipeline_index, Take&& take) {
+    auto it = split_.find(pipeline_index);
+    if (it == split_.end()) return;
+    split_read_.insert(pipeline_index);
+    for (auto& part : it->second->parts) {
+      YAML::Node items = load_split_part(part);
+      line_offset_ = part.line;
+      for (auto t : items) take(t);
+      line_offset_ = 0;
+    }
+  }
+
+  // One part of a split list, its shape checked as the whole tree's would be.
+  YAML::Node load_split_part(const SplitTargetList::Part& part) {
+    YAML::Node items;
+    try {
+      items = YAML::Load(original_->substr(part.begin, part.end - part.begin));
+    } catch (const YAML::Exception&) {
+      throw SplitRefused{};
+    }
+    if (!items.IsSequence()) throw SplitRefused{};
+    auto shape = resolve_merges_and_find_duplicates(items, file_, part.line);
+    shape_issues_.insert(shape_issues_.end(), shape.begin(), shape.end());
+    return items;
+  }
+
+  // The whole tree is loaded and shape-checked even where a pipeline's targets are never
+  // read (it has no probe): so are the split lists such a pipeline left unread.
+  void check_unread_split_lists() {
+    for (auto& [index, list] : split_)
+      if (!split_read_.count(index))
+        for (auto& part : list->parts) load_split_part(part);
+  }
+
 
   std::string scalar(const YAML::Node& n) {
     if (!n.IsScalar()) {
@@ -432,13 +486,19 @@ class Parser {
         issue(targets_node, "'targets' must be a list of targets, or {plugin: NAME, ...} (a targets plugin)");
       else {
         std::set<std::string> ids;
-        for (auto t : targets_node) {
+        auto take = [&](const YAML::Node& t) {
           auto target = parse_target(t, p);
-          if (!target) continue;
+          if (!target) return;
           if (!ids.insert(target->id).second)
             issues_.push_back({target->pos, "duplicate target id '" + target->id + "' in pipeline '" + p.name +
                                                 "': give each target a distinct 'id'"});
           p.targets.push_back(std::move(*target));
+        };
+        bool first = true;
+        for (auto t : targets_node) {
+          take(t);
+          if (first) read_split_targets(index, take);  // the items between the first and the last
+          first = false;
         }
       }
     } else if (has_targets) {
@@ -538,9 +598,6 @@ class Parser {
       return std::nullopt;
     }
     OptionList own, shared;
-    std::vector<std::string> valid = {"evaluate"};
-    for (auto& k : schema->names()) valid.push_back(k);
-    for (auto& k : target_shared_schema().names()) valid.push_back(k);
     for (auto it : n) {
       std::string key = it.first.Scalar();
       if (key == "evaluate") {
@@ -552,6 +609,10 @@ class Parser {
         OptionValue v;
         if (parse_value(*sspec, it.second, v)) put_option(shared, std::move(v));
       } else {
+        // Listed only when needed: a million targets would build the list a million times.
+        std::vector<std::string> valid = {"evaluate"};
+        for (auto& k : schema->names()) valid.push_back(k);
+        for (auto& k : target_shared_schema().names()) valid.push_back(k);
         unknown_key(it.first, key, valid, "target of probe '" + p.probe->plugin + "'");
       }
     }
@@ -618,7 +679,12 @@ class Parser {
   const SchemaCatalog& catalog_;
   std::vector<std::string> secret_params_ = default_secret_params();
   std::vector<ConfigIssue> issues_;
+  std::vector<ConfigIssue> shape_issues_;  // of split targets: duplicate keys
   bool interpolate_ = true;
+  const std::string* original_ = nullptr;
+  std::map<size_t, const SplitTargetList*> split_;
+  std::set<size_t> split_read_;  // pipelines whose split list has been read
+  int line_offset_ = 0;  // of the split target being read
 };
 
 }  // namespace
@@ -713,6 +779,70 @@ std::string interpolate_env(const std::string& text, std::string& out) {
 }
 
 Config parse_config(const std::string& yaml_text, const std::string& display_name, const SchemaCatalog& catalog) {
+  return parse_config(yaml_text, display_name, catalog, kSplitTargetListsFrom);
+}
+
+// Which pipeline each split list belongs to: the pipeline whose `targets` kept exactly the
+// list's first and last items, on their lines. Empty when a list matches none, or when a list can be
+// reached twice (an alias of it or of its pipeline): then the split is not used.
+std::map<size_t, const SplitTargetList*> match_split_lists(const YAML::Node& root, const SplitDocument& split) {
+  std::map<size_t, const SplitTargetList*> matched;
+  YAML::Node pipelines = root.IsMap() ? root["pipelines"] : YAML::Node();
+  if (!pipelines.IsSequence()) return {};
+  std::vector<YAML::Node> lists;
+  for (auto& list : split.lists) {
+    for (size_t i = 0; i < pipelines.size(); ++i) {
+      YAML::Node p = pipelines[i];
+      YAML::Node t = p.IsMap() ? p["targets"] : YAML::Node();
+      if (!t.IsSequence() || t.size() != 2) continue;
+      int first = t[0].Mark().line, last = t[1].Mark().line;
+      if (first >= list.first_item_line && first < list.second_item_line && last >= list.last_item_line &&
+          !matched.count(i)) {
+        matched[i] = &list;
+        lists.push_back(t);
+        break;
+      }
+    }
+  }
+  if (matched.size() != split.lists.size()) return {};
+  // Each list once in the whole document: count the ways to it.
+  std::vector<int> reached(lists.size(), 0);
+  std::function<void(const YAML::Node&, int)> walk = [&](const YAML::Node& n, int depth) {
+    if (depth > 64) return;
+    for (size_t i = 0; i < lists.size(); ++i)
+      if (n.is(lists[i])) ++reached[i];
+    if (n.IsSequence())
+      for (auto item : n) walk(item, depth + 1);
+    else if (n.IsMap())
+      for (auto kv : n) walk(kv.second, depth + 1);
+  };
+  walk(root, 0);
+  for (int r : reached)
+    if (r != 1) return {};
+  return matched;
+}
+
+Config parse_config(const std::string& yaml_text, const std::string& display_name, const SchemaCatalog& catalog,
+                    size_t split_lists_from, bool* was_split) {
+  if (was_split) *was_split = false;
+  SplitDocument split = split_long_target_lists(yaml_text, split_lists_from);
+  if (!split.lists.empty()) {
+    // The split is an optimisation: whenever it cannot be shown to read the same, the file is
+    // read whole.
+    try {
+      YAML::Node root = YAML::Load(split.text);
+      if (root.IsMap() && resolve_merges_and_find_duplicates(root, display_name).empty()) {
+        auto matched = match_split_lists(root, split);
+        if (!matched.empty()) {
+          if (was_split) *was_split = true;  // also when it finds errors: they are the split's
+          return Parser(display_name, catalog).with_split(yaml_text, std::move(matched)).parse(root);
+        }
+      }
+    } catch (const YAML::Exception&) {
+    } catch (const SplitRefused&) {
+    }
+    if (was_split) *was_split = false;
+  }
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);

@@ -118,6 +118,11 @@ const OptionSchema& sink_shared_schema();
 
 // Throws ConfigError. `display_name` is what messages call the file.
 Config parse_config(const std::string& yaml_text, const std::string& display_name, const SchemaCatalog& catalog);
+// Target lists of at least this many items are read one target at a time (config/target_list_split.hpp);
+// the overload lets tests read the same text both ways (`was_split`: whether it was).
+constexpr size_t kSplitTargetListsFrom = 1000;
+Config parse_config(const std::string& yaml_text, const std::string& display_name, const SchemaCatalog& catalog,
+                    size_t split_lists_from, bool* was_split = nullptr);
 Config load_config(const std::string& path, const SchemaCatalog& catalog);
 
 // A target made at run time (the /probe endpoint's `target`): `fields` are what a target's

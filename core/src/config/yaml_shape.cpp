@@ -5,11 +5,9 @@
 namespace watchpost {
 namespace {
 
-Position at(const YAML::Node& n, const std::string& file) { return {file, n.Mark().line + 1, n.Mark().column + 1}; }
-
 class Walker {
  public:
-  explicit Walker(const std::string& file) : file_(file) {}
+  Walker(const std::string& file, int line_offset) : file_(file), line_offset_(line_offset) {}
 
   void walk(YAML::Node node, int depth = 0) {
     if (depth > 64) return;  // deeper than any pipeline file; the reader says what is wrong
@@ -29,8 +27,8 @@ class Walker {
       }
       auto [it, fresh] = seen.emplace(key, kv.first.Mark());
       if (!fresh)
-        issues_.push_back({at(kv.first, file_), "duplicate key '" + key + "' (first at line " +
-                                                    std::to_string(it->second.line + 1) +
+        issues_.push_back({at(kv.first), "duplicate key '" + key + "' (first at line " +
+                                                    std::to_string(it->second.line + 1 + line_offset_) +
                                                     "): keep one; a second one would silently win or lose"});
     }
     if (!merges.empty()) merge(node, merges, seen);
@@ -52,7 +50,7 @@ class Walker {
     }
     for (auto& src : sources) {
       if (!src.IsMap()) {
-        issues_.push_back({at(src, file_), "'<<' merges mappings: give it an alias of a mapping (<<: *defaults)"});
+        issues_.push_back({at(src), "'<<' merges mappings: give it an alias of a mapping (<<: *defaults)"});
         continue;
       }
       for (auto kv : src)
@@ -61,14 +59,17 @@ class Walker {
     }
   }
 
+  Position at(const YAML::Node& n) const { return {file_, n.Mark().line + 1 + line_offset_, n.Mark().column + 1}; }
+
   const std::string& file_;
+  int line_offset_;
   std::vector<ConfigIssue> issues_;
 };
 
 }  // namespace
 
-std::vector<ConfigIssue> resolve_merges_and_find_duplicates(YAML::Node root, const std::string& file) {
-  Walker w(file);
+std::vector<ConfigIssue> resolve_merges_and_find_duplicates(YAML::Node root, const std::string& file, int line_offset) {
+  Walker w(file, line_offset);
   w.walk(root);
   return w.issues();
 }

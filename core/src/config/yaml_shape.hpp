@@ -12,6 +12,7 @@
 
 namespace watchpost {
 
-std::vector<ConfigIssue> resolve_merges_and_find_duplicates(YAML::Node root, const std::string& file);
+// `line_offset`: lines before the text `root` was loaded from (one target of a split list).
+std::vector<ConfigIssue> resolve_merges_and_find_duplicates(YAML::Node root, const std::string& file, int line_offset = 0);
 
 }  // namespace watchpost

@@ -1,5 +1,7 @@
 #include "runtime.hpp"
 
+#include "alerting/notifier_hub.hpp"
+
 #include "observe/health.hpp"
 #include "plugins/host.hpp"
 #include "results/json_writer.hpp"
@@ -18,6 +20,22 @@ std::string host_name() {
   if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
   return buf;
 }
+
+namespace {
+
+bool same_notifiers(const std::vector<NotifierConfig>& a, const std::vector<NotifierConfig>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].name != b[i].name || a[i].plugin != b[i].plugin || a[i].options.size() != b[i].options.size()) return false;
+    for (size_t j = 0; j < a[i].options.size(); ++j)
+      if (a[i].options[j].name != b[i].options[j].name || a[i].options[j].text != b[i].options[j].text ||
+          a[i].options[j].items != b[i].options[j].items || a[i].options[j].integer != b[i].options[j].integer)
+        return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 Runtime::Runtime(const PluginCatalog& catalog, Config config, std::string config_path, RunOptions options)
     : catalog_(catalog),
@@ -93,6 +111,8 @@ int Runtime::run() {
   signals_.add(SIGTERM);
   signals_.add(SIGHUP);
   arm_signals();
+  // Before any pipeline: alert stages hand their events to the notifiers from the first batch.
+  notifier_hub().start(config_.notifiers, catalog_, config_.spool ? config_.spool->dir : "");
   {
     auto pipelines = build(config_);
     probe_endpoint_.set_modules(build_modules(config_, pipelines));
@@ -146,6 +166,8 @@ int Runtime::run() {
   for (auto& t : retiring_)
     if (t.joinable()) t.join();
   retiring_.clear();
+  // The alert stages are closed: what the notifiers have not delivered stays in their outboxes.
+  notifier_hub().stop();
   log::info("watchpost", forced_ ? "stopped (forced)" : "stopped");
   return 0;
 }
@@ -249,6 +271,8 @@ void Runtime::reload() {
   std::map<std::string, blackbox::ProbeEndpoint::Module> modules;
   try {
     Config next = load_config(config_path_, catalog_);
+    if (!same_notifiers(next.notifiers, config_.notifiers))
+      log::warn("watchpost", "'notifiers:' changed: the running notifiers stay until a restart");
     fresh = build(next);
     modules = build_modules(next, fresh);
     next.pipelines.clear();  // running objects hold what they need

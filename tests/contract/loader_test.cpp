@@ -59,6 +59,13 @@ TEST(Loader, APluginBuiltForAbi10StillLoads) {
   EXPECT_EQ(write_async_of(sink), nullptr);
 }
 
+TEST(Loader, APluginBuiltForAbi12StillLoads) {
+  // Its descriptor ends before the `notifier` table that 1.3 appended.
+  Plugin p = load_plugin(broken("abi12"));
+  EXPECT_TRUE(p.has(Kind::sink));
+  EXPECT_FALSE(p.has(Kind::notifier)) << "a field the plugin's descriptor does not have is not read";
+}
+
 TEST(Loader, RefusesWhatIsNotALibrary) {
   std::string e = load_error("/etc/hostname");
   EXPECT_NE(e.find("cannot load the library"), std::string::npos) << e;

@@ -1,6 +1,6 @@
 /* Deliberately broken plugins. Each is compiled into its own library with one BAD_* macro.
- * BAD_ABI10 is not broken: a plugin as ABI 1.0 built it (a shorter descriptor), which a
- * 1.1 or 1.2 core must still load. */
+ * BAD_ABI10 and BAD_ABI12 are not broken: plugins as ABI 1.0 and 1.2 built them (shorter
+ * descriptors), which a newer core must still load. */
 #include <watchpost/plugin_api.h>
 
 #include <stddef.h>
@@ -38,10 +38,12 @@ static const wp_sink_api sink = {
 static const wp_plugin_descriptor descriptor = {
 #if defined(BAD_ABI10)
     offsetof(wp_plugin_descriptor, targets), 1, 0,
+#elif defined(BAD_ABI12)
+    offsetof(wp_plugin_descriptor, notifier), 1, 2,
 #else
     sizeof(wp_plugin_descriptor),
 #endif
-#if defined(BAD_ABI10)
+#if defined(BAD_ABI10) || defined(BAD_ABI12)
 #elif defined(BAD_MAJOR)
     99, 0,
 #elif defined(BAD_MINOR)

@@ -520,3 +520,27 @@ TEST(ConfigSplit, TwoPipelinesWithLongListsEachKeepTheirOwn) {
   std::string out = same_both_ways(yaml);
   EXPECT_NE(out.find("https://two1199.example/ @site.yaml:2408:9"), std::string::npos) << out.substr(out.size() - 300);
 }
+
+TEST(ConfigAlerts, RulesAreCheckedWhereTheyAreWritten) {
+  std::string base = std::string(kHead) + "    sinks: [{plugin: stdout}]\n    targets: [{url: https://a.example/}]\n";
+  Config ok = parse(base + "    alerts:\n      - {name: down, down: 2, up: 3, severity: warning, labels: {team: web}}\n"
+                           "      - {name: slow}\n");
+  ASSERT_EQ(ok.pipelines[0].alerts.size(), 2u);
+  auto& r = ok.pipelines[0].alerts[0];
+  EXPECT_EQ(r.down, 2);
+  EXPECT_EQ(r.up, 3);
+  EXPECT_EQ(r.severity, "warning");
+  ASSERT_EQ(r.labels.size(), 1u);
+  EXPECT_EQ(ok.pipelines[0].alerts[1].down, 3) << "the defaults";
+  EXPECT_EQ(ok.pipelines[0].alerts[1].up, 1);
+
+  std::string e = error_of(base + "    alerts:\n      - {name: down, down: 0, dwon: 2}\n      - {name: down}\n"
+                                  "      - {down: 2}\n      - {name: \"a b\", notify: [pager]}\n");
+  EXPECT_NE(e.find("site.yaml:7:28: 'down' must be at least 1"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown key 'dwon' in alert rule: did you mean 'down'?"), std::string::npos) << e;
+  EXPECT_NE(e.find("duplicate alert rule name 'down'"), std::string::npos) << e;
+  EXPECT_NE(e.find("site.yaml:9:9: alert rule needs 'name'"), std::string::npos) << e;
+  EXPECT_NE(e.find("'name' must be 1 to 64 letters"), std::string::npos) << e;
+  EXPECT_NE(e.find("notifies 'pager', which is not in 'notifiers:'"), std::string::npos) << e;
+  EXPECT_NE(error_of(base + "    alerts: {name: x}\n").find("'alerts' must be a list"), std::string::npos);
+}

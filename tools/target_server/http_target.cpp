@@ -13,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <list>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -30,6 +31,10 @@ struct HttpTarget::Impl {
   std::string cert_pem;
   std::atomic<uint64_t> requests{0};
   std::thread accept_thread;
+  std::atomic<unsigned> switch_status{200}, hook_status{200};
+  mutable std::mutex record_mu;
+  std::map<std::string, uint64_t> per_path;
+  std::vector<std::string> hook_bodies;
 
   std::mutex mu;
   std::condition_variable stop_cv;
@@ -97,6 +102,28 @@ struct HttpTarget::Impl {
       }
       if (path.rfind("/body/", 0) == 0) return respond(s, req, 200, std::string(static_cast<size_t>(arg(6)), 'x'));
       if (path.rfind("/text/", 0) == 0) return respond(s, req, 200, "hello " + path.substr(6) + " world\n");
+      if (path.rfind("/script/", 0) == 0) {
+        std::string seq = path.substr(8);
+        uint64_t n;
+        {
+          std::lock_guard<std::mutex> lock(record_mu);
+          n = per_path[path] - 1;  // counted as it came in
+        }
+        char c = seq.empty() ? 'U' : seq[std::min<size_t>(n, seq.size() - 1)];
+        return respond(s, req, c == 'D' ? 503 : 200, c == 'D' ? "scripted down\n" : "scripted up\n");
+      }
+      if (path == "/switch") {
+        unsigned code = switch_status;
+        return respond(s, req, code, "switch " + std::to_string(code) + "\n");
+      }
+      if (path == "/hook") {
+        unsigned code = hook_status;
+        if (code >= 200 && code < 300) {
+          std::lock_guard<std::mutex> lock(record_mu);
+          hook_bodies.push_back(req.body());
+        }
+        return respond(s, req, code, "hook " + std::to_string(code) + "\n");
+      }
       if (path.rfind("/fail-for/", 0) == 0) {
         std::string agent(req[http::field::user_agent]);
         std::string names = path.substr(10) + ",";
@@ -159,6 +186,12 @@ struct HttpTarget::Impl {
       http::read(s, buffer, req, ec);
       if (ec) return;
       ++requests;
+      {
+        std::string path(req.target());
+        path.resize(std::min(path.size(), path.find('?')));
+        std::lock_guard<std::mutex> lock(record_mu);
+        ++per_path[path];
+      }
       if (!handle(s, conn, req)) return;
     }
   }
@@ -232,5 +265,19 @@ std::string HttpTarget::url(const std::string& path) const {
 
 const std::string& HttpTarget::certificate_pem() const { return impl_->cert_pem; }
 uint64_t HttpTarget::requests() const { return impl_->requests; }
+
+uint64_t HttpTarget::requests_to(const std::string& path) const {
+  std::lock_guard<std::mutex> lock(impl_->record_mu);
+  auto it = impl_->per_path.find(path);
+  return it == impl_->per_path.end() ? 0 : it->second;
+}
+
+void HttpTarget::set_switch(unsigned status) { impl_->switch_status = status; }
+void HttpTarget::set_hook_status(unsigned status) { impl_->hook_status = status; }
+
+std::vector<std::string> HttpTarget::received() const {
+  std::lock_guard<std::mutex> lock(impl_->record_mu);
+  return impl_->hook_bodies;
+}
 
 }  // namespace watchpost::target

@@ -13,6 +13,11 @@
 //   /text/WORD        200 "hello WORD world"
 //   /fail-for/A,B     503 when the User-Agent contains A or B, else 200 (a site that fails
 //                     only as seen from some regions: each region's checkers send their own)
+//   /script/SEQ       the Nth request to this path answers SEQ's Nth letter: U 200, D 503;
+//                     past its end, the last letter (a site that goes down and up on cue)
+//   /switch           the status set by set_switch() (default 200)
+//   /hook             a receiver: records each request's body (received()), answers
+//                     set_hook_status()'s status (default 200)
 // A thread per connection: simple and plenty for tests; the benchmarks use nginx.
 #pragma once
 
@@ -20,6 +25,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace watchpost::target {
 
@@ -39,6 +45,12 @@ class HttpTarget {
   // PEM of the self-signed certificate (TLS only): the ca_file that makes verification pass.
   const std::string& certificate_pem() const;
   uint64_t requests() const;
+  // Requests to one path so far.
+  uint64_t requests_to(const std::string& path) const;
+  void set_switch(unsigned status);
+  void set_hook_status(unsigned status);
+  // Bodies /hook took (with a 2xx answer), oldest first.
+  std::vector<std::string> received() const;
 
  private:
   struct Impl;

@@ -42,8 +42,10 @@ const char* kTopLevel = R"(top-level keys of a pipeline file
   probe_modules {NAME: {probe, evaluate}}: what /probe?target=URL&module=NAME checks with
   redact    {query_params: [...]}: query parameters hidden wherever a URL is shown or stored
   x-...     ignored: a place for YAML anchors (<<: *defaults)
-  pipelines [{name, concurrency, probe, targets, evaluate, sinks} or {name, source, sinks}]
+  notifiers [{plugin: NAME, name, ...}]: where alert events go (docs/alerting.md)
+  pipelines [{name, concurrency, probe, targets, evaluate, sinks, alerts} or {name, source, sinks, alerts}]
             targets: a list, or {plugin: NAME, ...} to take them from a targets plugin
+            alerts: rules judged on the pipeline's results (below)
 )";
 
 }  // namespace
@@ -65,6 +67,7 @@ int cmd_plugins(int argc, char** argv) {
     if (p.has(Kind::sink)) print_schema("sink", p.sink);
     if (p.has(Kind::source)) print_schema("source", p.source);
     if (p.has(Kind::targets)) print_schema("targets", p.targets);
+    if (p.has(Kind::notifier)) print_schema("notifier", p.notifier);
     std::printf("\n");
   }
   if (only.empty()) {
@@ -73,6 +76,8 @@ int cmd_plugins(int argc, char** argv) {
     print_schema("target", target_shared_schema());
     std::printf("core (every sink, beside the sink's options)\n");
     print_schema("sink", sink_shared_schema());
+    std::printf("core (each rule of a pipeline's `alerts:`)\n");
+    print_schema("alert rule", alert_rule_schema());
     for (auto& r : catalog.refused()) std::printf("\nrefused: %s\n", r.c_str());
   }
   if (!any && !only.empty()) {

@@ -28,6 +28,7 @@ std::string_view kind_name(Kind kind) {
   switch (kind) {
     case Kind::probe: return "probe";
     case Kind::targets: return "targets";
+    case Kind::notifier: return "notifier";
     case Kind::evaluator: return "evaluator";
     case Kind::sink: return "sink";
     case Kind::source: return "source";
@@ -77,6 +78,39 @@ const std::vector<wp_option_spec>& sink_specs() {
 // A split target list that does not read alone (target_list_split.hpp): read the file whole.
 struct SplitRefused {};
 
+// `alerts:` rules: the core's own keys, checked like a plugin's options.
+const OptionSchema& rule_schema() {
+  static const std::vector<wp_option_spec> specs = {
+      required_option("name", WP_OPT_STRING, "The rule's name: in every event and in the alert's id"),
+      option("when", WP_OPT_STRING, "consecutive", "What fires it", "consecutive"),
+      option("down", WP_OPT_INT, "3", "consecutive: down results in a row that fire it"),
+      option("up", WP_OPT_INT, "1", "consecutive: up results in a row that resolve it"),
+      option("severity", WP_OPT_STRING, "critical", "Passed on to receivers (critical, warning, info...)"),
+      option("summary", WP_OPT_STRING, "{target} is down: {value}",
+             "One line for a human: {target} {url} {rule} {value} {pipeline} {severity}"),
+      option("labels", WP_OPT_STRING_MAP, nullptr, "Added to the target's labels on every event"),
+      option("notify", WP_OPT_STRING_LIST, nullptr, "Notifiers (by name) it goes to; default: all"),
+  };
+  static const OptionSchema s = OptionSchema::from_table(specs.data(), specs.size(), nullptr);
+  return s;
+}
+
+const OptionSchema& notifier_shared_schema() {
+  static const std::vector<wp_option_spec> specs = {
+      option("name", WP_OPT_STRING, nullptr, "What rules' `notify` lists call it (default: the plugin's name)"),
+  };
+  static const OptionSchema s = OptionSchema::from_table(specs.data(), specs.size(), nullptr);
+  return s;
+}
+
+// A name that is part of an alert's id and of file names: plain.
+bool plain_name(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
+  return true;
+}
+
 class Parser {
  public:
   Parser(std::string file, const SchemaCatalog& catalog) : file_(std::move(file)), catalog_(catalog) {}
@@ -96,7 +130,7 @@ class Parser {
       finish();
     }
     static const std::vector<std::string> keys = {"node", "region", "log", "spool", "admin", "redact",
-                                                  "pipelines", "probe_modules"};
+                                                  "pipelines", "probe_modules", "notifiers"};
     // Read first: the targets' default ids (their URLs) are redacted with it.
     if (root["redact"]) parse_redact(root["redact"], cfg);
     secret_params_ = cfg.secret_params;
@@ -143,6 +177,7 @@ class Parser {
         }
       }
       else if (key == "probe_modules") parse_modules(it.second, cfg);
+      else if (key == "notifiers") parse_notifiers(it.second, cfg);
       else if (key == "pipelines") {
         if (!it.second.IsSequence()) issue(it.second, "'pipelines' must be a list");
         else
@@ -163,6 +198,15 @@ class Parser {
       p.spool = cfg.spool;
       p.secret_params = cfg.secret_params;
     }
+    for (auto& p : cfg.pipelines)
+      for (auto& rule : p.alerts)
+        for (auto& name : rule.notify) {
+          bool known = false;
+          for (auto& n : cfg.notifiers) known = known || n.name == name;
+          if (!known)
+            issues_.push_back({rule.pos, "alert rule '" + rule.name + "' notifies '" + name +
+                                             "', which is not in 'notifiers:' (add it there, or drop it from 'notify')"});
+        }
     check_unread_split_lists();
     finish();
     return cfg;
@@ -430,6 +474,81 @@ class Parser {
     return out;
   }
 
+  // `alerts:` of a pipeline: a list of rules (docs/alerting.md).
+  std::vector<AlertRuleConfig> parse_alerts(const YAML::Node& n) {
+    std::vector<AlertRuleConfig> out;
+    if (!n.IsSequence()) {
+      issue(n, "'alerts' must be a list of rules, e.g. - {name: down, down: 3, up: 2}");
+      return out;
+    }
+    const OptionSchema& schema = rule_schema();
+    for (auto r : n) {
+      if (!r.IsMap()) {
+        issue(r, "an alert rule must be a mapping (name, when, down, up, severity, summary, notify)");
+        continue;
+      }
+      AlertRuleConfig rule;
+      rule.pos = pos(r);
+      OptionList o;
+      for (auto it : r) {
+        std::string key = it.first.Scalar();
+        if (auto* spec = schema.find(key)) {
+          OptionValue v;
+          if (parse_value(*spec, it.second, v)) put_option(o, std::move(v));
+        } else {
+          unknown_key(it.first, key, schema.names(), "alert rule");
+        }
+      }
+      size_t before = issues_.size();
+      fill_defaults(schema, o, rule.pos);
+      check_required(schema, o, rule.pos, "alert rule");
+      if (issues_.size() != before) continue;
+      rule.name = find_option(o, "name")->text;
+      if (!plain_name(rule.name))
+        issues_.push_back({find_option(o, "name")->pos, "an alert rule's 'name' must be 1 to 64 letters, digits, '-', '_' or '.'"});
+      for (auto& earlier : out)
+        if (earlier.name == rule.name) issues_.push_back({rule.pos, "duplicate alert rule name '" + rule.name + "'"});
+      rule.kind = find_option(o, "when")->text;
+      rule.down = find_option(o, "down")->integer;
+      rule.up = find_option(o, "up")->integer;
+      if (rule.down < 1) issues_.push_back({find_option(o, "down")->pos, "'down' must be at least 1"});
+      if (rule.up < 1) issues_.push_back({find_option(o, "up")->pos, "'up' must be at least 1"});
+      rule.severity = find_option(o, "severity")->text;
+      rule.summary = find_option(o, "summary")->text;
+      if (auto* labels = find_option(o, "labels"))
+        for (size_t i = 0; i + 1 < labels->items.size(); i += 2) rule.labels.emplace_back(labels->items[i], labels->items[i + 1]);
+      if (auto* notify = find_option(o, "notify")) rule.notify = notify->items;
+      out.push_back(std::move(rule));
+    }
+    return out;
+  }
+
+  // Top-level `notifiers:`: plugin blocks, each with a name rules can use.
+  void parse_notifiers(const YAML::Node& n, Config& cfg) {
+    if (!n.IsSequence()) {
+      issue(n, "'notifiers' must be a list of {plugin: NAME, ...} blocks");
+      return;
+    }
+    for (auto item : n) {
+      OptionList shared;
+      auto b = parse_block(item, Kind::notifier, &notifier_shared_schema(), &shared, "notifier");
+      if (!b) continue;
+      complete_block(*b, Kind::notifier, "notifier");
+      NotifierConfig nc;
+      nc.plugin = b->plugin;
+      nc.options = std::move(b->options);
+      nc.pos = b->pos;
+      auto* name = find_option(shared, "name");
+      nc.name = name ? name->text : nc.plugin;
+      if (!plain_name(nc.name))
+        issues_.push_back({name ? name->pos : nc.pos, "a notifier's 'name' must be 1 to 64 letters, digits, '-', '_' or '.'"});
+      for (auto& earlier : cfg.notifiers)
+        if (earlier.name == nc.name)
+          issues_.push_back({nc.pos, "two notifiers are called '" + nc.name + "': give each a distinct 'name'"});
+      cfg.notifiers.push_back(std::move(nc));
+    }
+  }
+
   PipelineConfig parse_pipeline(const YAML::Node& n, size_t index) {
     PipelineConfig p;
     p.pos = pos(n);
@@ -439,7 +558,7 @@ class Parser {
       return p;
     }
     static const std::vector<std::string> keys = {"name", "concurrency", "probe", "targets",
-                                                  "evaluate", "source", "sinks"};
+                                                  "evaluate", "source", "sinks", "alerts"};
     OptionList probe_shared;  // pipeline-level interval/timeout/... for every target
     YAML::Node targets_node;
     bool has_targets = false;
@@ -462,6 +581,7 @@ class Parser {
         has_targets = true;
       }
       else if (key == "evaluate") p.evaluators = parse_evaluators(v, "pipeline '" + p.name + "'");
+      else if (key == "alerts") p.alerts = parse_alerts(v);
       else if (key == "source") {
         p.source = parse_block(v, Kind::source, nullptr, nullptr, "source");
         if (p.source) complete_block(*p.source, Kind::source, "source");
@@ -710,6 +830,8 @@ ConfigError::ConfigError(std::vector<ConfigIssue> issues)
 
 ConfigError::ConfigError(std::vector<ConfigIssue> sorted, int)
     : std::runtime_error(format_issues(sorted)), issues_(std::move(sorted)) {}
+
+const OptionSchema& alert_rule_schema() { return rule_schema(); }
 
 const OptionSchema& target_shared_schema() {
   static const OptionSchema s = OptionSchema::from_table(target_specs().data(), target_specs().size(), nullptr);

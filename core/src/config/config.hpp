@@ -3,6 +3,7 @@
 #pragma once
 
 #include "options.hpp"
+#include "alerting/alert_rule.hpp"
 #include "results/result.hpp"
 
 #include <watchpost/redact.hpp>
@@ -15,7 +16,7 @@
 
 namespace watchpost {
 
-enum class Kind { probe, evaluator, sink, source, targets };
+enum class Kind { probe, evaluator, sink, source, targets, notifier };
 std::string_view kind_name(Kind kind);
 
 // What the config layer needs to know of the plugins (the loader's catalog implements it).
@@ -92,6 +93,7 @@ struct PipelineConfig {
   std::vector<PluginBlock> evaluators;
   std::optional<PluginBlock> source;
   std::vector<SinkConfig> sinks;
+  std::vector<AlertRuleConfig> alerts;  // `alerts:` rules judged on this pipeline's results
 };
 
 struct Config {
@@ -110,11 +112,13 @@ struct Config {
   // `probe_modules:` for the admin endpoint's /probe (blackbox_exporter's modules): each a
   // probe and its evaluators, with no targets (the request names one) and no sinks.
   std::vector<PipelineConfig> probe_modules;
+  std::vector<NotifierConfig> notifiers;  // top-level `notifiers:`: where alert events go
 };
 
 // The options the core itself declares (documented by `watchpost plugins`).
 const OptionSchema& target_shared_schema();
 const OptionSchema& sink_shared_schema();
+const OptionSchema& alert_rule_schema();
 
 // Throws ConfigError. `display_name` is what messages call the file.
 Config parse_config(const std::string& yaml_text, const std::string& display_name, const SchemaCatalog& catalog);

@@ -42,6 +42,10 @@ class Instance {
     }
   }
 
+  // A built-in made by the core itself (the alert stage), not through create(): the instance
+  // owns `handle` from now on and hands it to the table's destroy.
+  void adopt(void* handle) { handle_ = handle; }
+
   const Api* api() const { return api_; }
   void* handle() const { return handle_; }
   const std::string& name() const { return host_->name(); }

@@ -60,6 +60,10 @@ const wp_targets_api* targets_table(const wp_plugin_descriptor* d) {
   return d->struct_size >= offsetof(wp_plugin_descriptor, targets) + sizeof(void*) ? d->targets : nullptr;
 }
 
+const wp_notifier_api* notifier_table(const wp_plugin_descriptor* d) {
+  return d->struct_size >= offsetof(wp_plugin_descriptor, notifier) + sizeof(void*) ? d->notifier : nullptr;
+}
+
 bool Plugin::has(Kind k) const {
   switch (k) {
     case Kind::probe: return descriptor->probe;
@@ -67,13 +71,14 @@ bool Plugin::has(Kind k) const {
     case Kind::sink: return descriptor->sink;
     case Kind::source: return descriptor->source;
     case Kind::targets: return targets_table(descriptor);
+    case Kind::notifier: return notifier_table(descriptor);
   }
   return false;
 }
 
 std::vector<std::string> Plugin::kinds() const {
   std::vector<std::string> out;
-  for (Kind k : {Kind::probe, Kind::evaluator, Kind::sink, Kind::source, Kind::targets})
+  for (Kind k : {Kind::probe, Kind::evaluator, Kind::sink, Kind::source, Kind::targets, Kind::notifier})
     if (has(k)) out.emplace_back(kind_name(k));
   return out;
 }
@@ -101,19 +106,22 @@ Plugin load_plugin(const std::string& path) {
                     " (the major must match and the plugin's minor must not be newer): rebuild the plugin "
                     "against this watchpost's SDK");
   }
-  // 1.0 descriptors end after `source`; 1.1 appended `targets`.
-  size_t needed = d->abi_minor >= 1 ? sizeof(wp_plugin_descriptor) : offsetof(wp_plugin_descriptor, targets);
+  // 1.0 descriptors end after `source`; 1.1 appended `targets`, 1.3 `notifier`.
+  size_t needed = d->abi_minor >= 3   ? sizeof(wp_plugin_descriptor)
+                  : d->abi_minor >= 1 ? offsetof(wp_plugin_descriptor, notifier)
+                                      : offsetof(wp_plugin_descriptor, targets);
   if (d->struct_size < needed)
     throw LoadError(path + ": the descriptor is smaller than ABI " + std::to_string(d->abi_major) + "." +
                     std::to_string(d->abi_minor) + " requires");
   if (!d->name || !*d->name) throw LoadError(path + ": the plugin has no name");
   const wp_targets_api* targets = targets_table(d);
-  if (!d->probe && !d->evaluator && !d->sink && !d->source && !targets)
-    throw LoadError(path + ": the plugin provides no kind (probe, evaluator, sink, source or targets)");
+  const wp_notifier_api* notifier = notifier_table(d);
+  if (!d->probe && !d->evaluator && !d->sink && !d->source && !targets && !notifier)
+    throw LoadError(path + ": the plugin provides no kind (probe, evaluator, sink, source, targets or notifier)");
   std::string why;
   if (!table_ok(d->probe, path, "probe", why) || !table_ok(d->evaluator, path, "evaluator", why) ||
       !table_ok(d->sink, path, "sink", why) || !table_ok(d->source, path, "source", why) ||
-      !table_ok(targets, path, "targets", why))
+      !table_ok(targets, path, "targets", why) || !table_ok(notifier, path, "notifier", why))
     throw LoadError(why);
   WP_REQUIRE_ENTRY(d->probe, create, "probe");
   WP_REQUIRE_ENTRY(d->probe, destroy, "probe");
@@ -133,6 +141,9 @@ Plugin load_plugin(const std::string& path) {
   WP_REQUIRE_ENTRY(targets, create, "targets");
   WP_REQUIRE_ENTRY(targets, destroy, "targets");
   WP_REQUIRE_ENTRY(targets, poll, "targets");
+  WP_REQUIRE_ENTRY(notifier, create, "notifier");
+  WP_REQUIRE_ENTRY(notifier, destroy, "notifier");
+  WP_REQUIRE_ENTRY(notifier, notify, "notifier");
 
   Plugin p;
   p.library = lib;
@@ -144,6 +155,7 @@ Plugin load_plugin(const std::string& path) {
   if (d->sink) p.sink = OptionSchema::from_table(d->sink->options, d->sink->option_count, d->sink->validate);
   if (d->source) p.source = OptionSchema::from_table(d->source->options, d->source->option_count, d->source->validate);
   if (targets) p.targets = OptionSchema::from_table(targets->options, targets->option_count, targets->validate);
+  if (notifier) p.notifier = OptionSchema::from_table(notifier->options, notifier->option_count, notifier->validate);
   return p;
 }
 
@@ -208,6 +220,7 @@ const OptionSchema* PluginCatalog::schema(std::string_view plugin, Kind kind) co
     case Kind::sink: return &p->sink;
     case Kind::source: return &p->source;
     case Kind::targets: return &p->targets;
+    case Kind::notifier: return &p->notifier;
   }
   return nullptr;
 }

@@ -19,7 +19,7 @@ struct Plugin {
   LibraryRef library;
   const wp_plugin_descriptor* descriptor = nullptr;
   std::string path;
-  OptionSchema probe, evaluator, sink, source, targets;
+  OptionSchema probe, evaluator, sink, source, targets, notifier;
 
   std::string name() const { return descriptor->name; }
   bool has(Kind k) const;
@@ -28,6 +28,8 @@ struct Plugin {
 
 // The descriptor's targets table (ABI 1.1), or null for a 1.0 plugin or another kind.
 const wp_targets_api* targets_table(const wp_plugin_descriptor* d);
+// The descriptor's notifier table (ABI 1.3), or null for an older plugin or another kind.
+const wp_notifier_api* notifier_table(const wp_plugin_descriptor* d);
 
 class LoadError : public std::runtime_error {
  public:

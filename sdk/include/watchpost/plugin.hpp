@@ -517,6 +517,37 @@ class TargetsProvider {
   virtual Status poll(TargetEmitter& emit, uint32_t timeout_ms) = 0;
 };
 
+// ---- notifier (ABI 1.3) --------------------------------------------------------------
+
+// One alert event, as views into the core's memory for the duration of notify().
+struct AlertEvent {
+  const wp_alert_event* raw;
+  bool firing() const { return raw->state == WP_ALERT_FIRING; }
+  std::string_view alert_id() const { return view(raw->alert_id); }
+  std::string_view rule() const { return view(raw->rule); }
+  std::string_view severity() const { return view(raw->severity); }
+  std::string_view summary() const { return view(raw->summary); }
+  std::string_view pipeline() const { return view(raw->pipeline); }
+  std::string_view target_id() const { return view(raw->target_id); }
+  std::string_view url() const { return view(raw->url); }
+  std::string_view node() const { return view(raw->node); }
+  std::string_view value() const { return view(raw->value); }
+  size_t label_count() const { return raw->label_count; }
+  std::string_view label_key(size_t i) const { return view(raw->labels[i].key); }
+  std::string_view label_value(size_t i) const { return view(raw->labels[i].value); }
+  int64_t started_at_us() const { return raw->started_at_us; }
+  int64_t ended_at_us() const { return raw->ended_at_us; }
+  int64_t event_at_us() const { return raw->event_at_us; }
+};
+
+// Delivers alert events (docs/alerting.md). Return Status::retry when the receiver may take
+// them later (down, 5xx, timeout): the core keeps them and sends the same ones again.
+class Notifier {
+ public:
+  virtual ~Notifier() = default;
+  virtual Status notify(const std::vector<AlertEvent>& events) = 0;
+};
+
 // ---- generated shims -----------------------------------------------------------------
 namespace detail {
 
@@ -712,6 +743,26 @@ const wp_targets_api* targets_table() {
   return &table;
 }
 
+template <class T>
+const wp_notifier_api* notifier_table() {
+  static const wp_notifier_api table = {
+      sizeof(wp_notifier_api), specs<T>(), T::options().size(), &validate<T>, &create_with_options<T>, &destroy<T>,
+      [](void* inst, const wp_alert_event* events, size_t n, wp_error* e) noexcept {
+        return guarded(e, [&] {
+          std::vector<AlertEvent> batch;
+          batch.reserve(n);
+          for (size_t i = 0; i < n; ++i)
+            batch.push_back(AlertEvent{reinterpret_cast<const wp_alert_event*>(
+                reinterpret_cast<const char*>(events) + i * events[0].struct_size)});
+          Status s = static_cast<T*>(inst)->notify(batch);
+          if (s.code != WP_OK) set_error(e, "", s.message);
+          return s.code;
+        });
+      },
+  };
+  return &table;
+}
+
 // Picks, among the classes named in the macro, the one deriving from Base (or void).
 template <class Base, class... Ts>
 struct pick {
@@ -729,6 +780,7 @@ const wp_plugin_descriptor* describe(const char* name, const char* version, cons
   using S = typename pick<Sink, Ts...>::type;
   using R = typename pick<Source, Ts...>::type;
   using G = typename pick<TargetsProvider, Ts...>::type;
+  using N = typename pick<Notifier, Ts...>::type;
   static const wp_plugin_descriptor d = {
       sizeof(wp_plugin_descriptor),
       WP_ABI_MAJOR,
@@ -741,6 +793,7 @@ const wp_plugin_descriptor* describe(const char* name, const char* version, cons
       [] { if constexpr (std::is_void_v<S>) return static_cast<const wp_sink_api*>(nullptr); else return sink_table<S>(); }(),
       [] { if constexpr (std::is_void_v<R>) return static_cast<const wp_source_api*>(nullptr); else return source_table<R>(); }(),
       [] { if constexpr (std::is_void_v<G>) return static_cast<const wp_targets_api*>(nullptr); else return targets_table<G>(); }(),
+      [] { if constexpr (std::is_void_v<N>) return static_cast<const wp_notifier_api*>(nullptr); else return notifier_table<N>(); }(),
   };
   return &d;
 }

@@ -14,12 +14,13 @@
  * Growth rule: fields and tables are only ever appended; nothing is reordered or removed.
  * Every struct starts with `struct_size`, so each side can tell which fields the other knows.
  *
- * Kinds. A descriptor points to up to five tables; a NULL table means "not this kind".
+ * Kinds. A descriptor points to up to six tables; a NULL table means "not this kind".
  *   probe     goes out and observes a target (http)
  *   evaluator judges what a probe observed (regex on the kept body)
  *   sink      stores batches of results (stdout, kafka, postgres)
  *   source    feeds results into a pipeline (kafka consumer)
  *   targets   provides a pipeline's targets and streams changes to them (pg_targets; ABI 1.1)
+ *   notifier  delivers alert events to people and their tools (webhook, alertmanager; ABI 1.3)
  *
  * Return codes: every fallible call returns WP_OK, WP_RETRY (transient: the core retries with
  * capped, jittered backoff) or WP_ERROR (permanent), and fills the wp_error it was handed.
@@ -46,7 +47,7 @@ extern "C" {
 #endif
 
 #define WP_ABI_MAJOR 1
-#define WP_ABI_MINOR 2
+#define WP_ABI_MINOR 3
 
 /* The one exported symbol's name, for loaders. */
 #define WP_ENTRY_SYMBOL "watchpost_plugin_descriptor"
@@ -421,6 +422,49 @@ typedef struct wp_targets_api {
 } wp_targets_api;
 
 /* ======================================================================================
+ * NOTIFIER (ABI 1.3): delivers alert events
+ * ====================================================================================== */
+
+enum { WP_ALERT_FIRING = 0, WP_ALERT_RESOLVED = 1 };
+
+/* One change of one alert (docs/alerting.md). An alert is one (rule, pipeline, target); it
+ * fires once, and resolves once. */
+typedef struct wp_alert_event {
+  uint32_t struct_size;
+  int32_t state;           /* WP_ALERT_FIRING or WP_ALERT_RESOLVED */
+  wp_str alert_id;         /* the same in an alert's firing and resolved events: a dedup key */
+  wp_str rule;             /* the rule's name */
+  wp_str severity;         /* the rule's: "critical", "warning", ... */
+  wp_str summary;          /* one line for a human, from the rule's template */
+  wp_str pipeline;
+  wp_str target_id;
+  wp_str url;              /* redacted, as everywhere */
+  const wp_label* labels;  /* the target's labels, then the rule's */
+  size_t label_count;
+  int64_t started_at_us;   /* when it fired */
+  int64_t ended_at_us;     /* when it resolved; 0 while firing */
+  int64_t event_at_us;     /* when this event was made */
+  wp_str node;             /* the node that judged it */
+  wp_str value;            /* what was seen, e.g. "3 down in a row: connect refused" */
+} wp_alert_event;
+
+typedef struct wp_notifier_api {
+  uint32_t struct_size;
+  const wp_option_spec* options;
+  size_t option_count;
+  int (*validate)(const wp_options* options, wp_error* error);
+  int (*create)(const wp_host* host, const wp_options* options, void** instance, wp_error* error);
+  void (*destroy)(void* instance);
+  /* Deliver events, oldest first. Runs on a thread the core dedicates to the instance, so it
+   * may block on I/O (with a bounded timeout). WP_OK: every event delivered. WP_RETRY: none
+   * taken for sure (receiver down, 5xx, timeout): the core sends the same events again later,
+   * with backoff, and keeps them on disk meanwhile. WP_ERROR: the receiver refuses them for
+   * good (4xx): logged, counted, dropped. A receiver must tolerate an event twice (a crash
+   * between delivery and the core's record of it): alert_id + state identify it. */
+  int (*notify)(void* instance, const wp_alert_event* events, size_t count, wp_error* error);
+} wp_notifier_api;
+
+/* ======================================================================================
  * DESCRIPTOR
  * ====================================================================================== */
 
@@ -436,6 +480,7 @@ typedef struct wp_plugin_descriptor {
   const wp_sink_api* sink;
   const wp_source_api* source;
   const wp_targets_api* targets;   /* ABI 1.1; read only when struct_size covers it */
+  const wp_notifier_api* notifier; /* ABI 1.3; likewise */
 } wp_plugin_descriptor;
 
 typedef const wp_plugin_descriptor* (*wp_plugin_entry_fn)(void);

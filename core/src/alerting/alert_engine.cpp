@@ -1,0 +1,180 @@
+#include "alert_engine.hpp"
+
+#include "observe/log.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace watchpost {
+
+namespace {
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string replace_all(std::string s, const std::string& token, const std::string& with) {
+  for (size_t at = 0; (at = s.find(token, at)) != std::string::npos; at += with.size()) s.replace(at, token.size(), with);
+  return s;
+}
+
+// Writes `text` to `path` so that a crash leaves the old file or the new one, never a mix.
+void write_atomically(const std::string& path, const std::string& text) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::close(fd);
+      throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(e));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    int e = errno;
+    ::close(fd);
+    throw std::runtime_error("cannot sync " + tmp + ": " + std::strerror(e));
+  }
+  ::close(fd);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw std::runtime_error("cannot replace " + path + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+AlertEngine::AlertEngine(std::string pipeline, std::vector<AlertRuleConfig> rules, std::string node,
+                         std::string state_file)
+    : pipeline_(std::move(pipeline)), rules_(std::move(rules)), node_(std::move(node)), state_file_(std::move(state_file)) {
+  load();
+}
+
+void AlertEngine::observe(const Result& r, std::vector<AlertRecord>& out) {
+  if (r.outcome != WP_OUTCOME_UP && r.outcome != WP_OUTCOME_DOWN) return;  // unknown: no evidence either way
+  TargetState& t = targets_[r.target_id];
+  if (r.scheduled_at_us <= t.last_slot_us) return;  // judged already (a replay)
+  t.last_slot_us = r.scheduled_at_us;
+  t.rules.resize(rules_.size());
+  bool down = r.outcome == WP_OUTCOME_DOWN;
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    const AlertRuleConfig& rule = rules_[i];
+    RuleState& s = t.rules[i];
+    if (down) {
+      ++s.downs;
+      s.ups = 0;
+    } else {
+      ++s.ups;
+      s.downs = 0;
+    }
+    if (!s.firing && s.downs >= rule.down) {
+      s.firing = true;
+      s.started_at_us = r.scheduled_at_us;
+      ++firing_count_;
+      dirty_ = true;
+      std::string why = std::string(error_kind_name(r.error_kind));
+      if (!r.error_message.empty()) why += ": " + r.error_message;
+      out.push_back(make_event(rule, r, s, WP_ALERT_FIRING, std::to_string(s.downs) + " down in a row (" + why + ")"));
+    } else if (s.firing && s.ups >= rule.up) {
+      s.firing = false;
+      --firing_count_;
+      dirty_ = true;
+      out.push_back(make_event(rule, r, s, WP_ALERT_RESOLVED, std::to_string(s.ups) + " up in a row"));
+    }
+  }
+}
+
+AlertRecord AlertEngine::make_event(const AlertRuleConfig& rule, const Result& r, const RuleState& s, int32_t state,
+                                   std::string value) const {
+  AlertRecord e;
+  e.state = state;
+  e.alert_id = pipeline_ + "/" + rule.name + "/" + r.target_id;
+  e.rule = rule.name;
+  e.severity = rule.severity;
+  e.pipeline = pipeline_;
+  e.target_id = r.target_id;
+  e.url = r.url;
+  e.node = node_;
+  e.value = std::move(value);
+  if (r.labels) e.labels = *r.labels;
+  e.labels.insert(e.labels.end(), rule.labels.begin(), rule.labels.end());
+  e.started_at_us = s.started_at_us;
+  e.ended_at_us = state == WP_ALERT_RESOLVED ? r.scheduled_at_us : 0;
+  e.event_at_us = now_us();
+  e.notify = rule.notify;
+  std::string summary = rule.summary;
+  for (auto [token, with] : {std::pair<const char*, const std::string*>{"{target}", &e.target_id},
+                             {"{url}", &e.url},
+                             {"{rule}", &e.rule},
+                             {"{value}", &e.value},
+                             {"{pipeline}", &e.pipeline},
+                             {"{severity}", &e.severity}})
+    summary = replace_all(summary, token, *with);
+  e.summary = state == WP_ALERT_RESOLVED ? "resolved: " + summary : summary;
+  return e;
+}
+
+void AlertEngine::save() {
+  if (!dirty_ || state_file_.empty()) {
+    dirty_ = false;
+    return;
+  }
+  nlohmann::json firing = nlohmann::json::array();
+  for (auto& [target, t] : targets_)
+    for (size_t i = 0; i < t.rules.size(); ++i)
+      if (t.rules[i].firing)
+        firing.push_back({{"rule", rules_[i].name},
+                          {"target_id", target},
+                          {"started_at_us", t.rules[i].started_at_us},
+                          {"last_slot_us", t.last_slot_us}});
+  write_atomically(state_file_, nlohmann::json{{"version", 1}, {"pipeline", pipeline_}, {"firing", firing}}.dump() + "\n");
+  dirty_ = false;
+}
+
+void AlertEngine::load() {
+  if (state_file_.empty()) return;
+  std::ifstream in(state_file_);
+  if (!in) return;  // nothing fired yet
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto j = nlohmann::json::parse(ss.str(), nullptr, false);
+  if (j.is_discarded() || !j.contains("firing"))
+    throw std::runtime_error(state_file_ + " is not an alert state file (move it away to start afresh)");
+  size_t kept = 0, dropped = 0;
+  for (auto& f : j["firing"]) {
+    std::string rule = f.value("rule", std::string());
+    size_t i = 0;
+    while (i < rules_.size() && rules_[i].name != rule) ++i;
+    if (i == rules_.size()) {  // the rule is gone from the file: its alerts end with it
+      ++dropped;
+      continue;
+    }
+    TargetState& t = targets_[f.value("target_id", std::string())];
+    t.rules.resize(rules_.size());
+    t.last_slot_us = std::max(t.last_slot_us, f.value("last_slot_us", int64_t{0}));
+    t.rules[i].firing = true;
+    t.rules[i].downs = rules_[i].down;
+    t.rules[i].started_at_us = f.value("started_at_us", int64_t{0});
+    ++firing_count_;
+    ++kept;
+  }
+  if (kept || dropped)
+    log::info(pipeline_, std::to_string(kept) + " alerts still firing from before the restart" +
+                             (dropped ? " (" + std::to_string(dropped) + " of rules no longer in the file dropped)" : ""));
+}
+
+}  // namespace watchpost

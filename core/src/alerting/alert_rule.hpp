@@ -1,0 +1,33 @@
+// Alert rules as a pipeline file gives them (`alerts:` in a pipeline), and the notifiers they
+// go to (top-level `notifiers:`). Parsed and checked with the rest of the file (config.cpp).
+#pragma once
+
+#include "config/options.hpp"
+#include "results/result.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace watchpost {
+
+struct AlertRuleConfig {
+  std::string name;
+  std::string kind = "consecutive";  // consecutive (more kinds: docs/alerting.md)
+  int64_t down = 3;                  // consecutive: fires after this many down results in a row
+  int64_t up = 1;                    // consecutive: resolves after this many up results in a row
+  std::string severity = "critical";
+  std::string summary = "{target} is down: {value}";  // {target} {url} {rule} {value} {pipeline}
+  Labels labels;                     // added to the target's on every event
+  std::vector<std::string> notify;   // notifier names; empty: every notifier
+  Position pos;
+};
+
+struct NotifierConfig {
+  std::string name;    // what rules' `notify` lists name; default: the plugin's name
+  std::string plugin;
+  OptionList options;
+  Position pos;
+};
+
+}  // namespace watchpost

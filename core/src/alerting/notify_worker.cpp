@@ -1,0 +1,171 @@
+#include "notify_worker.hpp"
+
+#include "observe/log.hpp"
+#include "observe/metrics.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace watchpost {
+
+namespace {
+
+constexpr size_t kMostPerCall = 100;
+
+// Appends (or, with `truncate`, replaces with) `text` and syncs: the events are on disk when
+// this returns.
+void write_synced(const std::string& path, const std::string& text, bool truncate) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::string target = truncate ? path + ".tmp" : path;
+  int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND), 0600);
+  if (fd < 0) throw std::runtime_error("cannot open " + target + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int e = errno;
+      ::close(fd);
+      throw std::runtime_error("cannot write " + target + ": " + std::strerror(e));
+    }
+    done += static_cast<size_t>(n);
+  }
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) throw std::runtime_error("cannot sync " + target + ": " + std::strerror(errno));
+  if (truncate && std::rename(target.c_str(), path.c_str()) != 0)
+    throw std::runtime_error("cannot replace " + path + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+NotifyWorker::NotifyWorker(const NotifierConfig& config, const Plugin& plugin, std::string outbox)
+    : name_(config.name), outbox_(std::move(outbox)) {
+  instance_ = std::make_unique<NotifierInstance>(plugin.library, notifier_table(plugin.descriptor), "notifier/" + name_);
+  instance_->create(config.options);
+  const std::string l = "{notifier=\"" + name_ + "\"";
+  metric_sent_ = "watchpost_notifications_total" + l + ",result=\"sent\"}";
+  metric_retried_ = "watchpost_notifications_total" + l + ",result=\"retried\"}";
+  metric_dropped_ = "watchpost_notifications_total" + l + ",result=\"dropped\"}";
+  metric_pending_ = "watchpost_notifier_outbox_events" + l + "}";
+  if (!outbox_.empty()) {
+    std::ifstream in(outbox_);
+    size_t bad = 0;
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty()) continue;
+      try {
+        queue_.push_back(alert_record_from_json(nlohmann::json::parse(line)));
+      } catch (const std::exception&) {
+        ++bad;  // a line torn by a crash mid-append: the events before it are whole
+      }
+    }
+    if (!queue_.empty())
+      log::info("notifier/" + name_, std::to_string(queue_.size()) + " events from before the restart to deliver");
+    if (bad) log::warn("notifier/" + name_, "skipped " + std::to_string(bad) + " unreadable lines of " + outbox_);
+  }
+  metrics().set(metric_pending_, static_cast<double>(queue_.size()));
+  thread_ = std::thread([this] { run(); });
+}
+
+NotifyWorker::~NotifyWorker() {
+  stop();
+  instance_.reset();
+}
+
+void NotifyWorker::enqueue(const std::vector<AlertRecord>& events) {
+  if (events.empty()) return;
+  if (!outbox_.empty()) {
+    std::string lines;
+    for (auto& e : events) lines += to_json(e).dump() + "\n";
+    write_synced(outbox_, lines, false);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  queue_.insert(queue_.end(), events.begin(), events.end());
+  metrics().set(metric_pending_, static_cast<double>(queue_.size()));
+  cv_.notify_all();
+}
+
+void NotifyWorker::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    cv_.notify_all();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+size_t NotifyWorker::pending() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.size();
+}
+
+void NotifyWorker::rewrite_outbox_locked() {
+  if (outbox_.empty()) return;
+  std::string lines;
+  for (auto& e : queue_) lines += to_json(e).dump() + "\n";
+  try {
+    write_synced(outbox_, lines, true);
+  } catch (const std::exception& e) {
+    // Delivered events stay in the file: after a restart they are sent again (receivers
+    // tolerate a repeat: alert_id + state), never lost.
+    log::warn("notifier/" + name_, std::string("cannot trim the outbox: ") + e.what());
+  }
+}
+
+void NotifyWorker::note(bool failing, const std::string& why) {
+  if (failing == failing_) return;
+  failing_ = failing;
+  if (failing) log::warn("notifier/" + name_, "cannot deliver (retrying with backoff): " + why);
+  else log::info("notifier/" + name_, "delivering again");
+}
+
+void NotifyWorker::run() {
+  std::mt19937_64 rng(std::random_device{}());
+  auto delay = std::chrono::milliseconds(500);
+  constexpr auto kMostDelay = std::chrono::milliseconds(30000);
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;
+    std::vector<AlertRecord> batch(queue_.begin(), queue_.begin() + static_cast<long>(std::min(queue_.size(), kMostPerCall)));
+    lock.unlock();
+    AlertRecordViews views(batch);
+    wp_error err = NotifierInstance::blank_error();
+    int rc = instance_->api()->notify(instance_->handle(), views.data(), views.size(), &err);
+    lock.lock();
+    if (rc == WP_OK || rc == WP_ERROR) {
+      if (rc == WP_OK) {
+        metrics().add(metric_sent_, static_cast<double>(batch.size()));
+        note(false, "");
+      } else {
+        metrics().add(metric_dropped_, static_cast<double>(batch.size()));
+        log::error("notifier/" + name_, "the receiver refused " + std::to_string(batch.size()) +
+                                            " events for good (dropped): " + NotifierInstance::describe(err));
+      }
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(batch.size()));
+      rewrite_outbox_locked();
+      metrics().set(metric_pending_, static_cast<double>(queue_.size()));
+      delay = std::chrono::milliseconds(500);
+      continue;
+    }
+    metrics().add(metric_retried_, static_cast<double>(batch.size()));
+    note(true, NotifierInstance::describe(err));
+    // Full jitter, capped: many nodes do not all knock at a receiver that comes back at once.
+    auto wait = std::chrono::milliseconds(std::uniform_int_distribution<int64_t>(delay.count() / 2, delay.count())(rng));
+    cv_.wait_for(lock, wait, [&] { return stopping_; });
+    if (stopping_) return;
+    delay = std::min(delay * 2, kMostDelay);
+  }
+}
+
+}  // namespace watchpost

@@ -1,0 +1,136 @@
+// Alerting end to end: a real watchpost process, a scripted target and a webhook receiver on
+// 127.0.0.1 — the exact sequence of notifications, once each, in order; a restart while an
+// alert fires; a receiver that is down for a while.
+#include "http_target.hpp"
+#include "process.hpp"
+#include "wait.hpp"
+#include "webhook.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+namespace wt = watchpost::testing;
+using watchpost::target::HttpTarget;
+
+namespace {
+
+// "rule:state" of every event the receiver took, in the order it took them.
+std::vector<std::string> notifications(const HttpTarget& receiver) {
+  std::vector<std::string> out;
+  for (auto& body : receiver.received()) {
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.contains("events")) {
+      out.push_back("unreadable body: " + body.substr(0, 200));
+      continue;
+    }
+    for (auto& e : j["events"]) out.push_back(e.value("rule", "?") + ":" + e.value("state", "?"));
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (auto& x : v) s += (s.empty() ? "" : " ") + x;
+  return s;
+}
+
+struct Alerter {
+  std::string dir = wt::temp_dir();
+  std::string config;
+  std::unique_ptr<wt::ChildProcess> process;
+
+  Alerter(const HttpTarget& site, const HttpTarget& receiver, const std::string& path, const std::string& rules) {
+    config = dir + "/alerting.yaml";
+    wt::write_file(config, "node: alerter\nspool: {dir: \"" + dir + "/spool\"}\n"
+                           "notifiers:\n  - {plugin: webhook, name: ops, url: \"" + receiver.url("/hook") +
+                               "\", timeout: 2s}\n"
+                           "pipelines:\n  - name: web\n    probe: {plugin: http, interval: 1s, timeout: 800ms}\n"
+                           "    targets:\n      - {id: site, url: \"" + site.url(path) + "\"}\n"
+                           "    alerts:\n" + rules +
+                           "    sinks: [{plugin: stdout, format: json, path: \"" + dir + "/out.jsonl\"}]\n");
+    start();
+  }
+  void start() {
+    process = std::make_unique<wt::ChildProcess>(
+        std::vector<std::string>{WATCHPOST_BIN, "run", config, "--plugin-dir", WATCHPOST_PLUGIN_DIR});
+  }
+  wt::ProcessResult stop() {
+    process->signal(SIGTERM);
+    return process->wait(std::chrono::seconds(30));
+  }
+};
+
+}  // namespace
+
+TEST(Alerting, AScriptedTargetGivesExactlyTheExpectedNotificationsInOrder) {
+  HttpTarget site, receiver;
+  // down ×3, up ×1, down ×2, up ×5, then up.
+  Alerter a(site, receiver, "/script/DDDUDDUUUUU",
+            "      - {name: quick, down: 2, up: 1}\n"
+            "      - {name: steady, down: 3, up: 2, severity: warning}\n");
+  const std::vector<std::string> expected = {"quick:firing",  "steady:firing", "quick:resolved",
+                                             "quick:firing",  "quick:resolved", "steady:resolved"};
+  EXPECT_TRUE(wt::wait_until([&] { return notifications(receiver).size() >= expected.size(); }, std::chrono::seconds(40)))
+      << join(notifications(receiver));
+  // A few more checks (all up): nothing more may come.
+  uint64_t seen = site.requests_to("/script/DDDUDDUUUUU");
+  ASSERT_TRUE(wt::wait_until([&] { return site.requests_to("/script/DDDUDDUUUUU") >= seen + 3; }, std::chrono::seconds(20)));
+  EXPECT_EQ(join(notifications(receiver)), join(expected));
+  auto body = nlohmann::json::parse(receiver.received().at(0));
+  auto& e = body["events"][0];
+  EXPECT_EQ(body.value("version", 0), 1);
+  EXPECT_EQ(e.value("alert_id", ""), "web/quick/site");
+  EXPECT_EQ(e.value("target_id", ""), "site");
+  EXPECT_EQ(e.value("node", ""), "alerter");
+  EXPECT_EQ(e.value("severity", ""), "critical");
+  EXPECT_NE(e.value("summary", "").find("site is down"), std::string::npos) << e.dump();
+  EXPECT_NE(e.value("value", "").find("2 down in a row"), std::string::npos) << e.dump();
+  EXPECT_TRUE(e["ended_at"].is_null());
+  auto ended = a.stop();
+  EXPECT_EQ(ended.exit_code, 0) << ended.err.substr(0, 2000);
+  EXPECT_NE(ended.err.find("alert firing: site is down"), std::string::npos) << "each event is logged too";
+}
+
+TEST(Alerting, ARestartWhileAnAlertFiresNeitherRepeatsItNorLosesItsResolve) {
+  HttpTarget site, receiver;
+  site.set_switch(503);
+  Alerter a(site, receiver, "/switch", "      - {name: down, down: 2, up: 1}\n");
+  ASSERT_TRUE(wt::wait_until([&] { return notifications(receiver).size() >= 1; }, std::chrono::seconds(30)));
+  EXPECT_EQ(a.stop().exit_code, 0);
+  a.start();
+  // Checked again, still down, for three more slots: no second firing.
+  uint64_t seen = site.requests_to("/switch");
+  ASSERT_TRUE(wt::wait_until([&] { return site.requests_to("/switch") >= seen + 3; }, std::chrono::seconds(30)));
+  EXPECT_EQ(join(notifications(receiver)), "down:firing") << "the firing alert survived the restart unannounced";
+  site.set_switch(200);
+  EXPECT_TRUE(wt::wait_until([&] { return notifications(receiver).size() >= 2; }, std::chrono::seconds(30)));
+  EXPECT_EQ(join(notifications(receiver)), "down:firing down:resolved");
+  auto ended = a.stop();
+  EXPECT_NE(ended.err.find("1 alerts still firing from before the restart"), std::string::npos) << ended.err.substr(0, 3000);
+}
+
+TEST(Alerting, EventsAReceiverMissedArriveAfterwardsOnceEachInOrder) {
+  HttpTarget site, receiver;
+  receiver.set_hook_status(503);
+  Alerter a(site, receiver, "/script/DDUUUU", "      - {name: quick, down: 2, up: 1}\n");
+  // Both events happen while the receiver refuses (the script is done after its 4th check).
+  ASSERT_TRUE(wt::wait_until([&] { return site.requests_to("/script/DDUUUU") >= 5; }, std::chrono::seconds(30)));
+  EXPECT_TRUE(receiver.received().empty());
+  receiver.set_hook_status(200);
+  EXPECT_TRUE(wt::wait_until([&] { return notifications(receiver).size() >= 2; }, std::chrono::seconds(40)));
+  uint64_t seen = site.requests_to("/script/DDUUUU");
+  ASSERT_TRUE(wt::wait_until([&] { return site.requests_to("/script/DDUUUU") >= seen + 2; }, std::chrono::seconds(20)));
+  EXPECT_EQ(join(notifications(receiver)), "quick:firing quick:resolved");
+  auto ended = a.stop();
+  EXPECT_NE(ended.err.find("cannot deliver (retrying with backoff)"), std::string::npos) << ended.err.substr(0, 3000);
+  EXPECT_EQ(ended.err.find("/hook"), std::string::npos) << "the receiver is named by host and port only";
+}
+
+TEST(Alerting, TheWebhookSignatureIsHmacSha256OfTheBody) {
+  // RFC 4231, test case 2.
+  EXPECT_EQ(watchpost::notify::Webhook::signature("Jefe", "what do ya want for nothing?"),
+            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}

@@ -20,6 +20,7 @@ packages=(
   clang libclang-rt-14-dev   # make fuzz: libFuzzer
   prometheus-blackbox-exporter  # tests compare /probe with it; benchmarks measure against it
   dnsmasq-base               # the dns probe's tests ask a real DNS server
+  prometheus-alertmanager    # alerting tests deliver to a real Alertmanager
 )
 
 # `install-deps.sh bench` adds what only the benchmarks need (nginx as the target, wrk as

@@ -1,29 +1,18 @@
 #include "webhook.hpp"
 
 #include "http_post.hpp"
+#include "rfc3339.hpp"
 
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include <cstdio>
-#include <ctime>
 
 namespace watchpost::notify {
 
 namespace {
 
-// RFC 3339 in UTC with milliseconds, or null for 0 (not ended).
-nlohmann::json time_of(int64_t us) {
-  if (us <= 0) return nullptr;
-  time_t s = static_cast<time_t>(us / 1000000);
-  std::tm tm{};
-  gmtime_r(&s, &tm);
-  char out[40];
-  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>((us / 1000) % 1000));
-  return out;
-}
+nlohmann::json time_of(int64_t us) { return us > 0 ? nlohmann::json(rfc3339(us)) : nlohmann::json(nullptr); }
 
 }  // namespace
 
@@ -89,7 +78,12 @@ std::string Webhook::signature(const std::string& secret, const std::string& bod
   return out;
 }
 
-Status Webhook::notify(const std::vector<AlertEvent>& events) {
+Status Webhook::notify(const std::vector<AlertEvent>& all) {
+  // People are told of changes; a reminder that an alert still fires is for Alertmanager.
+  std::vector<AlertEvent> events;
+  for (auto& e : all)
+    if (!e.reminder()) events.push_back(e);
+  if (events.empty()) return Status::ok();
   Post p{url_, headers_, payload(events), timeout_ms_};
   if (!secret_.empty()) p.headers.emplace_back("X-Watchpost-Signature", signature(secret_, p.body));
   Status s = post(p);

@@ -1,6 +1,7 @@
 // Alerting end to end: a real watchpost process, a scripted target and a webhook receiver on
 // 127.0.0.1 — the exact sequence of notifications, once each, in order; a restart while an
 // alert fires; a receiver that is down for a while.
+#include "http_client.hpp"
 #include "http_target.hpp"
 #include "process.hpp"
 #include "wait.hpp"
@@ -11,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <unistd.h>
 
 namespace wt = watchpost::testing;
 using watchpost::target::HttpTarget;
@@ -42,11 +44,13 @@ struct Alerter {
   std::string config;
   std::unique_ptr<wt::ChildProcess> process;
 
-  Alerter(const HttpTarget& site, const HttpTarget& receiver, const std::string& path, const std::string& rules) {
+  Alerter(const HttpTarget& site, const HttpTarget& receiver, const std::string& path, const std::string& rules)
+      : Alerter(site, "  - {plugin: webhook, name: ops, url: \"" + receiver.url("/hook") + "\", timeout: 2s}\n", path,
+                rules) {}
+  Alerter(const HttpTarget& site, const std::string& notifiers, const std::string& path, const std::string& rules) {
     config = dir + "/alerting.yaml";
     wt::write_file(config, "node: alerter\nspool: {dir: \"" + dir + "/spool\"}\n"
-                           "notifiers:\n  - {plugin: webhook, name: ops, url: \"" + receiver.url("/hook") +
-                               "\", timeout: 2s}\n"
+                           "notifiers:\n" + notifiers +
                            "pipelines:\n  - name: web\n    probe: {plugin: http, interval: 1s, timeout: 800ms}\n"
                            "    targets:\n      - {id: site, url: \"" + site.url(path) + "\"}\n"
                            "    alerts:\n" + rules +
@@ -133,4 +137,63 @@ TEST(Alerting, TheWebhookSignatureIsHmacSha256OfTheBody) {
   // RFC 4231, test case 2.
   EXPECT_EQ(watchpost::notify::Webhook::signature("Jefe", "what do ya want for nothing?"),
             "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+namespace {
+
+// Debian's prometheus-alertmanager on a free loopback port, clustering off.
+class RealAlertmanager {
+ public:
+  static constexpr const char* kBinary = "/usr/bin/prometheus-alertmanager";
+  RealAlertmanager() : port_(wt::free_port()) {
+    std::string dir = wt::temp_dir();
+    wt::write_file(dir + "/am.yml", "route: {receiver: none, group_wait: 1s}\nreceivers: [{name: none}]\n");
+    process_ = std::make_unique<wt::ChildProcess>(std::vector<std::string>{
+        kBinary, "--config.file=" + dir + "/am.yml", "--storage.path=" + dir + "/data",
+        "--web.listen-address=127.0.0.1:" + std::to_string(port_), "--cluster.listen-address="});
+  }
+  ~RealAlertmanager() {
+    process_->signal(SIGTERM);
+    process_->wait(std::chrono::seconds(10));
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  bool ready() const { return wt::http_get(url() + "/-/ready").first == 200; }
+  // The state ("active", ...) of the alert `alertname` for `target`, or "" when it has none.
+  std::string state_of(const std::string& alertname, const std::string& target) const {
+    auto [status, body] = wt::http_get(url() + "/api/v2/alerts");
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    if (status != 200 || !j.is_array()) return "";
+    for (auto& a : j)
+      if (a["labels"].value("alertname", "") == alertname && a["labels"].value("target_id", "") == target)
+        return a["status"].value("state", "?");
+    return "";
+  }
+
+ private:
+  uint16_t port_;
+  std::unique_ptr<wt::ChildProcess> process_;
+};
+
+}  // namespace
+
+TEST(Alerting, ARealAlertmanagerShowsTheAlertWhileItFiresAndResolvesIt) {
+  if (access(RealAlertmanager::kBinary, X_OK) != 0)
+    GTEST_SKIP() << "prometheus-alertmanager is not installed (scripts/install-deps.sh installs it)";
+  RealAlertmanager am;
+  ASSERT_TRUE(wt::wait_until([&] { return am.ready(); }, std::chrono::seconds(30))) << "Alertmanager did not start";
+  HttpTarget site;
+  site.set_switch(503);
+  // firing_ttl 6 s: without the reminders (every 2 s) Alertmanager would resolve it by itself.
+  Alerter a(site, "  - {plugin: alertmanager, url: \"" + am.url() + "\", firing_ttl: 6s, timeout: 2s}\n", "/switch",
+            "      - {name: SiteDown, down: 2, up: 1, remind_every: 2s}\n");
+  EXPECT_TRUE(wt::wait_until([&] { return am.state_of("SiteDown", "site") == "active"; }, std::chrono::seconds(30)))
+      << "the firing alert reaches Alertmanager's own API";
+  auto fired = std::chrono::steady_clock::now();
+  ASSERT_TRUE(wt::wait_until([&] { return std::chrono::steady_clock::now() >= fired + std::chrono::seconds(10); },
+                             std::chrono::seconds(15)));
+  EXPECT_EQ(am.state_of("SiteDown", "site"), "active") << "still active past firing_ttl: the reminders keep it";
+  site.set_switch(200);
+  EXPECT_TRUE(wt::wait_until([&] { return am.state_of("SiteDown", "site").empty(); }, std::chrono::seconds(30)))
+      << "the resolve ends it in Alertmanager";
+  EXPECT_EQ(a.stop().exit_code, 0);
 }

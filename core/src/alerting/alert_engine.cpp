@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -70,6 +71,8 @@ void AlertEngine::observe(const Result& r, std::vector<AlertRecord>& out) {
   if (r.scheduled_at_us <= t.last_slot_us) return;  // judged already (a replay)
   t.last_slot_us = r.scheduled_at_us;
   t.rules.resize(rules_.size());
+  t.url = r.url;
+  t.labels = r.labels;
   bool down = r.outcome == WP_OUTCOME_DOWN;
   for (size_t i = 0; i < rules_.size(); ++i) {
     const AlertRuleConfig& rule = rules_[i];
@@ -84,36 +87,55 @@ void AlertEngine::observe(const Result& r, std::vector<AlertRecord>& out) {
     if (!s.firing && s.downs >= rule.down) {
       s.firing = true;
       s.started_at_us = r.scheduled_at_us;
+      s.announced_at_us = now_us();
+      firing_keys_.emplace(r.target_id, i);
       ++firing_count_;
       dirty_ = true;
       std::string why = std::string(error_kind_name(r.error_kind));
       if (!r.error_message.empty()) why += ": " + r.error_message;
-      out.push_back(make_event(rule, r, s, WP_ALERT_FIRING, std::to_string(s.downs) + " down in a row (" + why + ")"));
+      out.push_back(make_event(rule, r.target_id, t, s, WP_ALERT_FIRING,
+                               std::to_string(s.downs) + " down in a row (" + why + ")"));
     } else if (s.firing && s.ups >= rule.up) {
       s.firing = false;
+      firing_keys_.erase({r.target_id, i});
       --firing_count_;
       dirty_ = true;
-      out.push_back(make_event(rule, r, s, WP_ALERT_RESOLVED, std::to_string(s.ups) + " up in a row"));
+      AlertRecord e = make_event(rule, r.target_id, t, s, WP_ALERT_RESOLVED, std::to_string(s.ups) + " up in a row");
+      e.ended_at_us = r.scheduled_at_us;
+      out.push_back(std::move(e));
     }
   }
 }
 
-AlertRecord AlertEngine::make_event(const AlertRuleConfig& rule, const Result& r, const RuleState& s, int32_t state,
-                                   std::string value) const {
+void AlertEngine::remind(int64_t now, std::vector<AlertRecord>& out) {
+  if (now < next_remind_look_us_ || firing_keys_.empty()) return;
+  next_remind_look_us_ = now + 1000000;
+  for (auto& [target, i] : firing_keys_) {
+    TargetState& t = targets_[target];
+    RuleState& s = t.rules[i];
+    if (now - s.announced_at_us < rules_[i].remind_every_ms * 1000) continue;
+    s.announced_at_us = now;
+    AlertRecord e = make_event(rules_[i], target, t, s, WP_ALERT_FIRING, "still firing");
+    e.reminder = true;
+    out.push_back(std::move(e));
+  }
+}
+
+AlertRecord AlertEngine::make_event(const AlertRuleConfig& rule, const std::string& target_id, const TargetState& t,
+                                    const RuleState& s, int32_t state, std::string value) const {
   AlertRecord e;
   e.state = state;
-  e.alert_id = pipeline_ + "/" + rule.name + "/" + r.target_id;
+  e.alert_id = pipeline_ + "/" + rule.name + "/" + target_id;
   e.rule = rule.name;
   e.severity = rule.severity;
   e.pipeline = pipeline_;
-  e.target_id = r.target_id;
-  e.url = r.url;
+  e.target_id = target_id;
+  e.url = t.url;
   e.node = node_;
   e.value = std::move(value);
-  if (r.labels) e.labels = *r.labels;
+  if (t.labels) e.labels = *t.labels;
   e.labels.insert(e.labels.end(), rule.labels.begin(), rule.labels.end());
   e.started_at_us = s.started_at_us;
-  e.ended_at_us = state == WP_ALERT_RESOLVED ? r.scheduled_at_us : 0;
   e.event_at_us = now_us();
   e.notify = rule.notify;
   std::string summary = rule.summary;
@@ -134,13 +156,18 @@ void AlertEngine::save() {
     return;
   }
   nlohmann::json firing = nlohmann::json::array();
-  for (auto& [target, t] : targets_)
-    for (size_t i = 0; i < t.rules.size(); ++i)
-      if (t.rules[i].firing)
-        firing.push_back({{"rule", rules_[i].name},
-                          {"target_id", target},
-                          {"started_at_us", t.rules[i].started_at_us},
-                          {"last_slot_us", t.last_slot_us}});
+  for (auto& [target, i] : firing_keys_) {
+    const TargetState& t = targets_.at(target);
+    nlohmann::json labels = nlohmann::json::object();
+    if (t.labels)
+      for (auto& [k, v] : *t.labels) labels[k] = v;
+    firing.push_back({{"rule", rules_[i].name},
+                      {"target_id", target},
+                      {"started_at_us", t.rules[i].started_at_us},
+                      {"last_slot_us", t.last_slot_us},
+                      {"url", t.url},
+                      {"labels", labels}});
+  }
   write_atomically(state_file_, nlohmann::json{{"version", 1}, {"pipeline", pipeline_}, {"firing", firing}}.dump() + "\n");
   dirty_ = false;
 }
@@ -163,9 +190,18 @@ void AlertEngine::load() {
       ++dropped;
       continue;
     }
-    TargetState& t = targets_[f.value("target_id", std::string())];
+    std::string target = f.value("target_id", std::string());
+    TargetState& t = targets_[target];
     t.rules.resize(rules_.size());
     t.last_slot_us = std::max(t.last_slot_us, f.value("last_slot_us", int64_t{0}));
+    t.url = f.value("url", std::string());
+    if (f.contains("labels") && f["labels"].is_object()) {
+      auto labels = std::make_shared<Labels>();
+      for (auto& [k, v] : f["labels"].items())
+        if (v.is_string()) labels->emplace_back(k, v.get<std::string>());
+      t.labels = std::move(labels);
+    }
+    firing_keys_.emplace(target, i);
     t.rules[i].firing = true;
     t.rules[i].downs = rules_[i].down;
     t.rules[i].started_at_us = f.value("started_at_us", int64_t{0});

@@ -11,6 +11,8 @@
 #include "alert_record.hpp"
 #include "alert_rule.hpp"
 
+#include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -26,6 +28,9 @@ class AlertEngine {
   // Judges one result; the events it causes are appended to `out`. A result not newer than the
   // last one judged for its target (a replay from the spool) changes nothing.
   void observe(const Result& r, std::vector<AlertRecord>& out);
+  // Reminders (AlertRecord::reminder) for the firing alerts whose rule's `remind_every` has
+  // passed since they were last announced; at most one look a second.
+  void remind(int64_t now_us, std::vector<AlertRecord>& out);
   // Writes the state file if an alert fired or resolved since the last save. Throws
   // std::runtime_error when the disk refuses (the batch is then retried).
   void save();
@@ -37,14 +42,17 @@ class AlertEngine {
     int64_t downs = 0, ups = 0;
     bool firing = false;
     int64_t started_at_us = 0;
+    int64_t announced_at_us = 0;  // the firing event or the last reminder
   };
   struct TargetState {
     int64_t last_slot_us = 0;
     std::vector<RuleState> rules;
+    std::string url;                      // as the last result gave them: for reminders
+    std::shared_ptr<const Labels> labels;
   };
 
-  AlertRecord make_event(const AlertRuleConfig& rule, const Result& r, const RuleState& s, int32_t state,
-                        std::string value) const;
+  AlertRecord make_event(const AlertRuleConfig& rule, const std::string& target_id, const TargetState& t,
+                         const RuleState& s, int32_t state, std::string value) const;
   void load();
 
   std::string pipeline_;
@@ -52,6 +60,8 @@ class AlertEngine {
   std::string node_;
   std::string state_file_;
   std::unordered_map<std::string, TargetState> targets_;
+  std::set<std::pair<std::string, size_t>> firing_keys_;  // (target, rule index) of what fires
+  int64_t next_remind_look_us_ = 0;
   size_t firing_count_ = 0;
   bool dirty_ = false;
 };

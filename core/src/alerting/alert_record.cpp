@@ -25,7 +25,8 @@ nlohmann::json to_json(const AlertRecord& e) {
           {"started_at_us", e.started_at_us},
           {"ended_at_us", e.ended_at_us},
           {"event_at_us", e.event_at_us},
-          {"notify", e.notify}};
+          {"notify", e.notify},
+          {"reminder", e.reminder}};
 }
 
 AlertRecord alert_record_from_json(const nlohmann::json& j) {
@@ -40,6 +41,7 @@ AlertRecord alert_record_from_json(const nlohmann::json& j) {
   e.ended_at_us = j.at("ended_at_us").get<int64_t>();
   e.event_at_us = j.at("event_at_us").get<int64_t>();
   e.notify = j.at("notify").get<std::vector<std::string>>();
+  e.reminder = j.value("reminder", false);
   return e;
 }
 
@@ -66,6 +68,7 @@ AlertRecordViews::AlertRecordViews(const std::vector<AlertRecord>& events) {
     r.event_at_us = e.event_at_us;
     r.node = str_of(e.node);
     r.value = str_of(e.value);
+    r.reminder = e.reminder ? 1 : 0;
     raw_.push_back(r);
   }
 }

@@ -19,6 +19,7 @@ struct AlertRecord {
   Labels labels;
   int64_t started_at_us = 0, ended_at_us = 0, event_at_us = 0;
   std::vector<std::string> notify;  // notifier names it goes to; empty: every notifier
+  bool reminder = false;            // the alert still fires (not a change)
 };
 
 nlohmann::json to_json(const AlertRecord& e);

@@ -20,6 +20,7 @@ struct AlertRuleConfig {
   std::string summary = "{target} is down: {value}";  // {target} {url} {rule} {value} {pipeline}
   Labels labels;                     // added to the target's on every event
   std::vector<std::string> notify;   // notifier names; empty: every notifier
+  int64_t remind_every_ms = 60000;   // a firing alert is re-announced this often (reminder events)
   Position pos;
 };
 

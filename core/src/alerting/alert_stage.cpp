@@ -3,11 +3,17 @@
 #include "notifier_hub.hpp"
 #include "observe/log.hpp"
 
+#include <chrono>
 #include <cstring>
 
 namespace watchpost {
 
 namespace {
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 struct AlertStage {
   AlertEngine engine;
@@ -25,9 +31,11 @@ int write(void* instance, const wp_result* results, size_t count, wp_error* erro
   const wp_result* r = results;
   for (size_t i = 0; i < count; ++i, r = reinterpret_cast<const wp_result*>(reinterpret_cast<const char*>(r) + r->struct_size))
     stage->engine.observe(result_from_c(*r), stage->undelivered);
+  stage->engine.remind(now_us(), stage->undelivered);
   try {
     for (auto& e : stage->undelivered)
-      log::write(e.state == WP_ALERT_FIRING ? log::Level::warn : log::Level::info, e.pipeline,
+      if (!e.reminder)
+        log::write(e.state == WP_ALERT_FIRING ? log::Level::warn : log::Level::info, e.pipeline,
                  std::string(e.state == WP_ALERT_FIRING ? "alert firing: " : "alert resolved: ") + e.summary +
                      " [rule " + e.rule + ", " + e.severity + "]");
     notifier_hub().deliver(stage->undelivered);

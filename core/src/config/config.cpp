@@ -90,6 +90,9 @@ const OptionSchema& rule_schema() {
              "One line for a human: {target} {url} {rule} {value} {pipeline} {severity}"),
       option("labels", WP_OPT_STRING_MAP, nullptr, "Added to the target's labels on every event"),
       option("notify", WP_OPT_STRING_LIST, nullptr, "Notifiers (by name) it goes to; default: all"),
+      option("remind_every", WP_OPT_DURATION, "1m",
+             "A firing alert is re-announced this often to receivers that expire what is not repeated "
+             "(Alertmanager); people are not told again"),
   };
   static const OptionSchema s = OptionSchema::from_table(specs.data(), specs.size(), nullptr);
   return s;
@@ -518,6 +521,9 @@ class Parser {
       if (auto* labels = find_option(o, "labels"))
         for (size_t i = 0; i + 1 < labels->items.size(); i += 2) rule.labels.emplace_back(labels->items[i], labels->items[i + 1]);
       if (auto* notify = find_option(o, "notify")) rule.notify = notify->items;
+      rule.remind_every_ms = find_option(o, "remind_every")->integer;
+      if (rule.remind_every_ms < 1000)
+        issues_.push_back({find_option(o, "remind_every")->pos, "'remind_every' must be at least 1s"});
       out.push_back(std::move(rule));
     }
     return out;

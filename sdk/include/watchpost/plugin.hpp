@@ -523,6 +523,8 @@ class TargetsProvider {
 struct AlertEvent {
   const wp_alert_event* raw;
   bool firing() const { return raw->state == WP_ALERT_FIRING; }
+  // Not a change: the alert still fires (for receivers that expire what is not repeated).
+  bool reminder() const { return raw->reminder != 0; }
   std::string_view alert_id() const { return view(raw->alert_id); }
   std::string_view rule() const { return view(raw->rule); }
   std::string_view severity() const { return view(raw->severity); }

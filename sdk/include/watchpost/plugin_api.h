@@ -446,6 +446,10 @@ typedef struct wp_alert_event {
   int64_t event_at_us;     /* when this event was made */
   wp_str node;             /* the node that judged it */
   wp_str value;            /* what was seen, e.g. "3 down in a row: connect refused" */
+  /* 1: not a change but a reminder that the alert still fires — at a start, and every rule's
+   * `remind_every` — for receivers that keep state and expire what is not repeated
+   * (Alertmanager). A notifier for people ignores reminders. */
+  int32_t reminder;
 } wp_alert_event;
 
 typedef struct wp_notifier_api {

@@ -10,7 +10,12 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 run=$build/demo
 source "$here/scripts/demo_lib.sh"
 demo_start watchpost.results:4 watchpost.results.dead:1
+# A fresh spool each run: the broker is new too, and last run's firing alerts would not be
+# announced again (as after any restart).
+rm -rf "$run/spool"
 export WATCHPOST_SPOOL_DIR=$(cd "$run" && pwd)/spool
+# The writer's alert webhook: the demo target server takes it and prints what it gets.
+export WATCHPOST_WEBHOOK_URL=$DEMO_TARGET/hook
 echo "== checker: examples/checker.yaml (http -> regex -> kafka_sink); log in $run/checker.log"
 "$build/bin/watchpost" run "$here/examples/checker.yaml" --log-format json > "$run/checker.log" 2>&1 &
 pids+=($!)
@@ -20,3 +25,11 @@ echo
 echo
 echo "== watchpost report --since 1h   (read back from PostgreSQL)"
 "$build/bin/watchpost" report --since 1h
+echo
+echo "== alerts the writer sent to its webhook (examples/writer.yaml: alerts, notifiers)"
+sed -n 's|^hook ||p' "$run/target.out" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    for e in json.loads(line)["events"]:
+        print("  %-8s %-15s %s" % (e["state"], e["target_id"], e["summary"]))
+'

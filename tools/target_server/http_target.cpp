@@ -110,7 +110,7 @@ struct HttpTarget::Impl {
           n = per_path[path] - 1;  // counted as it came in
         }
         char c = seq.empty() ? 'U' : seq[std::min<size_t>(n, seq.size() - 1)];
-        return respond(s, req, c == 'D' ? 503 : 200, c == 'D' ? "scripted down\n" : "scripted up\n");
+        return respond(s, req, c == 'D' ? 503 : 200, c == 'D' ? "scripted down\n" : "ok (scripted up)\n");
       }
       if (path == "/switch") {
         unsigned code = switch_status;
@@ -121,6 +121,7 @@ struct HttpTarget::Impl {
         if (code >= 200 && code < 300) {
           std::lock_guard<std::mutex> lock(record_mu);
           hook_bodies.push_back(req.body());
+          if (options.on_hook) options.on_hook(req.body());
         }
         return respond(s, req, code, "hook " + std::to_string(code) + "\n");
       }

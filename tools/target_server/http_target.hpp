@@ -23,6 +23,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ class HttpTarget {
     bool tls = false;
     uint16_t port = 0;  // 0: any free port
     int valid_days = 30;  // of the self-signed certificate; negative: expired that many days ago
+    std::function<void(const std::string&)> on_hook;  // each body /hook takes, as it comes
   };
   explicit HttpTarget(Options options);
   HttpTarget() : HttpTarget(Options{}) {}

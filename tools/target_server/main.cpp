@@ -27,6 +27,11 @@ int main(int argc, char** argv) {
       return a == "--help" ? 0 : 64;
     }
   }
+  // What /hook takes is shown: the demo's webhook receiver is this server.
+  options.on_hook = [](const std::string& body) {
+    std::printf("hook %s\n", body.c_str());
+    std::fflush(stdout);
+  };
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);

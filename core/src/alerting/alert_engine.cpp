@@ -138,7 +138,7 @@ AlertRecord AlertEngine::make_event(const AlertRuleConfig& rule, const std::stri
   e.started_at_us = s.started_at_us;
   e.event_at_us = now_us();
   e.notify = rule.notify;
-  std::string summary = rule.summary;
+  std::string summary = state == WP_ALERT_RESOLVED ? rule.resolved_summary : rule.summary;
   for (auto [token, with] : {std::pair<const char*, const std::string*>{"{target}", &e.target_id},
                              {"{url}", &e.url},
                              {"{rule}", &e.rule},
@@ -146,7 +146,7 @@ AlertRecord AlertEngine::make_event(const AlertRuleConfig& rule, const std::stri
                              {"{pipeline}", &e.pipeline},
                              {"{severity}", &e.severity}})
     summary = replace_all(summary, token, *with);
-  e.summary = state == WP_ALERT_RESOLVED ? "resolved: " + summary : summary;
+  e.summary = summary;
   return e;
 }
 

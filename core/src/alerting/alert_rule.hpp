@@ -18,6 +18,7 @@ struct AlertRuleConfig {
   int64_t up = 1;                    // consecutive: resolves after this many up results in a row
   std::string severity = "critical";
   std::string summary = "{target} is down: {value}";  // {target} {url} {rule} {value} {pipeline}
+  std::string resolved_summary = "{target} recovered: {value}";
   Labels labels;                     // added to the target's on every event
   std::vector<std::string> notify;   // notifier names; empty: every notifier
   int64_t remind_every_ms = 60000;   // a firing alert is re-announced this often (reminder events)

@@ -88,6 +88,7 @@ const OptionSchema& rule_schema() {
       option("severity", WP_OPT_STRING, "critical", "Passed on to receivers (critical, warning, info...)"),
       option("summary", WP_OPT_STRING, "{target} is down: {value}",
              "One line for a human: {target} {url} {rule} {value} {pipeline} {severity}"),
+      option("resolved_summary", WP_OPT_STRING, "{target} recovered: {value}", "The same, for the resolve"),
       option("labels", WP_OPT_STRING_MAP, nullptr, "Added to the target's labels on every event"),
       option("notify", WP_OPT_STRING_LIST, nullptr, "Notifiers (by name) it goes to; default: all"),
       option("remind_every", WP_OPT_DURATION, "1m",
@@ -518,6 +519,7 @@ class Parser {
       if (rule.up < 1) issues_.push_back({find_option(o, "up")->pos, "'up' must be at least 1"});
       rule.severity = find_option(o, "severity")->text;
       rule.summary = find_option(o, "summary")->text;
+      rule.resolved_summary = find_option(o, "resolved_summary")->text;
       if (auto* labels = find_option(o, "labels"))
         for (size_t i = 0; i + 1 < labels->items.size(); i += 2) rule.labels.emplace_back(labels->items[i], labels->items[i + 1]);
       if (auto* notify = find_option(o, "notify")) rule.notify = notify->items;

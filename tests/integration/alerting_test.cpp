@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <fstream>
 #include <unistd.h>
 
 namespace wt = watchpost::testing;
@@ -195,5 +196,30 @@ TEST(Alerting, ARealAlertmanagerShowsTheAlertWhileItFiresAndResolvesIt) {
   site.set_switch(200);
   EXPECT_TRUE(wt::wait_until([&] { return am.state_of("SiteDown", "site").empty(); }, std::chrono::seconds(30)))
       << "the resolve ends it in Alertmanager";
+  EXPECT_EQ(a.stop().exit_code, 0);
+}
+
+TEST(Alerting, AWindowRuleFiresExactlyWhenTheCountOf5xxReachesItsThreshold) {
+  HttpTarget site, receiver;
+  // 503 at checks 2, 4 and 6, then up: the third 503 in the 10 s window fires it; the first one
+  // leaving the window resolves it.
+  const std::string path = "/script/UDUDUDUUUUUUUUUUUUUUUUUUUUUU";
+  Alerter a(site, receiver, path,
+            "      - {name: errors, when: window, window: 10s, threshold: 3, match_status: [5xx]}\n");
+  EXPECT_TRUE(wt::wait_until([&] { return notifications(receiver).size() >= 2; }, std::chrono::seconds(40)))
+      << join(notifications(receiver));
+  EXPECT_EQ(join(notifications(receiver)), "errors:firing errors:resolved");
+  // The firing happened at the result that brought the count to 3: its slot is the alert's start.
+  std::vector<std::string> slots_503;
+  std::ifstream out(a.dir + "/out.jsonl");
+  for (std::string line; std::getline(out, line);) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_discarded() && j.value("http_status", 0) == 503) slots_503.push_back(j.value("scheduled_at", ""));
+  }
+  ASSERT_GE(slots_503.size(), 3u);
+  auto first = nlohmann::json::parse(receiver.received().at(0))["events"][0];
+  // Results carry microseconds, events milliseconds.
+  EXPECT_EQ(first.value("started_at", ""), slots_503[2].substr(0, 23) + "Z") << first.dump();
+  EXPECT_NE(first.value("value", "").find("3 of"), std::string::npos) << first.dump();
   EXPECT_EQ(a.stop().exit_code, 0);
 }

@@ -544,3 +544,25 @@ TEST(ConfigAlerts, RulesAreCheckedWhereTheyAreWritten) {
   EXPECT_NE(e.find("notifies 'pager', which is not in 'notifiers:'"), std::string::npos) << e;
   EXPECT_NE(error_of(base + "    alerts: {name: x}\n").find("'alerts' must be a list"), std::string::npos);
 }
+
+TEST(ConfigAlerts, WindowRulesNeedAThresholdOrARatioAndKnownConditions) {
+  std::string base = std::string(kHead) + "    sinks: [{plugin: stdout}]\n    targets: [{url: https://a.example/}]\n";
+  Config ok = parse(base + "    alerts:\n      - {name: errors, when: window, window: 5m, threshold: 3, "
+                           "match_status: [5xx, 429, 500-504], match_error: [timeout]}\n"
+                           "      - {name: ratio, when: window, ratio: 0.2}\n");
+  auto& w = ok.pipelines[0].alerts[0];
+  EXPECT_EQ(w.window_ms, 300000);
+  EXPECT_EQ(w.threshold, 3);
+  EXPECT_EQ(w.match_status.size(), 3u);
+  EXPECT_DOUBLE_EQ(ok.pipelines[0].alerts[1].ratio, 0.2);
+  std::string e = error_of(base + "    alerts:\n      - {name: a, when: window}\n"
+                                  "      - {name: b, when: window, threshold: 2, ratio: 0.5}\n"
+                                  "      - {name: c, when: window, threshold: 1, match_status: [6xy], match_error: [gremlins]}\n"
+                                  "      - {name: d, match_status: [5xx]}\n      - {name: e, when: sometimes}\n");
+  EXPECT_NE(e.find("site.yaml:7:9: a window rule needs one of 'threshold'"), std::string::npos) << e;
+  EXPECT_NE(e.find("site.yaml:8:9: a window rule needs one of 'threshold'"), std::string::npos) << e;
+  EXPECT_NE(e.find("'6xy' is not a status, a class or a range"), std::string::npos) << e;
+  EXPECT_NE(e.find("'gremlins' is not an error kind"), std::string::npos) << e;
+  EXPECT_NE(e.find("site.yaml:10:9: 'match_status' and 'match_error' are for 'when: window' rules"), std::string::npos) << e;
+  EXPECT_NE(e.find("sometimes"), std::string::npos) << e;
+}

@@ -57,6 +57,24 @@ void write_atomically(const std::string& path, const std::string& text) {
     throw std::runtime_error("cannot replace " + path + ": " + std::strerror(errno));
 }
 
+// A window rule's condition: a status or error kind it names, else a down result.
+bool matches(const AlertRuleConfig& rule, const Result& r) {
+  if (rule.match_status.empty() && rule.match_error.empty()) return r.outcome == WP_OUTCOME_DOWN;
+  for (auto& p : rule.match_status) {
+    if (r.http_status <= 0) break;
+    if (p.size() == 3 && p.substr(1) == "xx") {
+      if (r.http_status / 100 == p[0] - '0') return true;
+    } else if (size_t dash = p.find('-'); dash != std::string::npos) {
+      if (r.http_status >= std::stoi(p.substr(0, dash)) && r.http_status <= std::stoi(p.substr(dash + 1))) return true;
+    } else if (r.http_status == std::stoi(p)) {
+      return true;
+    }
+  }
+  for (auto& kind : rule.match_error)
+    if (r.error_kind != WP_ERR_NONE && error_kind_name(r.error_kind) == kind) return true;
+  return false;
+}
+
 }  // namespace
 
 AlertEngine::AlertEngine(std::string pipeline, std::vector<AlertRuleConfig> rules, std::string node,
@@ -77,6 +95,22 @@ void AlertEngine::observe(const Result& r, std::vector<AlertRecord>& out) {
   for (size_t i = 0; i < rules_.size(); ++i) {
     const AlertRuleConfig& rule = rules_[i];
     RuleState& s = t.rules[i];
+    if (rule.kind == "window") {
+      bool m = matches(rule, r);
+      s.window.emplace_back(r.scheduled_at_us, m);
+      s.matched += m;
+      while (s.window.front().first <= r.scheduled_at_us - rule.window_ms * 1000) {
+        s.matched -= s.window.front().second;
+        s.window.pop_front();
+      }
+      bool over = rule.threshold > 0 ? s.matched >= rule.threshold
+                                     : static_cast<double>(s.matched) / static_cast<double>(s.window.size()) > rule.ratio;
+      std::string value = std::to_string(s.matched) + " of " + std::to_string(s.window.size()) + " results in " +
+                          std::to_string(rule.window_ms / 1000) + "s matched";
+      if (!s.firing && over) fire(rule, i, r, t, s, value, out);
+      else if (s.firing && !over) resolve(rule, i, r, t, s, value, out);
+      continue;
+    }
     if (down) {
       ++s.downs;
       s.ups = 0;
@@ -85,26 +119,35 @@ void AlertEngine::observe(const Result& r, std::vector<AlertRecord>& out) {
       s.downs = 0;
     }
     if (!s.firing && s.downs >= rule.down) {
-      s.firing = true;
-      s.started_at_us = r.scheduled_at_us;
-      s.announced_at_us = now_us();
-      firing_keys_.emplace(r.target_id, i);
-      ++firing_count_;
-      dirty_ = true;
       std::string why = std::string(error_kind_name(r.error_kind));
       if (!r.error_message.empty()) why += ": " + r.error_message;
-      out.push_back(make_event(rule, r.target_id, t, s, WP_ALERT_FIRING,
-                               std::to_string(s.downs) + " down in a row (" + why + ")"));
+      fire(rule, i, r, t, s, std::to_string(s.downs) + " down in a row (" + why + ")", out);
     } else if (s.firing && s.ups >= rule.up) {
-      s.firing = false;
-      firing_keys_.erase({r.target_id, i});
-      --firing_count_;
-      dirty_ = true;
-      AlertRecord e = make_event(rule, r.target_id, t, s, WP_ALERT_RESOLVED, std::to_string(s.ups) + " up in a row");
-      e.ended_at_us = r.scheduled_at_us;
-      out.push_back(std::move(e));
+      resolve(rule, i, r, t, s, std::to_string(s.ups) + " up in a row", out);
     }
   }
+}
+
+void AlertEngine::fire(const AlertRuleConfig& rule, size_t index, const Result& r, TargetState& t, RuleState& s,
+                       std::string value, std::vector<AlertRecord>& out) {
+  s.firing = true;
+  s.started_at_us = r.scheduled_at_us;
+  s.announced_at_us = now_us();
+  firing_keys_.emplace(r.target_id, index);
+  ++firing_count_;
+  dirty_ = true;
+  out.push_back(make_event(rule, r.target_id, t, s, WP_ALERT_FIRING, std::move(value)));
+}
+
+void AlertEngine::resolve(const AlertRuleConfig& rule, size_t index, const Result& r, TargetState& t, RuleState& s,
+                          std::string value, std::vector<AlertRecord>& out) {
+  s.firing = false;
+  firing_keys_.erase({r.target_id, index});
+  --firing_count_;
+  dirty_ = true;
+  AlertRecord e = make_event(rule, r.target_id, t, s, WP_ALERT_RESOLVED, std::move(value));
+  e.ended_at_us = r.scheduled_at_us;
+  out.push_back(std::move(e));
 }
 
 void AlertEngine::remind(int64_t now, std::vector<AlertRecord>& out) {

@@ -11,6 +11,7 @@
 #include "alert_record.hpp"
 #include "alert_rule.hpp"
 
+#include <deque>
 #include <memory>
 #include <set>
 #include <string>
@@ -43,6 +44,8 @@ class AlertEngine {
     bool firing = false;
     int64_t started_at_us = 0;
     int64_t announced_at_us = 0;  // the firing event or the last reminder
+    std::deque<std::pair<int64_t, bool>> window;  // window rules: (slot, matched) of the results in it
+    int64_t matched = 0;
   };
   struct TargetState {
     int64_t last_slot_us = 0;
@@ -54,6 +57,10 @@ class AlertEngine {
   AlertRecord make_event(const AlertRuleConfig& rule, const std::string& target_id, const TargetState& t,
                          const RuleState& s, int32_t state, std::string value) const;
   void load();
+  void fire(const AlertRuleConfig& rule, size_t index, const Result& r, TargetState& t, RuleState& s, std::string value,
+            std::vector<AlertRecord>& out);
+  void resolve(const AlertRuleConfig& rule, size_t index, const Result& r, TargetState& t, RuleState& s,
+               std::string value, std::vector<AlertRecord>& out);
 
   std::string pipeline_;
   std::vector<AlertRuleConfig> rules_;

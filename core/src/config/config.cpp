@@ -82,7 +82,13 @@ struct SplitRefused {};
 const OptionSchema& rule_schema() {
   static const std::vector<wp_option_spec> specs = {
       required_option("name", WP_OPT_STRING, "The rule's name: in every event and in the alert's id"),
-      option("when", WP_OPT_STRING, "consecutive", "What fires it", "consecutive"),
+      option("when", WP_OPT_STRING, "consecutive", "What fires it", "consecutive|window"),
+      option("window", WP_OPT_DURATION, "5m", "window: the sliding window judged"),
+      option("threshold", WP_OPT_INT, "0", "window: fires at this many matching results in the window"),
+      option("ratio", WP_OPT_FLOAT, "0", "window: fires when matching / all results in the window exceeds this"),
+      option("match_status", WP_OPT_STRING_LIST, nullptr, "window: HTTP statuses that match: 503, 5xx, 500-599"),
+      option("match_error", WP_OPT_STRING_LIST, nullptr,
+             "window: error kinds that match (timeout, connect, http_status...); with neither, a down result matches"),
       option("down", WP_OPT_INT, "3", "consecutive: down results in a row that fire it"),
       option("up", WP_OPT_INT, "1", "consecutive: up results in a row that resolve it"),
       option("severity", WP_OPT_STRING, "critical", "Passed on to receivers (critical, warning, info...)"),
@@ -105,6 +111,13 @@ const OptionSchema& notifier_shared_schema() {
   };
   static const OptionSchema s = OptionSchema::from_table(specs.data(), specs.size(), nullptr);
   return s;
+}
+
+bool status_pattern_ok(const std::string& p) {
+  if (p.size() == 3 && p[0] >= '1' && p[0] <= '5' && p.substr(1) == "xx") return true;
+  size_t dash = p.find('-');
+  auto num = [](const std::string& v) { return !v.empty() && v.size() <= 3 && v.find_first_not_of("0123456789") == std::string::npos; };
+  return dash == std::string::npos ? num(p) : num(p.substr(0, dash)) && num(p.substr(dash + 1));
 }
 
 // A name that is part of an alert's id and of file names: plain.
@@ -513,6 +526,30 @@ class Parser {
       for (auto& earlier : out)
         if (earlier.name == rule.name) issues_.push_back({rule.pos, "duplicate alert rule name '" + rule.name + "'"});
       rule.kind = find_option(o, "when")->text;
+      rule.window_ms = find_option(o, "window")->integer;
+      rule.threshold = find_option(o, "threshold")->integer;
+      rule.ratio = find_option(o, "ratio")->number;
+      if (auto* m = find_option(o, "match_status")) rule.match_status = m->items;
+      if (auto* m = find_option(o, "match_error")) rule.match_error = m->items;
+      if (rule.kind == "window") {
+        if (rule.window_ms < 1000) issues_.push_back({find_option(o, "window")->pos, "'window' must be at least 1s"});
+        if (rule.threshold < 0 || rule.ratio < 0 || rule.ratio >= 1 || (rule.threshold == 0) == (rule.ratio == 0))
+          issues_.push_back({rule.pos, "a window rule needs one of 'threshold' (a count, at least 1) or 'ratio' "
+                                       "(a fraction of the results, between 0 and 1)"});
+        for (auto& st : rule.match_status)
+          if (!status_pattern_ok(st))
+            issues_.push_back({find_option(o, "match_status")->pos,
+                               "'match_status': '" + st + "' is not a status, a class or a range (503, 5xx, 500-599)"});
+        for (auto& kind : rule.match_error) {
+          bool known = false;
+          for (int k = 0; k < WP_ERR_KIND_COUNT; ++k) known = known || kind == wp_error_kind_name(k);
+          if (!known)
+            issues_.push_back({find_option(o, "match_error")->pos, "'match_error': '" + kind + "' is not an error kind "
+                                                                   "(docs/result-format.md lists them)"});
+        }
+      } else if (find_option(o, "match_status") || find_option(o, "match_error")) {
+        issues_.push_back({rule.pos, "'match_status' and 'match_error' are for 'when: window' rules"});
+      }
       rule.down = find_option(o, "down")->integer;
       rule.up = find_option(o, "up")->integer;
       if (rule.down < 1) issues_.push_back({find_option(o, "down")->pos, "'down' must be at least 1"});

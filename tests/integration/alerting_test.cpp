@@ -223,3 +223,45 @@ TEST(Alerting, AWindowRuleFiresExactlyWhenTheCountOf5xxReachesItsThreshold) {
   EXPECT_NE(first.value("value", "").find("3 of"), std::string::npos) << first.dump();
   EXPECT_EQ(a.stop().exit_code, 0);
 }
+
+TEST(Alerting, ACertificateThatExpiresInThreeDaysFiresAWarning) {
+  HttpTarget::Options tls;
+  tls.tls = true;
+  tls.valid_days = 3;
+  HttpTarget site(tls), receiver;
+  std::string dir = wt::temp_dir();
+  wt::write_file(dir + "/ca.pem", site.certificate_pem());
+  std::string config = dir + "/cert.yaml";
+  wt::write_file(config, "notifiers:\n  - {plugin: webhook, url: \"" + receiver.url("/hook") + "\"}\n"
+                         "pipelines:\n  - name: web\n    probe: {plugin: http, interval: 1s, ca_file: \"" + dir +
+                             "/ca.pem\"}\n"
+                         "    targets: [{id: shop, url: \"" + site.url("/") + "\"}]\n"
+                         "    alerts:\n      - {name: cert-expiring, when: certificate, days: 14, severity: warning}\n"
+                         "      - {name: cert-critical, when: certificate, days: 2, severity: critical}\n"
+                         "    sinks: [{plugin: stdout, path: \"" + dir + "/out.txt\"}]\n");
+  wt::ChildProcess run({WATCHPOST_BIN, "run", config, "--plugin-dir", WATCHPOST_PLUGIN_DIR});
+  EXPECT_TRUE(wt::wait_until([&] { return !receiver.received().empty(); }, std::chrono::seconds(30)));
+  uint64_t seen = site.requests();
+  ASSERT_TRUE(wt::wait_until([&] { return site.requests() >= seen + 2; }, std::chrono::seconds(20)));
+  EXPECT_EQ(join(notifications(receiver)), "cert-expiring:firing") << "14 days warns; 2 days does not yet";
+  auto e = nlohmann::json::parse(receiver.received().at(0))["events"][0];
+  EXPECT_EQ(e.value("severity", ""), "warning");
+  EXPECT_NE(e.value("value", "").find("days left on the certificate"), std::string::npos) << e.dump();
+  run.signal(SIGTERM);
+  EXPECT_EQ(run.wait().exit_code, 0);
+}
+
+TEST(Alerting, AReceiverThatRefusesForGoodIsLoggedAndNotAskedAgain) {
+  HttpTarget site, receiver;
+  receiver.set_hook_status(400);
+  Alerter a(site, receiver, "/script/DDUUUUUU", "      - {name: quick, down: 2, up: 1}\n");
+  ASSERT_TRUE(wt::wait_until([&] { return receiver.requests_to("/hook") >= 2; }, std::chrono::seconds(30)));
+  receiver.set_hook_status(200);
+  uint64_t seen = site.requests_to("/script/DDUUUUUU");
+  ASSERT_TRUE(wt::wait_until([&] { return site.requests_to("/script/DDUUUUUU") >= seen + 3; }, std::chrono::seconds(20)));
+  EXPECT_TRUE(receiver.received().empty()) << "a 400 is a refusal for good: " << join(notifications(receiver));
+  EXPECT_EQ(receiver.requests_to("/hook"), 2u) << "each event asked once, not retried";
+  auto ended = a.stop();
+  EXPECT_NE(ended.err.find("refused 1 events for good (dropped)"), std::string::npos) << ended.err.substr(0, 3000);
+  EXPECT_NE(ended.err.find("answered HTTP 400"), std::string::npos);
+}

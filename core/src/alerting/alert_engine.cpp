@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <climits>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -95,6 +96,15 @@ void AlertEngine::observe(const Result& r, std::vector<AlertRecord>& out) {
   for (size_t i = 0; i < rules_.size(); ++i) {
     const AlertRuleConfig& rule = rules_[i];
     RuleState& s = t.rules[i];
+    if (rule.kind == "certificate") {
+      // Only results that saw a certificate count: a site that is down says nothing of it.
+      if (r.tls_days_left == INT32_MIN) continue;
+      std::string value = std::to_string(r.tls_days_left) + " days left on the certificate";
+      bool soon = r.tls_days_left < rule.days;
+      if (!s.firing && soon) fire(rule, i, r, t, s, value, out);
+      else if (s.firing && !soon) resolve(rule, i, r, t, s, value, out);
+      continue;
+    }
     if (rule.kind == "window") {
       bool m = matches(rule, r);
       s.window.emplace_back(r.scheduled_at_us, m);

@@ -13,7 +13,7 @@ namespace watchpost {
 
 struct AlertRuleConfig {
   std::string name;
-  std::string kind = "consecutive";  // consecutive | window (docs/alerting.md)
+  std::string kind = "consecutive";  // consecutive | window | certificate (docs/alerting.md)
   int64_t down = 3;                  // consecutive: fires after this many down results in a row
   int64_t up = 1;                    // consecutive: resolves after this many up results in a row
   int64_t window_ms = 300000;        // window: the sliding window
@@ -21,6 +21,7 @@ struct AlertRuleConfig {
   double ratio = 0;                  // window: fires when matching / all in it exceeds this
   std::vector<std::string> match_status;  // window: statuses that match (503, 5xx, 500-599)
   std::vector<std::string> match_error;   // window: error kinds that match (timeout, connect...)
+  int64_t days = 14;                 // certificate: fires when fewer days than this are left
   std::string severity = "critical";
   std::string summary = "{target} is down: {value}";  // {target} {url} {rule} {value} {pipeline}
   std::string resolved_summary = "{target} recovered: {value}";

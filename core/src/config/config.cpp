@@ -82,7 +82,8 @@ struct SplitRefused {};
 const OptionSchema& rule_schema() {
   static const std::vector<wp_option_spec> specs = {
       required_option("name", WP_OPT_STRING, "The rule's name: in every event and in the alert's id"),
-      option("when", WP_OPT_STRING, "consecutive", "What fires it", "consecutive|window"),
+      option("when", WP_OPT_STRING, "consecutive", "What fires it", "consecutive|window|certificate"),
+      option("days", WP_OPT_INT, "14", "certificate: fires when fewer days than this are left before it expires"),
       option("window", WP_OPT_DURATION, "5m", "window: the sliding window judged"),
       option("threshold", WP_OPT_INT, "0", "window: fires at this many matching results in the window"),
       option("ratio", WP_OPT_FLOAT, "0", "window: fires when matching / all results in the window exceeds this"),
@@ -531,6 +532,9 @@ class Parser {
       rule.ratio = find_option(o, "ratio")->number;
       if (auto* m = find_option(o, "match_status")) rule.match_status = m->items;
       if (auto* m = find_option(o, "match_error")) rule.match_error = m->items;
+      rule.days = find_option(o, "days")->integer;
+      if (rule.kind == "certificate" && rule.days < 1)
+        issues_.push_back({find_option(o, "days")->pos, "'days' must be at least 1"});
       if (rule.kind == "window") {
         if (rule.window_ms < 1000) issues_.push_back({find_option(o, "window")->pos, "'window' must be at least 1s"});
         if (rule.threshold < 0 || rule.ratio < 0 || rule.ratio >= 1 || (rule.threshold == 0) == (rule.ratio == 0))

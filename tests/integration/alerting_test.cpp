@@ -265,3 +265,33 @@ TEST(Alerting, AReceiverThatRefusesForGoodIsLoggedAndNotAskedAgain) {
   EXPECT_NE(ended.err.find("refused 1 events for good (dropped)"), std::string::npos) << ended.err.substr(0, 3000);
   EXPECT_NE(ended.err.find("answered HTTP 400"), std::string::npos);
 }
+
+TEST(Alerting, SlackAndPagerDutyGetTheirOwnPayloadsOnePerChange) {
+  HttpTarget site, slack, pagerduty;
+  Alerter a(site,
+            "  - {plugin: slack, url: \"" + slack.url("/hook") + "\"}\n"
+            "  - {plugin: pagerduty, routing_key: \"R0UT1NG\", url: \"" + pagerduty.url("/hook") + "\"}\n",
+            "/script/DDUUUU", "      - {name: quick, down: 2, up: 1, severity: warning, remind_every: 1s}\n");
+  EXPECT_TRUE(wt::wait_until([&] { return slack.received().size() >= 2 && pagerduty.received().size() >= 2; },
+                             std::chrono::seconds(30)));
+  uint64_t seen = site.requests_to("/script/DDUUUU");
+  ASSERT_TRUE(wt::wait_until([&] { return site.requests_to("/script/DDUUUU") >= seen + 2; }, std::chrono::seconds(20)));
+  // Slack: a message per change, none for reminders.
+  auto messages = slack.received();
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_NE(nlohmann::json::parse(messages[0]).value("text", "").find("*FIRING* [warning] site is down"), std::string::npos)
+      << messages[0];
+  EXPECT_NE(nlohmann::json::parse(messages[1]).value("text", "").find("*RESOLVED*"), std::string::npos) << messages[1];
+  // PagerDuty: a trigger then a resolve with the same dedup_key.
+  auto events = pagerduty.received();
+  ASSERT_EQ(events.size(), 2u);
+  auto trigger = nlohmann::json::parse(events[0]), resolve = nlohmann::json::parse(events[1]);
+  EXPECT_EQ(trigger.value("event_action", ""), "trigger");
+  EXPECT_EQ(trigger.value("routing_key", ""), "R0UT1NG");
+  EXPECT_EQ(trigger["payload"].value("severity", ""), "warning");
+  EXPECT_EQ(trigger["payload"].value("source", ""), "site");
+  EXPECT_EQ(resolve.value("event_action", ""), "resolve");
+  EXPECT_EQ(resolve.value("dedup_key", ""), trigger.value("dedup_key", "x"));
+  auto ended = a.stop();
+  EXPECT_EQ(ended.err.find("R0UT1NG"), std::string::npos) << "the routing key is a secret";
+}

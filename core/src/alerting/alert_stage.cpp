@@ -2,6 +2,7 @@
 
 #include "notifier_hub.hpp"
 #include "observe/log.hpp"
+#include "observe/metrics.hpp"
 
 #include <chrono>
 #include <cstring>
@@ -18,6 +19,7 @@ int64_t now_us() {
 struct AlertStage {
   AlertEngine engine;
   std::vector<AlertRecord> undelivered;  // made, not yet in every outbox (a disk that refused)
+  std::string metric_firing;              // watchpost_alerts_firing{pipeline=...}
 };
 
 void fail(wp_error* e, const std::string& message) {
@@ -41,6 +43,7 @@ int write(void* instance, const wp_result* results, size_t count, wp_error* erro
     notifier_hub().deliver(stage->undelivered);
     stage->undelivered.clear();
     stage->engine.save();
+    metrics().set(stage->metric_firing, static_cast<double>(stage->engine.firing()));
   } catch (const std::exception& ex) {
     fail(error, std::string("alert stage: ") + ex.what());
     return WP_RETRY;
@@ -67,7 +70,9 @@ const wp_sink_api kAlertStageTable = {
 std::unique_ptr<SinkInstance> make_alert_stage(const std::string& pipeline, const std::vector<AlertRuleConfig>& rules,
                                                const std::string& node, const std::string& spool_dir) {
   std::string state = spool_dir.empty() ? "" : spool_dir + "/alerts/" + pipeline + ".json";
-  auto stage = std::make_unique<AlertStage>(AlertStage{AlertEngine(pipeline, rules, node, state), {}});
+  auto stage = std::make_unique<AlertStage>(
+      AlertStage{AlertEngine(pipeline, rules, node, state), {}, "watchpost_alerts_firing{pipeline=\"" + pipeline + "\"}"});
+  metrics().set(stage->metric_firing, static_cast<double>(stage->engine.firing()));
   auto instance = std::make_unique<SinkInstance>(nullptr, &kAlertStageTable, pipeline + "/alerts");
   instance->adopt(stage.release());
   if (spool_dir.empty())

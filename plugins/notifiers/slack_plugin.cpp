@@ -1,0 +1,3 @@
+#include "chat.hpp"
+
+WATCHPOST_PLUGIN("slack", "0.1.0", "Alert events as Slack incoming-webhook messages", watchpost::notify::Slack)

@@ -21,6 +21,7 @@ packages=(
   prometheus-blackbox-exporter  # tests compare /probe with it; benchmarks measure against it
   dnsmasq-base               # the dns probe's tests ask a real DNS server
   prometheus-alertmanager    # alerting tests deliver to a real Alertmanager
+  python3-aiosmtpd           # the email notifier's test delivers to a real SMTP server
 )
 
 # `install-deps.sh bench` adds what only the benchmarks need (nginx as the target, wrk as

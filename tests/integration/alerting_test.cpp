@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <unistd.h>
 
@@ -294,4 +295,37 @@ TEST(Alerting, SlackAndPagerDutyGetTheirOwnPayloadsOnePerChange) {
   EXPECT_EQ(resolve.value("dedup_key", ""), trigger.value("dedup_key", "x"));
   auto ended = a.stop();
   EXPECT_EQ(ended.err.find("R0UT1NG"), std::string::npos) << "the routing key is a secret";
+}
+
+TEST(Alerting, EmailReachesARealSmtpServerAsOneMailPerChange) {
+  const char* python = "/usr/bin/python3";
+  if (wt::run_process({python, "-c", "import aiosmtpd"}).exit_code != 0)
+    GTEST_SKIP() << "python3-aiosmtpd is not installed (scripts/install-deps.sh installs it)";
+  std::string maildir = wt::temp_dir() + "/maildir";
+  uint16_t port = wt::free_port();
+  wt::ChildProcess smtp({python, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port), "-c",
+                         "aiosmtpd.handlers.Mailbox", maildir});
+  HttpTarget site;
+  Alerter a(site,
+            "  - {plugin: email, url: \"smtp://127.0.0.1:" + std::to_string(port) +
+                "\", from: alerts@example.com, to: [ops@example.com], timeout: 5s}\n",
+            "/script/DDUUUU", "      - {name: quick, down: 2, up: 1}\n");
+  auto mails = [&] {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (auto& f : std::filesystem::directory_iterator(maildir + "/new", ec)) out.push_back(wt::read_file(f.path()));
+    return out;
+  };
+  EXPECT_TRUE(wt::wait_until([&] { return mails().size() >= 2; }, std::chrono::seconds(40)))
+      << "the SMTP server (aiosmtpd) took the mails; log:\n" << a.process->err_so_far().substr(0, 2000);
+  auto got = mails();
+  std::string all;
+  for (auto& m : got) all += m;
+  EXPECT_EQ(got.size(), 2u);
+  EXPECT_NE(all.find("Subject: [FIRING] site is down"), std::string::npos) << all.substr(0, 2000);
+  EXPECT_NE(all.find("Subject: [RESOLVED] site recovered"), std::string::npos) << all.substr(0, 2000);
+  EXPECT_NE(all.find("text/html"), std::string::npos);
+  EXPECT_EQ(a.stop().exit_code, 0);
+  smtp.signal(SIGTERM);
+  smtp.wait(std::chrono::seconds(10));
 }

@@ -15,13 +15,6 @@ void require_http_url(const Options& o, const char* name) {
     throw OptionError(name, "must start with http:// or https://");
 }
 
-std::vector<AlertEvent> changes_only(const std::vector<AlertEvent>& all) {
-  std::vector<AlertEvent> out;
-  for (auto& e : all)
-    if (!e.reminder()) out.push_back(e);
-  return out;
-}
-
 std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 }  // namespace

@@ -113,9 +113,7 @@ std::string Email::message(const std::vector<AlertEvent>& events, int64_t now_us
 }
 
 Status Email::notify(const std::vector<AlertEvent>& all) {
-  std::vector<AlertEvent> events;
-  for (auto& e : all)
-    if (!e.reminder()) events.push_back(e);
+  std::vector<AlertEvent> events = changes_only(all);
   if (events.empty()) return Status::ok();
   struct Reader {
     std::string data;

@@ -51,4 +51,11 @@ Status post(const Post& r) {
   return Status::error(why);
 }
 
+std::vector<AlertEvent> changes_only(const std::vector<AlertEvent>& events) {
+  std::vector<AlertEvent> out;
+  for (auto& e : events)
+    if (!e.reminder()) out.push_back(e);
+  return out;
+}
+
 }  // namespace watchpost::notify

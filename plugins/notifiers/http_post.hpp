@@ -24,4 +24,7 @@ std::string receiver_of(const std::string& url);
 // WP_OK, WP_RETRY or WP_ERROR, with a message that never quotes the URL.
 Status post(const Post& request);
 
+// The events that are changes: notifiers for people skip reminders (the alert still fires).
+std::vector<AlertEvent> changes_only(const std::vector<AlertEvent>& events);
+
 }  // namespace watchpost::notify

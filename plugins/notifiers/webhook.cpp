@@ -80,9 +80,7 @@ std::string Webhook::signature(const std::string& secret, const std::string& bod
 
 Status Webhook::notify(const std::vector<AlertEvent>& all) {
   // People are told of changes; a reminder that an alert still fires is for Alertmanager.
-  std::vector<AlertEvent> events;
-  for (auto& e : all)
-    if (!e.reminder()) events.push_back(e);
+  std::vector<AlertEvent> events = changes_only(all);
   if (events.empty()) return Status::ok();
   Post p{url_, headers_, payload(events), timeout_ms_};
   if (!secret_.empty()) p.headers.emplace_back("X-Watchpost-Signature", signature(secret_, p.body));

@@ -1,21 +1,16 @@
 #include "alert_engine.hpp"
 
 #include "observe/log.hpp"
+#include "synced_file.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <climits>
-#include <cerrno>
 #include <chrono>
-#include <cstdio>
-#include <cstring>
-#include <fcntl.h>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace watchpost {
 
@@ -29,33 +24,6 @@ int64_t now_us() {
 std::string replace_all(std::string s, const std::string& token, const std::string& with) {
   for (size_t at = 0; (at = s.find(token, at)) != std::string::npos; at += with.size()) s.replace(at, token.size(), with);
   return s;
-}
-
-// Writes `text` to `path` so that a crash leaves the old file or the new one, never a mix.
-void write_atomically(const std::string& path, const std::string& text) {
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      ::close(fd);
-      throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(e));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    int e = errno;
-    ::close(fd);
-    throw std::runtime_error("cannot sync " + tmp + ": " + std::strerror(e));
-  }
-  ::close(fd);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    throw std::runtime_error("cannot replace " + path + ": " + std::strerror(errno));
 }
 
 // A window rule's condition: a status or error kind it names, else a down result.
@@ -221,7 +189,7 @@ void AlertEngine::save() {
                       {"url", t.url},
                       {"labels", labels}});
   }
-  write_atomically(state_file_, nlohmann::json{{"version", 1}, {"pipeline", pipeline_}, {"firing", firing}}.dump() + "\n");
+  replace_file_synced(state_file_, nlohmann::json{{"version", 1}, {"pipeline", pipeline_}, {"firing", firing}}.dump() + "\n");
   dirty_ = false;
 }
 

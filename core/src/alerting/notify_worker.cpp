@@ -2,50 +2,20 @@
 
 #include "observe/log.hpp"
 #include "observe/metrics.hpp"
+#include "synced_file.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fcntl.h>
-#include <filesystem>
 #include <fstream>
 #include <random>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace watchpost {
 
 namespace {
 
 constexpr size_t kMostPerCall = 100;
-
-// Appends (or, with `truncate`, replaces with) `text` and syncs: the events are on disk when
-// this returns.
-void write_synced(const std::string& path, const std::string& text, bool truncate) {
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::string target = truncate ? path + ".tmp" : path;
-  int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND), 0600);
-  if (fd < 0) throw std::runtime_error("cannot open " + target + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int e = errno;
-      ::close(fd);
-      throw std::runtime_error("cannot write " + target + ": " + std::strerror(e));
-    }
-    done += static_cast<size_t>(n);
-  }
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) throw std::runtime_error("cannot sync " + target + ": " + std::strerror(errno));
-  if (truncate && std::rename(target.c_str(), path.c_str()) != 0)
-    throw std::runtime_error("cannot replace " + path + ": " + std::strerror(errno));
-}
 
 }  // namespace
 
@@ -87,7 +57,7 @@ void NotifyWorker::enqueue(const std::vector<AlertRecord>& events) {
   if (!outbox_.empty()) {
     std::string lines;
     for (auto& e : events) lines += to_json(e).dump() + "\n";
-    write_synced(outbox_, lines, false);
+    append_file_synced(outbox_, lines);
   }
   std::lock_guard<std::mutex> lock(mu_);
   queue_.insert(queue_.end(), events.begin(), events.end());
@@ -114,7 +84,7 @@ void NotifyWorker::rewrite_outbox_locked() {
   std::string lines;
   for (auto& e : queue_) lines += to_json(e).dump() + "\n";
   try {
-    write_synced(outbox_, lines, true);
+    replace_file_synced(outbox_, lines);
   } catch (const std::exception& e) {
     // Delivered events stay in the file: after a restart they are sent again (receivers
     // tolerate a repeat: alert_id + state), never lost.

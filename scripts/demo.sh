@@ -10,8 +10,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 run=$build/demo
 source "$here/scripts/demo_lib.sh"
 demo_start watchpost.results:4 watchpost.results.dead:1
-# A fresh spool each run: the broker is new too, and last run's firing alerts would not be
-# announced again (as after any restart).
+# A fresh spool each run: the broker is new too. The writer keeps its alert state in
+# PostgreSQL (which the demo keeps between runs): an alert still firing from the last run is
+# not announced again, as after any restart; `watchpost alerts` below shows it.
 rm -rf "$run/spool"
 export WATCHPOST_SPOOL_DIR=$(cd "$run" && pwd)/spool
 # The writer's alert webhook: the demo target server takes it and prints what it gets.
@@ -33,3 +34,6 @@ for line in sys.stdin:
     for e in json.loads(line)["events"]:
         print("  %-8s %-15s %s" % (e["state"], e["target_id"], e["summary"]))
 '
+echo
+echo "== watchpost alerts --history 5   (the writer's alert state, from PostgreSQL)"
+"$build/bin/watchpost" alerts --history 5

@@ -1,5 +1,6 @@
 #include "runtime.hpp"
 
+#include "alerting/alert_board.hpp"
 #include "alerting/notifier_hub.hpp"
 
 #include "observe/health.hpp"
@@ -185,6 +186,20 @@ std::string Runtime::status_json() const {
     j.field("what", c.key);
     j.field("problem", c.text);
     j.field("since_unix", static_cast<int64_t>(std::chrono::system_clock::to_time_t(c.since)));
+    j.end_object();
+  }
+  j.end_array();
+  j.key("alerts");  // what fires now (no URL: it may carry a secret; `watchpost alerts` has more)
+  j.begin_array();
+  for (auto& a : alert_board().firing()) {
+    j.begin_object();
+    j.field("alert_id", a.alert_id);
+    j.field("pipeline", a.pipeline);
+    j.field("rule", a.rule);
+    j.field("target_id", a.target_id);
+    j.field("severity", a.severity);
+    j.field("summary", a.summary);
+    j.field("started_at_unix", a.started_at_us / 1000000);
     j.end_object();
   }
   j.end_array();

@@ -141,6 +141,34 @@ CREATE TABLE {schema}.verdicts (
 );
 CREATE INDEX verdicts_time ON {schema}.verdicts (scheduled_at);
 )SQL"},
+    // Alerts (docs/alerting.md): one row per alert from its firing to its resolve. The row
+    // without ended_at is what fires now, at most one per (pipeline, rule, target), so the
+    // writer that takes over a partition reads its alerts back from here.
+    {6, "alerts: what fires and what fired, one row per alert",
+     R"SQL(
+CREATE TABLE {schema}.alerts (
+  id              bigserial PRIMARY KEY,
+  pipeline        text NOT NULL,
+  rule            text NOT NULL,
+  target_id       text NOT NULL,
+  severity        text NOT NULL,
+  summary         text NOT NULL,
+  value           text NOT NULL,
+  url             text NOT NULL DEFAULT '',
+  labels          jsonb NOT NULL DEFAULT '{}',
+  node            text NOT NULL DEFAULT '',
+  started_at      timestamptz NOT NULL,
+  last_slot       timestamptz NOT NULL,
+  ended_at        timestamptz,
+  resolved_summary text,
+  resolved_value  text,
+  acknowledged_at timestamptz,
+  acknowledged_by text
+);
+CREATE UNIQUE INDEX alerts_one_firing ON {schema}.alerts (pipeline, rule, target_id) WHERE ended_at IS NULL;
+CREATE INDEX alerts_by_target ON {schema}.alerts (target_id, started_at DESC);
+CREATE INDEX alerts_by_time ON {schema}.alerts (started_at);
+)SQL"},
 };
 
 }  // namespace

@@ -2,15 +2,23 @@
 // 127.0.0.1 — the exact sequence of notifications, once each, in order; a restart while an
 // alert fires; a receiver that is down for a while.
 #include "http_client.hpp"
+#include "alerting_node.hpp"
 #include "http_target.hpp"
 #include "process.hpp"
+#include "small_disk.hpp"
 #include "wait.hpp"
 #include "webhook.hpp"
+#include "webhook_events.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -21,51 +29,23 @@ using watchpost::target::HttpTarget;
 
 namespace {
 
-// "rule:state" of every event the receiver took, in the order it took them.
-std::vector<std::string> notifications(const HttpTarget& receiver) {
-  std::vector<std::string> out;
-  for (auto& body : receiver.received()) {
-    auto j = nlohmann::json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.contains("events")) {
-      out.push_back("unreadable body: " + body.substr(0, 200));
-      continue;
-    }
-    for (auto& e : j["events"]) out.push_back(e.value("rule", "?") + ":" + e.value("state", "?"));
-  }
-  return out;
-}
+std::vector<std::string> notifications(const HttpTarget& receiver) { return wt::webhook_events(receiver); }
+using wt::join;
 
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (auto& x : v) s += (s.empty() ? "" : " ") + x;
-  return s;
-}
-
-struct Alerter {
-  std::string dir = wt::temp_dir();
-  std::string config;
-  std::unique_ptr<wt::ChildProcess> process;
-
+// The usual node of these tests: `path` on `site`, results as JSON lines into DIR/out.jsonl.
+struct Alerter : wt::AlertingNode {
   Alerter(const HttpTarget& site, const HttpTarget& receiver, const std::string& path, const std::string& rules)
-      : Alerter(site, "  - {plugin: webhook, name: ops, url: \"" + receiver.url("/hook") + "\", timeout: 2s}\n", path,
-                rules) {}
-  Alerter(const HttpTarget& site, const std::string& notifiers, const std::string& path, const std::string& rules) {
-    config = dir + "/alerting.yaml";
-    wt::write_file(config, "node: alerter\nspool: {dir: \"" + dir + "/spool\"}\n"
-                           "notifiers:\n" + notifiers +
-                           "pipelines:\n  - name: web\n    probe: {plugin: http, interval: 1s, timeout: 800ms}\n"
-                           "    targets:\n      - {id: site, url: \"" + site.url(path) + "\"}\n"
-                           "    alerts:\n" + rules +
-                           "    sinks: [{plugin: stdout, format: json, path: \"" + dir + "/out.jsonl\"}]\n");
-    start();
-  }
-  void start() {
-    process = std::make_unique<wt::ChildProcess>(
-        std::vector<std::string>{WATCHPOST_BIN, "run", config, "--plugin-dir", WATCHPOST_PLUGIN_DIR});
-  }
-  wt::ProcessResult stop() {
-    process->signal(SIGTERM);
-    return process->wait(std::chrono::seconds(30));
+      : Alerter(site, wt::webhook_notifier(receiver.url("/hook")), path, rules) {}
+  Alerter(const HttpTarget& site, const std::string& notifiers, const std::string& path, const std::string& rules)
+      : wt::AlertingNode(setup(site.url(path), rules, notifiers)) {}
+  static wt::AlertingNodeSetup setup(const std::string& url, const std::string& rules, const std::string& notifiers,
+                                     const std::string& spool_dir = "") {
+    wt::AlertingNodeSetup s;
+    s.target_url = url;
+    s.rules = rules;
+    s.notifiers = notifiers;
+    s.spool_dir = spool_dir;
+    return s;
   }
 };
 
@@ -328,4 +308,93 @@ TEST(Alerting, EmailReachesARealSmtpServerAsOneMailPerChange) {
   EXPECT_EQ(a.stop().exit_code, 0);
   smtp.signal(SIGTERM);
   smtp.wait(std::chrono::seconds(10));
+}
+
+TEST(Alerting, AKilledNodeDeliversWhatItOwedAfterItsRestartOnceEach) {
+  HttpTarget site, receiver;
+  receiver.set_hook_status(503);
+  Alerter a(site, receiver, "/script/DDUUUU", "      - {name: quick, down: 2, up: 1}\n");
+  std::string outbox = a.dir + "/spool/notifiers/ops.jsonl";
+  auto lines = [&] {
+    std::string text = wt::read_file(outbox);
+    return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+  };
+  // Both events are owed (in the outbox, the receiver refusing) when the node is killed.
+  ASSERT_TRUE(wt::wait_until([&] { return lines() >= 2; }, std::chrono::seconds(30)));
+  a.process->signal(SIGKILL);
+  a.process->wait(std::chrono::seconds(10));
+  EXPECT_TRUE(receiver.received().empty());
+  receiver.set_hook_status(200);
+  a.start();
+  EXPECT_TRUE(wt::wait_until([&] { return notifications(receiver).size() >= 2; }, std::chrono::seconds(30)));
+  uint64_t seen = site.requests_to("/script/DDUUUU");
+  ASSERT_TRUE(wt::wait_until([&] { return site.requests_to("/script/DDUUUU") >= seen + 2; }, std::chrono::seconds(20)));
+  EXPECT_EQ(join(notifications(receiver)), "quick:firing quick:resolved");
+  auto ended = a.stop();
+  EXPECT_NE(ended.err.find("2 events from before the restart to deliver"), std::string::npos) << ended.err.substr(0, 3000);
+}
+
+TEST(Alerting, ASilentReceiverIsTimedOutNeverHoldsBackCheckingAndSecretsStayOutOfTheLog) {
+  // A receiver that takes connections (the kernel's backlog) and never answers.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 8), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  std::string silent = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  HttpTarget site;
+  Alerter a(site,
+            "  - {plugin: webhook, name: ops, url: \"http://hook-user:W3bh00k-Pass@" + silent +
+                "/hook?token=T0ken-In-Query\", timeout: 1s}\n"
+                "  - {plugin: email, name: mail, url: \"smtp://127.0.0.1:" + std::to_string(wt::free_port()) +
+                "\", from: a@example.com, to: [b@example.com], username: u, password: Sm7p-Pass, timeout: 1s}\n",
+            "/status/503", "      - {name: down, down: 1, up: 1}\n");
+  std::string out = a.dir + "/out.jsonl";
+  auto results = [&] {
+    std::string text = wt::read_file(out);
+    return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+  };
+  ASSERT_TRUE(wt::wait_until([&] { return a.process->err_so_far().find("cannot deliver") != std::string::npos; },
+                             std::chrono::seconds(20)));
+  // Checking goes on, once a second, while both notifiers retry.
+  size_t before = results();
+  EXPECT_TRUE(wt::wait_until([&] { return results() >= before + 4; }, std::chrono::seconds(15)));
+  auto ended = a.stop();
+  ::close(fd);
+  EXPECT_EQ(ended.exit_code, 0);
+  EXPECT_NE(ended.err.find("\"notifier/ops\",\"msg\":\"cannot deliver (retrying with backoff)"), std::string::npos)
+      << ended.err.substr(0, 3000);
+  EXPECT_NE(ended.err.find("\"notifier/mail\",\"msg\":\"cannot deliver (retrying with backoff)"), std::string::npos)
+      << ended.err.substr(0, 3000);
+  for (const char* secret : {"W3bh00k-Pass", "hook-user", "T0ken-In-Query", "Sm7p-Pass"})
+    EXPECT_EQ(ended.err.find(secret), std::string::npos) << secret << " reached the log";
+  // And the outboxes kept the events for later (the URL is the plugin's, not in them).
+  EXPECT_NE(wt::read_file(a.dir + "/spool/notifiers/ops.jsonl").find("\"state\":\"firing\""), std::string::npos);
+}
+
+TEST(Alerting, AFullDiskHoldsAlertsBackAndLosesNone) {
+  wt::SmallDisk disk(4 << 20);
+  if (!disk.mounted()) GTEST_SKIP() << disk.why_not();
+  HttpTarget site, receiver;
+  wt::AlertingNode a(Alerter::setup(site.url("/switch"), "      - {name: down, down: 2, up: 1}\n",
+                                    wt::webhook_notifier(receiver.url("/hook")), disk.dir() + "/spool"));
+  ASSERT_TRUE(wt::wait_until([&] { return site.requests_to("/switch") >= 2; }, std::chrono::seconds(20)));
+  disk.fill();
+  site.set_switch(503);
+  // Down for several slots: the alert fires, but its event cannot be made durable: nothing is sent.
+  uint64_t seen = site.requests_to("/switch");
+  ASSERT_TRUE(wt::wait_until([&] { return site.requests_to("/switch") >= seen + 4; }, std::chrono::seconds(20)));
+  EXPECT_TRUE(receiver.received().empty()) << "an event that is not on disk was sent";
+  disk.free_filler();
+  EXPECT_TRUE(wt::wait_until([&] { return notifications(receiver).size() >= 1; }, std::chrono::seconds(40)))
+      << a.process->err_so_far().substr(0, 3000);
+  site.set_switch(200);
+  EXPECT_TRUE(wt::wait_until([&] { return notifications(receiver).size() >= 2; }, std::chrono::seconds(30)));
+  EXPECT_EQ(join(notifications(receiver)), "down:firing down:resolved");
+  auto ended = a.stop();
+  EXPECT_EQ(ended.exit_code, 0);
+  EXPECT_NE(ended.err.find("No space left on device"), std::string::npos) << ended.err.substr(0, 3000);
 }

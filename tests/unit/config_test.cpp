@@ -566,3 +566,40 @@ TEST(ConfigAlerts, WindowRulesNeedAThresholdOrARatioAndKnownConditions) {
   EXPECT_NE(e.find("site.yaml:10:9: 'match_status' and 'match_error' are for 'when: window' rules"), std::string::npos) << e;
   EXPECT_NE(e.find("sometimes"), std::string::npos) << e;
 }
+
+TEST(ConfigAlerts, LatencyAndQuorumRulesAreCheckedWhereTheyAreWritten) {
+  std::string base = std::string(kHead) + "    sinks: [{plugin: stdout}]\n    targets: [{url: https://a.example/}]\n";
+  Config ok = parse(base + "    alerts:\n      - {name: slow, when: latency, percentile: 99, above: 800ms, window: 10m, "
+                           "min_results: 5}\n"
+                           "      - {name: fleet, when: quorum, regions: [eu, us, ap], quorum: 2, down: 3}\n");
+  auto& l = ok.pipelines[0].alerts[0];
+  EXPECT_EQ(l.percentile, 99);
+  EXPECT_EQ(l.above_ms, 800);
+  EXPECT_EQ(l.window_ms, 600000);
+  EXPECT_EQ(l.min_results, 5);
+  auto& q = ok.pipelines[0].alerts[1];
+  EXPECT_EQ(q.regions.size(), 3u);
+  EXPECT_EQ(q.quorum, 2);
+  std::string e = error_of(base + "    alerts:\n      - {name: a, when: latency, percentile: 0}\n"
+                                  "      - {name: b, when: quorum}\n"
+                                  "      - {name: c, when: quorum, regions: [eu, us], quorum: 3}\n"
+                                  "      - {name: d, regions: [eu]}\n"
+                                  "      - {name: f, when: quorum, regions: [eu, eu]}\n");
+  EXPECT_NE(e.find("site.yaml:7:46: 'percentile' must be 1 to 100"), std::string::npos) << e;
+  EXPECT_NE(e.find("site.yaml:8:9: a quorum rule needs 'regions'"), std::string::npos) << e;
+  EXPECT_NE(e.find("'quorum' must be 1 to 2 (the number of regions listed)"), std::string::npos) << e;
+  EXPECT_NE(e.find("site.yaml:10:28: 'regions' is for 'when: quorum' rules"), std::string::npos) << e;
+  EXPECT_NE(e.find("site.yaml:11:9: a quorum rule needs 'regions'"), std::string::npos) << e;
+}
+
+TEST(ConfigAlerts, ATargetsAlertLabelsAreCheckedAgainstThePipelinesRules) {
+  std::string head = std::string(kHead) + "    sinks: [{plugin: stdout}]\n";
+  Config ok = parse(head + "    targets: [{url: https://a.example/, labels: {alert.down.down: \"5\", alert.down: \"on\"}}]\n"
+                           "    alerts: [{name: down}]\n");
+  EXPECT_EQ(ok.pipelines[0].targets[0].labels.size(), 2u);
+  std::string e = error_of(head + "    targets: [{url: https://a.example/, labels: {alert.down.above: 1s}}]\n"
+                                  "    alerts: [{name: down}]\n");
+  EXPECT_NE(e.find("site.yaml:5:49: label 'alert.down.above': a consecutive rule has no 'above'"), std::string::npos) << e;
+  // Without rules (a fleet's checker) they are passed on unchecked.
+  EXPECT_NO_THROW(parse(head + "    targets: [{url: https://a.example/, labels: {alert.down.above: 1s}}]\n"));
+}

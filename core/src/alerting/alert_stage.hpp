@@ -11,8 +11,11 @@
 
 namespace watchpost {
 
-// The sink instance for `pipeline`'s rules; `spool_dir` empty: state kept in memory only.
+// The sink instance for `pipeline`'s rules. Its state goes to PostgreSQL's `alerts` table when
+// `pg_options` (the pipeline's pg_sink block) is given and the binary registered that store,
+// else to the spool folder, else (`spool_dir` empty) it is kept in memory only.
 std::unique_ptr<SinkInstance> make_alert_stage(const std::string& pipeline, const std::vector<AlertRuleConfig>& rules,
-                                               const std::string& node, const std::string& spool_dir);
+                                               const std::string& node, const std::string& spool_dir,
+                                               const OptionList* pg_options);
 
 }  // namespace watchpost

@@ -16,6 +16,12 @@ namespace watchpost {
 namespace {
 
 constexpr size_t kMostPerCall = 100;
+constexpr size_t kKeysRemembered = 10000;
+
+// What tells one change from another: an alert fires once per start and resolves once.
+std::string change_key(const AlertRecord& e) {
+  return e.alert_id + '\n' + (e.state == WP_ALERT_FIRING ? "f" : "r") + std::to_string(e.started_at_us);
+}
 
 }  // namespace
 
@@ -35,6 +41,7 @@ NotifyWorker::NotifyWorker(const NotifierConfig& config, const Plugin& plugin, s
       if (line.empty()) continue;
       try {
         queue_.push_back(alert_record_from_json(nlohmann::json::parse(line)));
+        remember(change_key(queue_.back()));
       } catch (const std::exception&) {
         ++bad;  // a line torn by a crash mid-append: the events before it are whole
       }
@@ -52,15 +59,48 @@ NotifyWorker::~NotifyWorker() {
   instance_.reset();
 }
 
-void NotifyWorker::enqueue(const std::vector<AlertRecord>& events) {
+void NotifyWorker::remember(const std::string& key) {
+  if (!seen_.insert(key).second) return;
+  seen_order_.push_back(key);
+  if (seen_order_.size() > kKeysRemembered) {
+    seen_.erase(seen_order_.front());
+    seen_order_.pop_front();
+  }
+}
+
+void NotifyWorker::enqueue(const std::vector<AlertRecord>& all) {
+  // A change this worker has had already is not queued twice: the alert stage gives it again
+  // when it retries a batch another outbox refused, or replays results its state file had not
+  // caught up with when the process was killed.
+  std::vector<AlertRecord> events;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& e : all)
+      if (e.reminder || !seen_.count(change_key(e))) events.push_back(e);
+  }
   if (events.empty()) return;
+  // Reminders stay in memory: the next one says the same, and a restart sends one anyway.
   if (!outbox_.empty()) {
     std::string lines;
-    for (auto& e : events) lines += to_json(e).dump() + "\n";
-    append_file_synced(outbox_, lines);
+    for (auto& e : events)
+      if (!e.reminder) lines += to_json(e).dump() + "\n";
+    if (!lines.empty()) append_file_synced(outbox_, lines);
   }
   std::lock_guard<std::mutex> lock(mu_);
-  queue_.insert(queue_.end(), events.begin(), events.end());
+  for (auto& e : events) {
+    if (!e.reminder) remember(change_key(e));
+    if (e.reminder) {
+      // A receiver that is away gets one reminder per alert when it is back, not one per
+      // `remind_every` it missed: the newer replaces the older still queued.
+      auto older = std::find_if(queue_.begin(), queue_.end(),
+                                [&](const AlertRecord& q) { return q.reminder && q.alert_id == e.alert_id; });
+      if (older != queue_.end()) {
+        *older = e;
+        continue;
+      }
+    }
+    queue_.push_back(e);
+  }
   metrics().set(metric_pending_, static_cast<double>(queue_.size()));
   cv_.notify_all();
 }
@@ -82,7 +122,8 @@ size_t NotifyWorker::pending() const {
 void NotifyWorker::rewrite_outbox_locked() {
   if (outbox_.empty()) return;
   std::string lines;
-  for (auto& e : queue_) lines += to_json(e).dump() + "\n";
+  for (auto& e : queue_)
+    if (!e.reminder) lines += to_json(e).dump() + "\n";
   try {
     replace_file_synced(outbox_, lines);
   } catch (const std::exception& e) {

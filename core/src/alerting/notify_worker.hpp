@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_set>
 
 namespace watchpost {
 
@@ -40,6 +41,7 @@ class NotifyWorker {
   void run();
   void rewrite_outbox_locked();  // mu_ held: the outbox file = queue_
   void note(bool failing, const std::string& why);
+  void remember(const std::string& change_key);  // mu_ held (or before the thread starts)
 
   std::string name_;
   std::unique_ptr<NotifierInstance> instance_;
@@ -47,6 +49,8 @@ class NotifyWorker {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<AlertRecord> queue_;
+  std::unordered_set<std::string> seen_;  // the changes queued or sent lately (bounded)
+  std::deque<std::string> seen_order_;
   bool stopping_ = false;
   bool failing_ = false;
   std::string metric_sent_, metric_retried_, metric_dropped_, metric_pending_;

@@ -16,12 +16,18 @@ void write_synced(const std::string& path, const std::string& text, int flags) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0600);
   if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+  // An append the disk refuses half way is cut back, so the file never ends in a torn line
+  // that a retry would then follow with the whole one.
+  off_t start = ::lseek(fd, 0, SEEK_END);
   size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       int e = errno;
+      if (start >= 0 && ::ftruncate(fd, start) != 0) {
+        // Nothing better to do: the reader skips a line that does not parse.
+      }
       ::close(fd);
       throw std::runtime_error("cannot write " + path + ": " + std::strerror(e));
     }
@@ -29,6 +35,9 @@ void write_synced(const std::string& path, const std::string& text, int flags) {
   }
   int rc = ::fsync(fd);
   int e = errno;
+  if (rc != 0 && start >= 0 && ::ftruncate(fd, start) != 0) {
+    // As above.
+  }
   ::close(fd);
   if (rc != 0) throw std::runtime_error("cannot sync " + path + ": " + std::strerror(e));
 }

@@ -9,5 +9,6 @@ int cmd_plugins(int argc, char** argv);
 int cmd_check(int argc, char** argv);
 int cmd_report(int argc, char** argv);
 int cmd_targets(int argc, char** argv);
+int cmd_alerts(int argc, char** argv);
 
 }  // namespace watchpost::cli

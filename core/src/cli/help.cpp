@@ -59,6 +59,18 @@ Per target, from PostgreSQL: checks, up, down, uptime %, p50/p95/max latency, la
   --schema NAME    the schema pg_sink writes to (default watchpost)
   --json           JSON instead of a table
 )"},
+      {"alerts", R"(Usage: watchpost alerts [--dsn DSN] [--schema watchpost] [--spool DIR] [--history 20] [--json]
+
+The alerts firing now and the latest resolved ones (docs/alerting.md). From PostgreSQL's
+alerts table, where pipelines that store their results with pg_sink keep their alerts; or,
+with --spool, from a node's spool folder (SPOOL/alerts/).
+  --dsn DSN        libpq connection string or URI; default $WATCHPOST_DSN, then libpq's
+                   PG* environment variables
+  --schema NAME    the schema pg_sink writes to (default watchpost)
+  --spool DIR      read the spool folder DIR instead of PostgreSQL
+  --history N      resolved alerts shown, newest first (default 20)
+  --json           {"firing": [...], "history": [...]} instead of a table
+)"},
       {"targets", R"(Usage: watchpost targets SUBCOMMAND [--dsn DSN] [--schema watchpost] [options]
 
 The target catalogue in PostgreSQL (SCHEMA.target_catalog), which pipelines with
@@ -106,6 +118,7 @@ Usage:
   watchpost check URL [--match REGEX] [--timeout 10s] [--attempts N] [--insecure] [--json]
   watchpost report [--dsn DSN] [--since 24h] [--target ID] [--schema watchpost] [--json]
   watchpost targets add|update|remove|enable|disable|list|import|export|publish [--dsn DSN] ...
+  watchpost alerts [--dsn DSN | --spool DIR] [--history 20] [--json]
   watchpost COMMAND --help | --version | --help
 
 Commands:
@@ -119,6 +132,7 @@ Commands:
              last error. --dsn (or $WATCHPOST_DSN, or libpq's PG* variables).
   targets    The target catalogue in PostgreSQL: add, change, list, import, export, publish sites
              that running pipelines pick up within 2 s.
+  alerts     The alerts firing now and the latest resolved, from PostgreSQL or a spool folder.
 )") + kCommon + R"(
 Documentation: docs/ in the source tree; examples/quickstart.yaml to start from.
 )";

@@ -1,4 +1,5 @@
 // watchpost: run, validate and inspect monitoring pipelines built from plugins.
+#include "../alerting/postgres_alert_store.hpp"
 #include "args.hpp"
 #include "commands.hpp"
 #include "help.hpp"
@@ -73,6 +74,8 @@ int main(int raw_argc, char** raw_argv) {
     std::printf("watchpost %s (plugin ABI %d.%d)\n", WATCHPOST_VERSION, WP_ABI_MAJOR, WP_ABI_MINOR);
     return 0;
   }
+  // Pipelines that store results with pg_sink keep their alert state in the same database.
+  watchpost::register_postgres_alert_store(&watchpost::postgres_alert_store);
   try {
     if (cmd == "run") return watchpost::cli::cmd_run(argc, argv);
     if (cmd == "validate") return watchpost::cli::cmd_validate(argc, argv);
@@ -80,7 +83,9 @@ int main(int raw_argc, char** raw_argv) {
     if (cmd == "check") return watchpost::cli::cmd_check(argc, argv);
     if (cmd == "report") return watchpost::cli::cmd_report(argc, argv);
     if (cmd == "targets") return watchpost::cli::cmd_targets(argc, argv);
-    std::fprintf(stderr, "watchpost: unknown command '%s': the commands are run, validate, plugins, check, report and targets "
+    if (cmd == "alerts") return watchpost::cli::cmd_alerts(argc, argv);
+    std::fprintf(stderr, "watchpost: unknown command '%s': the commands are run, validate, plugins, check, report, targets "
+                 "and alerts "
                  "(try: watchpost --help)\n", cmd.c_str());
     return 64;
   } catch (const watchpost::cli::UsageError& e) {

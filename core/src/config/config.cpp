@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "alerting/alert_override.hpp"
+
 #include "observe/listen_address.hpp"
 #include "results/result_limits.hpp"
 #include "target_list_split.hpp"
@@ -82,16 +84,21 @@ struct SplitRefused {};
 const OptionSchema& rule_schema() {
   static const std::vector<wp_option_spec> specs = {
       required_option("name", WP_OPT_STRING, "The rule's name: in every event and in the alert's id"),
-      option("when", WP_OPT_STRING, "consecutive", "What fires it", "consecutive|window|certificate"),
+      option("when", WP_OPT_STRING, "consecutive", "What fires it", "consecutive|window|latency|certificate|quorum"),
       option("days", WP_OPT_INT, "14", "certificate: fires when fewer days than this are left before it expires"),
-      option("window", WP_OPT_DURATION, "5m", "window: the sliding window judged"),
+      option("window", WP_OPT_DURATION, "5m", "window, latency: the sliding window judged"),
+      option("percentile", WP_OPT_INT, "95", "latency: the percentile of total time judged (100: the maximum)"),
+      option("above", WP_OPT_DURATION, "1s", "latency: fires when that percentile of total time is above this"),
+      option("min_results", WP_OPT_INT, "1", "latency: results the window must hold before the rule can fire"),
+      option("regions", WP_OPT_STRING_LIST, nullptr, "quorum: the regions expected to report each slot"),
+      option("quorum", WP_OPT_INT, "2", "quorum: regions that must say down for a slot to count as down"),
       option("threshold", WP_OPT_INT, "0", "window: fires at this many matching results in the window"),
       option("ratio", WP_OPT_FLOAT, "0", "window: fires when matching / all results in the window exceeds this"),
       option("match_status", WP_OPT_STRING_LIST, nullptr, "window: HTTP statuses that match: 503, 5xx, 500-599"),
       option("match_error", WP_OPT_STRING_LIST, nullptr,
              "window: error kinds that match (timeout, connect, http_status...); with neither, a down result matches"),
-      option("down", WP_OPT_INT, "3", "consecutive: down results in a row that fire it"),
-      option("up", WP_OPT_INT, "1", "consecutive: up results in a row that resolve it"),
+      option("down", WP_OPT_INT, "3", "consecutive: down results in a row that fire it (quorum: down slots)"),
+      option("up", WP_OPT_INT, "1", "consecutive: up results in a row that resolve it (quorum: slots not down)"),
       option("severity", WP_OPT_STRING, "critical", "Passed on to receivers (critical, warning, info...)"),
       option("summary", WP_OPT_STRING, "{target} is down: {value}",
              "One line for a human: {target} {url} {rule} {value} {pipeline} {severity}"),
@@ -554,6 +561,29 @@ class Parser {
       } else if (find_option(o, "match_status") || find_option(o, "match_error")) {
         issues_.push_back({rule.pos, "'match_status' and 'match_error' are for 'when: window' rules"});
       }
+      rule.percentile = find_option(o, "percentile")->integer;
+      rule.above_ms = find_option(o, "above")->integer;
+      rule.min_results = find_option(o, "min_results")->integer;
+      if (rule.kind == "latency") {
+        if (rule.window_ms < 1000) issues_.push_back({find_option(o, "window")->pos, "'window' must be at least 1s"});
+        if (rule.percentile < 1 || rule.percentile > 100)
+          issues_.push_back({find_option(o, "percentile")->pos, "'percentile' must be 1 to 100 (100: the maximum)"});
+        if (rule.min_results < 1)
+          issues_.push_back({find_option(o, "min_results")->pos, "'min_results' must be at least 1"});
+      }
+      rule.quorum = find_option(o, "quorum")->integer;
+      if (auto* regions = find_option(o, "regions")) rule.regions = regions->items;
+      if (rule.kind == "quorum") {
+        std::set<std::string> seen(rule.regions.begin(), rule.regions.end());
+        if (rule.regions.empty() || rule.regions.size() > 64 || seen.size() != rule.regions.size())
+          issues_.push_back({rule.pos, "a quorum rule needs 'regions': the 1 to 64 distinct regions expected to report "
+                                       "each slot (e.g. [eu-west, us-east, ap-south])"});
+        else if (rule.quorum < 1 || rule.quorum > static_cast<int64_t>(rule.regions.size()))
+          issues_.push_back({find_option(o, "quorum")->pos, "'quorum' must be 1 to " + std::to_string(rule.regions.size()) +
+                                                           " (the number of regions listed)"});
+      } else if (find_option(o, "regions")) {
+        issues_.push_back({find_option(o, "regions")->pos, "'regions' is for 'when: quorum' rules"});
+      }
       rule.down = find_option(o, "down")->integer;
       rule.up = find_option(o, "up")->integer;
       if (rule.down < 1) issues_.push_back({find_option(o, "down")->pos, "'down' must be at least 1"});
@@ -829,6 +859,14 @@ class Parser {
       }
       if (t.labels.size() > limits::kLabels)
         issues_.push_back({labels->pos, "at most " + std::to_string(limits::kLabels) + " labels per target"});
+      // Per-target alert settings (alert.RULE.PARAM) are checked against the pipeline's rules;
+      // a pipeline without rules (a fleet's checker) passes them on to the node that judges.
+      std::vector<AlertRuleConfig> rules = p.alerts;
+      std::vector<char> off;
+      for (auto& [key, value] : t.labels)
+        if (!rules.empty() && is_alert_label(key))
+          if (std::string why = apply_alert_label(rules, off, key, value); !why.empty())
+            issues_.push_back({labels->pos, "label " + why});
     }
     auto* interval = find_option(shared, "interval");
     t.interval_ms = interval->integer;

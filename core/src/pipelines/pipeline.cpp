@@ -53,9 +53,14 @@ std::vector<std::unique_ptr<SinkWorker>> make_sink_workers(const PipelineConfig&
     sc.batch_delay_ms = 50;  // an alert waits for no batch to fill
     std::shared_ptr<Spool> spool;
     if (config.spool) spool = Spool::open(spool_options(*config.spool, config.spool->dir + "/" + config.name + "/alerts"));
-    out.push_back(std::make_unique<SinkWorker>(
-        make_alert_stage(config.name, config.alerts, node_identity().node, config.spool ? config.spool->dir : ""), sc,
-        config.name, on_room, on_written, spool));
+    // A pipeline that stores its results in PostgreSQL keeps its alerts there too: the writer
+    // that takes over a partition then finds them (docs/alerting.md).
+    const OptionList* pg_options = nullptr;
+    for (auto& s : config.sinks)
+      if (s.plugin == "pg_sink") pg_options = &s.options;
+    out.push_back(std::make_unique<SinkWorker>(make_alert_stage(config.name, config.alerts, node_identity().node,
+                                                                config.spool ? config.spool->dir : "", pg_options),
+                                               sc, config.name, on_room, on_written, spool));
   }
   return out;
 }

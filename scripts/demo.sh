@@ -17,6 +17,15 @@ rm -rf "$run/spool"
 export WATCHPOST_SPOOL_DIR=$(cd "$run" && pwd)/spool
 # The writer's alert webhook: the demo target server takes it and prints what it gets.
 export WATCHPOST_WEBHOOK_URL=$DEMO_TARGET/hook
+# The REST API beside the pipelines, and a node that checks the catalogue it writes to.
+"$build/bin/watchpost" serve --listen 127.0.0.1:0 --pipeline websites > "$run/api.out" 2> "$run/api.log" &
+pids+=($!)
+wait_for "$run/api.out" listening
+api=$(sed -n 's|^listening ||p' "$run/api.out")
+echo "== REST API: $api/api/v1 (docs/api.md); log in $run/api.log"
+"$build/bin/watchpost" run "$here/examples/catalog.yaml" > "$run/catalog.log" 2>&1 &
+pids+=($!)
+python3 "$here/scripts/demo_api.py" add "$api" "$DEMO_TARGET/"
 echo "== checker: examples/checker.yaml (http -> regex -> kafka_sink); log in $run/checker.log"
 "$build/bin/watchpost" run "$here/examples/checker.yaml" --log-format json > "$run/checker.log" 2>&1 &
 pids+=($!)
@@ -37,3 +46,6 @@ for line in sys.stdin:
 echo
 echo "== watchpost alerts --history 5   (the writer's alert state, from PostgreSQL)"
 "$build/bin/watchpost" alerts --history 5
+echo
+echo "== the target added through the REST API, checked by examples/catalog.yaml"
+python3 "$here/scripts/demo_api.py" stats "$api"

@@ -22,6 +22,8 @@ packages=(
   dnsmasq-base               # the dns probe's tests ask a real DNS server
   prometheus-alertmanager    # alerting tests deliver to a real Alertmanager
   python3-aiosmtpd           # the email notifier's test delivers to a real SMTP server
+  libsodium-dev              # the REST API: Argon2id password hashes, random tokens
+  libjwt-dev                 # the REST API: access tokens (JWT, HS256)
 )
 
 # `install-deps.sh bench` adds what only the benchmarks need (nginx as the target, wrk as

@@ -45,9 +45,11 @@ std::string entry_definition(const CatalogEntry& e, std::string& error) {
   return d.dump();
 }
 
-std::string entry_columns() {
-  return "id, pipeline, url, enabled, interval_ms, timeout_ms, attempts, method, array_to_json(expected_status)::text, "
-         "must_match, must_not_match, labels::text, options::text, owner";
+std::string entry_columns(const std::string& alias) {
+  std::string a = alias.empty() ? "" : alias + ".";
+  return a + "id, " + a + "pipeline, " + a + "url, " + a + "enabled, " + a + "interval_ms, " + a + "timeout_ms, " + a +
+         "attempts, " + a + "method, array_to_json(" + a + "expected_status)::text, " + a + "must_match, " + a +
+         "must_not_match, " + a + "labels::text, " + a + "options::text, " + a + "owner";
 }
 
 CatalogEntry entry_from_row(const pqxx::row& r) {

@@ -29,8 +29,10 @@ struct CatalogEntry {
 // The definition, or empty with `error` set when a JSON column is not what it must be.
 std::string entry_definition(const CatalogEntry& entry, std::string& error);
 
-// The columns every query below reads, in CatalogEntry's order.
-std::string entry_columns();
+// The columns every query below reads, in CatalogEntry's order (14); `alias`: the table's
+// alias in a join.
+std::string entry_columns(const std::string& alias = "");
+constexpr int kEntryColumnCount = 14;
 CatalogEntry entry_from_row(const pqxx::row& row);
 
 // Reading and writing (each in a transaction of its own). `schema` is a checked identifier.

@@ -169,6 +169,33 @@ CREATE UNIQUE INDEX alerts_one_firing ON {schema}.alerts (pipeline, rule, target
 CREATE INDEX alerts_by_target ON {schema}.alerts (target_id, started_at DESC);
 CREATE INDEX alerts_by_time ON {schema}.alerts (started_at);
 )SQL"},
+    // Accounts of the REST API (`watchpost serve`, docs/api.md). Passwords as Argon2id
+    // strings; API tokens as the SHA-256 of the token, which is shown once and never stored.
+    {7, "users and api_tokens: the REST API's accounts",
+     R"SQL(
+CREATE TABLE {schema}.users (
+  id              bigserial PRIMARY KEY,
+  email           text NOT NULL CHECK (length(email) BETWEEN 3 AND 254),
+  password_hash   text NOT NULL,
+  role            text NOT NULL CHECK (role IN ('admin', 'member', 'viewer')),
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  failed_logins   integer NOT NULL DEFAULT 0,
+  last_failed_at  timestamptz
+);
+CREATE UNIQUE INDEX users_email ON {schema}.users (lower(email));
+CREATE TABLE {schema}.api_tokens (
+  id              bigserial PRIMARY KEY,
+  user_id         bigint NOT NULL REFERENCES {schema}.users (id) ON DELETE CASCADE,
+  name            text NOT NULL,
+  token_sha256    text NOT NULL UNIQUE,
+  prefix          text NOT NULL,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  last_used_at    timestamptz,
+  revoked_at      timestamptz
+);
+CREATE INDEX api_tokens_user ON {schema}.api_tokens (user_id);
+CREATE INDEX target_catalog_owner ON {schema}.target_catalog (owner, id);
+)SQL"},
 };
 
 }  // namespace

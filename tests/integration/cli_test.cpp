@@ -36,7 +36,7 @@ TEST(Cli, VersionAndHelp) {
 }
 
 TEST(Cli, EveryCommandTakesHelpAndSharedOptionsMayComeFirst) {
-  for (std::string cmd : {"run", "validate", "plugins", "check", "report"}) {
+  for (std::string cmd : {"run", "validate", "plugins", "check", "report", "targets", "alerts", "serve", "users"}) {
     for (std::string flag : {"--help", "-h"}) {
       auto r = wp({cmd, flag});
       EXPECT_EQ(r.exit_code, 0) << cmd << " " << flag << ": " << r.err;

@@ -5,6 +5,8 @@
 #include "catalog.hpp"
 #include "catalogue_publisher.hpp"
 #include "commands.hpp"
+#include "database.hpp"
+#include "catalog/catalog_entry_check.hpp"
 #include "config/config.hpp"
 #include "plugins/host.hpp"
 
@@ -48,16 +50,9 @@ struct Session {
 };
 
 Session open_catalogue(const Args& args) {
-  const char* env = std::getenv("WATCHPOST_DSN");
-  std::string dsn = args.value("dsn", env ? env : "");
   Session s;
   s.schema = args.value("schema", "watchpost");
-  pg::Conninfo where;
-  try {
-    where = pg::build_conninfo(dsn, {{"application_name", "watchpost targets"}, {"connect_timeout", "5"}});
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--dsn is not a libpq connection string: ") + e.what());
-  }
+  pg::Conninfo where = database_from_args(args, "watchpost targets");
   HostContext context("targets");
   s.conn = pg::connect_and_migrate(where, s.schema, Host(context.get()));
   return s;
@@ -66,31 +61,15 @@ Session open_catalogue(const Args& args) {
 // The pipeline a row is checked against: the named one of --config FILE, else an http probe
 // with defaults (what the catalogue holds is websites).
 PipelineConfig pipeline_for(const Args& args, const PluginCatalog& plugins, const std::string& name) {
-  if (args.has("config")) {
-    Config config = load_config(args.value("config"), plugins);
-    for (auto& p : config.pipelines)
-      if (p.name == name && p.probe) return p;
-    throw UsageError("--config " + args.value("config") + " has no probe pipeline named '" + name + "'");
-  }
-  PipelineConfig p;
-  p.name = name;
-  p.probe = PluginBlock{"http", {}, {}};
-  return p;
+  std::optional<Config> config;
+  if (args.has("config")) config = load_config(args.value("config"), plugins);
+  auto p = catalogue_pipeline(config ? &*config : nullptr, name);
+  if (!p) throw UsageError("--config " + args.value("config") + " has no probe pipeline named '" + name + "'");
+  return *p;
 }
 
-// Empty when the row is a target its pipeline can run; else why not, as validate says it.
 std::string problem(const CatalogEntry& e, const PipelineConfig& pipeline, const PluginCatalog& plugins) {
-  std::string error;
-  std::string definition = pg::entry_definition(e, error);
-  if (!error.empty()) return error;
-  try {
-    target_from_definition(pipeline, e.id, definition, plugins, "target '" + e.id + "'");
-    return "";
-  } catch (const ConfigError& ce) {
-    std::string why;
-    for (auto& issue : ce.issues()) why += (why.empty() ? "" : "; ") + issue.message;
-    return why;
-  }
+  return catalogue_entry_problem(e, pipeline, plugins);
 }
 
 int64_t duration_flag(const Args& args, const std::string& name) {

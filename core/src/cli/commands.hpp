@@ -10,5 +10,7 @@ int cmd_check(int argc, char** argv);
 int cmd_report(int argc, char** argv);
 int cmd_targets(int argc, char** argv);
 int cmd_alerts(int argc, char** argv);
+int cmd_serve(int argc, char** argv);
+int cmd_users(int argc, char** argv);
 
 }  // namespace watchpost::cli

@@ -71,6 +71,29 @@ with --spool, from a node's spool folder (SPOOL/alerts/).
   --history N      resolved alerts shown, newest first (default 20)
   --json           {"firing": [...], "history": [...]} instead of a table
 )"},
+      {"serve", R"(Usage: watchpost serve [--dsn DSN] [--listen 127.0.0.1:8080] [--tls-cert FILE --tls-key FILE]
+                       [--token-secret-file FILE] [--token-lifetime 15m] [--no-signup]
+                       [--config FILE] [--pipeline default] [--threads 4] [--schema watchpost]
+
+The REST API (docs/api.md): accounts, tokens, targets, statistics and alerts over PostgreSQL.
+Targets it writes are the catalogue, which pipelines with pg_targets check within 2 s.
+  --dsn DSN                libpq connection string or URI; default $WATCHPOST_DSN
+  --listen HOST:PORT       default 127.0.0.1:8080 (loopback); prints "listening URL" once up
+  --tls-cert/--tls-key     serve HTTPS with these PEM files
+  --token-secret-file F    the access tokens' HS256 secret (>= 32 bytes); default
+                           $WATCHPOST_API_SECRET, else a random one for this process only
+  --token-lifetime D       access tokens last this long (default 15m)
+  --no-signup              only `watchpost users add` makes accounts
+  --config FILE            check targets against FILE's probe pipeline of their `pipeline`
+  --pipeline NAME          a new target's pipeline when the request names none (default)
+  --threads N              requests served at once (default 4)
+)"},
+      {"users", R"(Usage: watchpost users add --email EMAIL [--role admin|member|viewer] [--dsn DSN]
+       watchpost users list [--dsn DSN]
+
+The REST API's accounts. The password comes from $WATCHPOST_PASSWORD or one line on stdin
+(never the command line). The first account of a database is an admin.
+)"},
       {"targets", R"(Usage: watchpost targets SUBCOMMAND [--dsn DSN] [--schema watchpost] [options]
 
 The target catalogue in PostgreSQL (SCHEMA.target_catalog), which pipelines with
@@ -119,6 +142,8 @@ Usage:
   watchpost report [--dsn DSN] [--since 24h] [--target ID] [--schema watchpost] [--json]
   watchpost targets add|update|remove|enable|disable|list|import|export|publish [--dsn DSN] ...
   watchpost alerts [--dsn DSN | --spool DIR] [--history 20] [--json]
+  watchpost serve [--dsn DSN] [--listen 127.0.0.1:8080] ...
+  watchpost users add|list [--dsn DSN] ...
   watchpost COMMAND --help | --version | --help
 
 Commands:
@@ -133,6 +158,8 @@ Commands:
   targets    The target catalogue in PostgreSQL: add, change, list, import, export, publish sites
              that running pipelines pick up within 2 s.
   alerts     The alerts firing now and the latest resolved, from PostgreSQL or a spool folder.
+  serve      The REST API: accounts, targets, statistics, alerts (docs/api.md).
+  users      The REST API's accounts: add, list.
 )") + kCommon + R"(
 Documentation: docs/ in the source tree; examples/quickstart.yaml to start from.
 )";

@@ -84,8 +84,10 @@ int main(int raw_argc, char** raw_argv) {
     if (cmd == "report") return watchpost::cli::cmd_report(argc, argv);
     if (cmd == "targets") return watchpost::cli::cmd_targets(argc, argv);
     if (cmd == "alerts") return watchpost::cli::cmd_alerts(argc, argv);
-    std::fprintf(stderr, "watchpost: unknown command '%s': the commands are run, validate, plugins, check, report, targets "
-                 "and alerts "
+    if (cmd == "serve") return watchpost::cli::cmd_serve(argc, argv);
+    if (cmd == "users") return watchpost::cli::cmd_users(argc, argv);
+    std::fprintf(stderr, "watchpost: unknown command '%s': the commands are run, validate, plugins, check, report, targets, "
+                 "alerts, serve and users "
                  "(try: watchpost --help)\n", cmd.c_str());
     return 64;
   } catch (const watchpost::cli::UsageError& e) {

@@ -4,6 +4,7 @@
 #include "observe/log.hpp"
 #include "observe/metrics.hpp"
 #include "listen_address.hpp"
+#include "server_socket.hpp"
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -182,28 +183,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 AdminServer::AdminServer(asio::io_context& io, Options options, Handlers handlers)
     : acceptor_(io), backoff_(io), options_(std::move(options)), handlers_(std::move(handlers)),
       open_(std::make_shared<size_t>(0)) {
-  if (options_.tls_cert.empty() != options_.tls_key.empty())
-    throw std::runtime_error("admin: tls_cert and tls_key go together: give both PEM files, or neither");
-  if (!options_.tls_cert.empty()) {
-    tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-    tls_->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                      asio::ssl::context::no_tlsv1_1);
-    boost::system::error_code ec;
-    tls_->use_certificate_chain_file(options_.tls_cert, ec);
-    if (ec) throw std::runtime_error("admin: cannot use tls_cert " + options_.tls_cert + ": " + ec.message());
-    tls_->use_private_key_file(options_.tls_key, asio::ssl::context::pem, ec);
-    if (ec) throw std::runtime_error("admin: cannot use tls_key " + options_.tls_key + ": " + ec.message());
-  }
-  ListenAddress where;
-  std::string bad = parse_listen_address(options_.listen, where);
-  if (!bad.empty()) throw std::runtime_error("admin listen: " + bad);
-  tcp::endpoint ep{asio::ip::make_address(where.host), where.port};
-  boost::system::error_code ec;
-  acceptor_.open(ep.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(ep, ec);
-  if (!ec) acceptor_.listen(64, ec);
-  if (ec) throw std::runtime_error("admin endpoint cannot listen on " + options_.listen + ": " + ec.message());
+  tls_ = server_tls_context(options_.tls_cert, options_.tls_key, "admin", "tls_cert", "tls_key");
+  ListenAddress where = listen_at(acceptor_, options_.listen, 64, "admin endpoint");
+  auto ep = acceptor_.local_endpoint();
   log::info("admin", std::string("serving /metrics, /healthz and /status on ") + (tls_ ? "https://" : "http://") +
                          ep.address().to_string() + ":" + std::to_string(port()));
   if (!where.loopback && options_.token.empty())

@@ -24,6 +24,7 @@ packages=(
   python3-aiosmtpd           # the email notifier's test delivers to a real SMTP server
   libsodium-dev              # the REST API: Argon2id password hashes, random tokens
   libjwt-dev                 # the REST API: access tokens (JWT, HS256)
+  prometheus                 # tests: a real Prometheus scrapes the admin endpoint; promtool checks rules
 )
 
 # `install-deps.sh bench` adds what only the benchmarks need (nginx as the target, wrk as

@@ -6,6 +6,7 @@
 #include "api_service.hpp"
 #include "http_client.hpp"
 #include "http_target.hpp"
+#include "self_signed.hpp"
 #include "postgres_server.hpp"
 #include "process.hpp"
 #include "wait.hpp"
@@ -39,9 +40,10 @@ const std::string kPassword = "correct horse battery staple";
 std::string b64url(const std::string& in) {
   static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
-  int val = 0, bits = -6;
+  uint32_t val = 0;  // only the low 14 bits matter; unsigned, so old bits shift out harmlessly
+  int bits = -6;
   for (unsigned char c : in) {
-    val = (val << 8) + c;
+    val = ((val << 8) + c) & 0x3FFFu;
     bits += 8;
     while (bits >= 0) {
       out.push_back(t[(val >> bits) & 0x3F]);
@@ -87,7 +89,7 @@ class Serve {
                                      "--plugin-dir", WATCHPOST_PLUGIN_DIR};
     argv.insert(argv.end(), extra.begin(), extra.end());
     process_ = std::make_unique<wt::ChildProcess>(argv);
-    EXPECT_TRUE(wt::wait_until([&] { return process_->out_so_far().find("listening http://") != std::string::npos; },
+    EXPECT_TRUE(wt::wait_until([&] { return process_->out_so_far().find("listening ") != std::string::npos; },
                                std::chrono::seconds(15)))
         << process_->err_so_far();
     std::string out = process_->out_so_far();
@@ -445,4 +447,56 @@ TEST(Api, PasswordsHashesAndTokensNeverReachAResponseOrTheLog) {
   auto ended = api.stop();
   for (const std::string& secret : {kPassword, token, std::string("$argon2id"), kSecret, std::string(wt::PostgresServer::kPassword)})
     EXPECT_EQ(ended.err.find(secret), std::string::npos) << secret << " reached the log";
+}
+
+TEST(Api, ServesHttpsWithTheCertificateGiven) {
+  SKIP_WITHOUT_POSTGRES();
+  wt::PostgresServer pg;
+  auto pair = watchpost::target::make_self_signed(30);
+  std::string dir = wt::temp_dir();
+  wt::write_file(dir + "/cert.pem", pair.cert_pem);
+  wt::write_file(dir + "/key.pem", pair.key_pem);
+  Serve api(pg, {"--tls-cert", dir + "/cert.pem", "--tls-key", dir + "/key.pem"});
+  ASSERT_EQ(api.base().rfind("https://127.0.0.1:", 0), 0u) << api.base();
+  auto health = wt::http_get(api.base() + "/health", {}, 5000, dir + "/cert.pem");
+  EXPECT_EQ(health.first, 200) << health.second;
+  std::string plain = api.base();
+  plain.replace(0, 5, "http");
+  EXPECT_NE(wt::http_get(plain + "/health").first, 200) << "no plain HTTP on the HTTPS port";
+
+  auto me = wt::http_get(api.base() + "/me", {}, 5000, dir + "/cert.pem");
+  EXPECT_EQ(me.first, 401) << "the same API behind TLS: " << me.second;
+}
+
+TEST(Api, ListsPageAndFilterByLabelAndStateAndOneAddressGuessingManyAccountsIsSlowedToo) {
+  SKIP_WITHOUT_POSTGRES();
+  wt::PostgresServer pg;
+  Serve api(pg);
+  std::string t = api.user("a@example.com");
+  for (int i = 0; i < 7; ++i)
+    api.ok("POST", "/targets",
+           target_body("site-" + std::to_string(i), "http://127.0.0.1:9/" + std::to_string(i),
+                       {{"labels", {{"team", i % 2 ? "web" : "db"}}}, {"enabled", i != 6}}),
+           t, 201);
+  json page = api.ok("GET", "/targets?limit=3&offset=3", "", t);
+  EXPECT_EQ(page.value("total", 0), 7);
+  ASSERT_EQ(page["items"].size(), 3u);
+  EXPECT_EQ(page["items"][0].value("id", ""), "site-3") << "ordered by id";
+  EXPECT_EQ(api.ok("GET", "/targets?label=team:web", "", t).value("total", 0), 3);
+  EXPECT_EQ(api.ok("GET", "/targets?status=paused", "", t).value("total", 0), 1);
+  EXPECT_EQ(api.ok("GET", "/targets?status=unchecked", "", t).value("total", 0), 6);
+  EXPECT_EQ(api.call("GET", "/targets?limit=0x10", "", t).status, 400);
+  json patched = api.ok("PATCH", "/targets/site-6", R"({"enabled": true, "interval": "45s"})", t);
+  EXPECT_EQ(patched.value("state", ""), "unchecked");
+  EXPECT_EQ(patched.value("interval", ""), "45s");
+  api.ok("DELETE", "/targets/site-6", "", t, 204);
+  EXPECT_EQ(api.call("GET", "/targets/site-6", "", t).status, 404);
+
+  // One address trying many accounts: after 20 failures it waits too, whatever the account.
+  int slowed = 0;
+  for (int i = 0; i < 25; ++i) {
+    json wrong = {{"email", "nobody" + std::to_string(i) + "@example.com"}, {"password", "wrong password!"}};
+    slowed += api.call("POST", "/auth/login", wrong.dump()).status == 429;
+  }
+  EXPECT_EQ(slowed, 5) << "20 free failures from one address, then each waits";
 }

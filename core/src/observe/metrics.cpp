@@ -1,5 +1,7 @@
 #include "metrics.hpp"
 
+#include "metric_help.hpp"
+
 #include <cstdio>
 
 namespace watchpost {
@@ -44,6 +46,7 @@ std::string Metrics::render_prometheus() const {
     for (auto& [name, v] : m) {
       std::string family = name.substr(0, name.find('{'));
       if (family != last_family) {
+        if (auto* help = metric_help(family)) out += "# HELP " + family + " " + *help + "\n";
         out += "# TYPE " + family + " " + type + "\n";
         last_family = family;
       }
@@ -59,6 +62,7 @@ std::string Metrics::render_prometheus() const {
     const std::string& family = key.first;
     std::string sep = key.second.empty() ? "" : ",";
     if (family != last_family) {
+      if (auto* help = metric_help(family)) out += "# HELP " + family + " " + *help + "\n";
       out += "# TYPE " + family + " histogram\n";
       last_family = family;
     }

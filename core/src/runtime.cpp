@@ -112,6 +112,7 @@ int Runtime::run() {
   signals_.add(SIGTERM);
   signals_.add(SIGHUP);
   arm_signals();
+  health();  // its gauge reads 0 from the first scrape
   // Before any pipeline: alert stages hand their events to the notifiers from the first batch.
   notifier_hub().start(config_.notifiers, catalog_, config_.spool ? config_.spool->dir : "");
   {

@@ -500,3 +500,18 @@ TEST(Api, ListsPageAndFilterByLabelAndStateAndOneAddressGuessingManyAccountsIsSl
   }
   EXPECT_EQ(slowed, 5) << "20 free failures from one address, then each waits";
 }
+
+TEST(Api, TwoInstancesWithOneSecretServeAsOneAndSignupCanBeOff) {
+  SKIP_WITHOUT_POSTGRES();
+  wt::PostgresServer pg;
+  Serve first(pg), second(pg, {"--no-signup"});
+  std::string t = first.user("a@example.com");
+  // A token from one instance is good at the other (nothing is kept in a process).
+  EXPECT_EQ(second.ok("GET", "/me", "", t).value("email", ""), "a@example.com");
+  second.ok("POST", "/targets", target_body("shop", "http://127.0.0.1:9/"), t, 201);
+  EXPECT_EQ(first.ok("GET", "/targets/shop", "", t).value("id", ""), "shop");
+  auto refused = second.call("POST", "/auth/signup", json{{"email", "b@example.com"}, {"password", kPassword}}.dump());
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_NE(refused.body.find("watchpost users add"), std::string::npos) << refused.body;
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM watchpost.users"), 1);
+}

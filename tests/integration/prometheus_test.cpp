@@ -2,6 +2,7 @@
 // its query API shows the counters and the latency histogram moving; promtool finds nothing to
 // say about our metric pages (names, units, help texts); the example scrape config and
 // alerting rules in examples/prometheus/ are valid, and the rules fire on the series they are for.
+#include "grafana_dashboard.hpp"
 #include "http_client.hpp"
 #include "http_target.hpp"
 #include "process.hpp"
@@ -86,6 +87,22 @@ TEST(Prometheus, ARealPrometheusScrapesTheAdminEndpointAndSeesChecksAndLatencyMo
   EXPECT_EQ(query(api, "watchpost_target_up{target=\"site\"}"), 1);
   EXPECT_EQ(query(api, "watchpost_target_up{target=\"broken\"}"), 0);
   EXPECT_EQ(query(api, "watchpost_alerts_firing"), 1);
+  // Every expression of the Grafana dashboard runs here and finds series (its variables set to
+  // "all", its rate interval to one Prometheus can fill in this short a run).
+  auto dashboard = wt::grafana_dashboard("watchpost-prometheus.json");
+  ASSERT_TRUE(dashboard.is_object());
+  size_t expressions = 0;
+  for (auto& panel : dashboard["panels"])
+    for (auto& target : panel["targets"]) {
+      std::string e = target.value("expr", "");
+      for (auto [from, to] : {std::pair<std::string, std::string>{"$job", "watchpost"}, {"$pipeline", ".*"},
+                              {"$__rate_interval", "15s"}})
+        for (size_t at; (at = e.find(from)) != std::string::npos;) e.replace(at, from.size(), to);
+      EXPECT_TRUE(wt::wait_until([&] { return query(api, e) >= 0; }, std::chrono::seconds(20)))
+          << panel.value("title", "") << ": " << e;
+      ++expressions;
+    }
+  EXPECT_GE(expressions, 10u);
   prometheus.signal(SIGTERM);
   prometheus.wait(std::chrono::seconds(20));
   node->signal(SIGTERM);

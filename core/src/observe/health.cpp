@@ -37,7 +37,11 @@ std::vector<HealthCondition> Health::conditions() const {
 }
 
 Health& health() {
-  static Health h;
+  // The gauge is there from the start, 0 while healthy: an alert on it needs a series to read.
+  static Health h = [] {
+    metrics().set("watchpost_degraded_conditions", 0);
+    return Health{};
+  }();
   return h;
 }
 

@@ -84,7 +84,8 @@ void add_account_routes(Router& router, const ApiService& api) {
     bool ok = verify_password(user ? user->password_hash : dummy, password) && user;
     if (!ok) {
       if (user) note_login_failure(*lease, api.db().schema(), user->id);
-      api.address_throttle().failed(ctx.request.peer, now);
+      // The time after the hashing: a wait counted from before it would be partly spent already.
+      api.address_throttle().failed(ctx.request.peer, unix_now());
       throw ApiError(401, "wrong email or password");
     }
     clear_login_failures(*lease, api.db().schema(), user->id);

@@ -5,7 +5,7 @@ BUILD_TSAN   ?= build-tsan
 CMAKE_FLAGS  ?=
 CTEST_FLAGS  ?= --output-on-failure -j2
 
-.PHONY: demo demo-fleet test build deps test-sanitize test-asan test-tsan fuzz bench install clean
+.PHONY: demo demo-fleet test package build deps test-sanitize test-asan test-tsan fuzz bench install clean
 BUILD_FUZZ   ?= build-fuzz
 FUZZ_SECONDS ?= 600
 
@@ -18,6 +18,10 @@ demo-fleet: build
 
 test: build
 	cd $(BUILD) && ctest $(CTEST_FLAGS)
+
+# Debian packages (watchpost, watchpost-dev) in $(BUILD)/packages (docs/packaging.md).
+package: build
+	cd $(BUILD) && cpack -G DEB -B packages
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD)

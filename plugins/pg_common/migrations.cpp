@@ -196,6 +196,25 @@ CREATE TABLE {schema}.api_tokens (
 CREATE INDEX api_tokens_user ON {schema}.api_tokens (user_id);
 CREATE INDEX target_catalog_owner ON {schema}.target_catalog (owner, id);
 )SQL"},
+    // Public status pages (docs/api.md): an admin picks targets and a slug; anyone may read
+    // the page, which shows names, states and uptime only.
+    {8, "status_pages: public pages of chosen targets",
+     R"SQL(
+CREATE TABLE {schema}.status_pages (
+  slug        text PRIMARY KEY CHECK (slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'),
+  title       text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+  show_urls   boolean NOT NULL DEFAULT false,
+  created_by  bigint REFERENCES {schema}.users (id) ON DELETE SET NULL,
+  updated_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE {schema}.status_page_targets (
+  slug        text NOT NULL REFERENCES {schema}.status_pages (slug) ON DELETE CASCADE,
+  target_id   text NOT NULL,
+  position    integer NOT NULL,
+  label       text,
+  PRIMARY KEY (slug, target_id)
+);
+)SQL"},
 };
 
 }  // namespace

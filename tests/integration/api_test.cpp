@@ -518,3 +518,79 @@ TEST(Api, TwoInstancesWithOneSecretServeAsOneAndSignupCanBeOff) {
   EXPECT_NE(refused.body.find("watchpost users add"), std::string::npos) << refused.body;
   EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM watchpost.users"), 1);
 }
+
+TEST(Api, StartsWhilePostgresIsDownAnswers503AndRecoversWithoutARestart) {
+  SKIP_WITHOUT_POSTGRES();
+  wt::PostgresServer pg;
+  pg.stop();
+  Serve api(pg);
+  auto down = api.call("POST", "/auth/login", json{{"email", "a@example.com"}, {"password", kPassword}}.dump());
+  EXPECT_EQ(down.status, 503) << down.body;
+  EXPECT_NE(down.headers.find("Retry-After"), std::string::npos) << down.headers;
+  EXPECT_EQ(down.body.find(wt::PostgresServer::kPassword), std::string::npos) << "no DSN password in the answer";
+  EXPECT_EQ(api.call("GET", "/health").status, 200) << "the process itself is fine";
+  pg.start();
+  EXPECT_TRUE(wt::wait_until([&] {
+    return api.call("POST", "/auth/signup", json{{"email", "a@example.com"}, {"password", kPassword}}.dump()).status == 201;
+  }, std::chrono::seconds(20)));
+  EXPECT_FALSE(api.user("a@example.com", false).empty());
+  auto ended = api.stop();
+  EXPECT_EQ(ended.exit_code, 0);
+  EXPECT_EQ(ended.err.find(wt::PostgresServer::kPassword), std::string::npos) << "no DSN password in the log";
+}
+
+TEST(Api, APublicStatusPageShowsChosenTargetsToAnyoneAndLeaksNothingPrivate) {
+  SKIP_WITHOUT_POSTGRES();
+  wt::PostgresServer pg;
+  Serve api(pg);
+  std::string admin = api.user("admin@example.com"), member = api.user("m@example.com");
+  api.ok("POST", "/targets", target_body("shop", "http://user:S3cret@internal-db.corp:8080/health?token=T0k"), admin, 201);
+  api.ok("POST", "/targets", target_body("hidden", "http://127.0.0.1:9/"), admin, 201);
+  {
+    pqxx::connection c(pg.dsn());
+    pqxx::work w(c);  // a day of results: 3 up, 1 down with an error that names an internal host
+    w.exec("CREATE TABLE watchpost.check_results_now PARTITION OF watchpost.check_results "
+           "FOR VALUES FROM (now() - interval '2 days') TO (now() + interval '1 day')");
+    for (int i = 0; i < 4; ++i)
+      w.exec("INSERT INTO watchpost.check_results (result_id, pipeline, target_id, url, node, scheduled_at, started_at, "
+             "outcome, error_kind, error_message) VALUES ('01J000000000000000000000" + std::to_string(10 + i) +
+             "', 'default', 'shop', 'http://x/', 'n1', now() - interval '" + std::to_string(i + 1) + " hours', now(), '" +
+             (i == 0 ? "down', 'connect', 'connect to internal-db.corp (10.0.0.7) refused'" : "up', NULL, NULL") + ")");
+    w.exec("INSERT INTO watchpost.targets (pipeline, target_id, url, node, outcome, error_message, last_checked_at, last_result_id) "
+           "VALUES ('default', 'shop', 'http://x/', 'n1', 'down', 'connect to internal-db.corp (10.0.0.7) refused', now(), "
+           "'01J00000000000000000000010')");
+    w.commit();
+  }
+  std::string page = R"({"title": "Shop status", "targets": [{"id": "shop", "label": "Web shop"}]})";
+  EXPECT_EQ(api.call("PUT", "/status-pages/shop", page, member).status, 403) << "only an admin makes pages";
+  api.ok("PUT", "/status-pages/shop", page, admin, 201);
+  EXPECT_EQ(api.call("PUT", "/status-pages/Bad_Slug", page, admin).status, 400);
+  EXPECT_EQ(api.call("PUT", "/status-pages/x", R"({"title": "x", "targets": [{"id": "nope"}]})", admin).status, 400);
+
+  // Anyone, without a token.
+  auto seen = api.call("GET", "/public/status-pages/shop");
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  json j = json::parse(seen.body);
+  EXPECT_EQ(j.value("title", ""), "Shop status");
+  EXPECT_EQ(j.value("overall", ""), "down");
+  ASSERT_EQ(j["targets"].size(), 1u) << "only the targets chosen";
+  EXPECT_EQ(j["targets"][0].value("name", ""), "Web shop");
+  EXPECT_EQ(j["targets"][0].value("state", ""), "down");
+  EXPECT_DOUBLE_EQ(j["targets"][0]["uptime_percent"].value("24h", -1.0), 75.0);
+  int64_t in_bars = 0;  // the four checks may fall on one day or two (UTC midnight)
+  for (auto& day : j["targets"][0]["days"]) in_bars += day.value("up", 0) + day.value("down", 0);
+  EXPECT_EQ(in_bars, 4);
+  for (const char* secret : {"internal-db", "10.0.0.7", "S3cret", "T0k", "http://", "hidden", "admin@example.com", "\"shop\""})
+    EXPECT_EQ(seen.body.find(secret), std::string::npos) << secret << " is on the public page: " << seen.body;
+  EXPECT_EQ(api.call("GET", "/public/status-pages/none").status, 404);
+
+  // Showing URLs is a choice, and even then their secrets stay hidden.
+  api.ok("PUT", "/status-pages/shop", R"({"title": "Shop", "show_urls": true, "targets": [{"id": "shop"}]})", admin, 200);
+  auto with_urls = api.call("GET", "/public/status-pages/shop").body;
+  EXPECT_NE(with_urls.find("internal-db.corp:8080/health"), std::string::npos) << with_urls;
+  EXPECT_EQ(with_urls.find("S3cret"), std::string::npos) << with_urls;
+  EXPECT_EQ(with_urls.find("T0k"), std::string::npos) << with_urls;
+  EXPECT_EQ(api.ok("GET", "/status-pages", "", admin)["items"].size(), 1u);
+  api.ok("DELETE", "/status-pages/shop", "", admin, 204);
+  EXPECT_EQ(api.call("GET", "/public/status-pages/shop").status, 404);
+}

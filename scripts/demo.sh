@@ -22,7 +22,7 @@ export WATCHPOST_WEBHOOK_URL=$DEMO_TARGET/hook
 pids+=($!)
 wait_for "$run/api.out" listening
 api=$(sed -n 's|^listening ||p' "$run/api.out")
-echo "== REST API: $api/api/v1 (docs/api.md); log in $run/api.log"
+echo "== REST API: $api/api/v1 (docs/api.md), dashboard: $api/ (docs/web.md); log in $run/api.log"
 "$build/bin/watchpost" run "$here/examples/catalog.yaml" > "$run/catalog.log" 2>&1 &
 pids+=($!)
 python3 "$here/scripts/demo_api.py" add "$api" "$DEMO_TARGET/"

@@ -25,6 +25,7 @@ packages=(
   libsodium-dev              # the REST API: Argon2id password hashes, random tokens
   libjwt-dev                 # the REST API: access tokens (JWT, HS256)
   prometheus                 # tests: a real Prometheus scrapes the admin endpoint; promtool checks rules
+  chromium chromium-driver python3-selenium   # tests: the web page in a real (headless) browser
 )
 
 # `install-deps.sh bench` adds what only the benchmarks need (nginx as the target, wrk as

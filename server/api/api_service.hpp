@@ -54,6 +54,7 @@ void add_target_routes(Router& router, const ApiService& api);
 void add_stats_routes(Router& router, const ApiService& api);
 void add_alert_routes(Router& router, const ApiService& api);
 void add_status_page_routes(Router& router, const ApiService& api);
+void add_web_routes(Router& router, const ApiService& api);
 
 int64_t unix_now();
 

@@ -6,6 +6,7 @@ const api = "/api/v1";
 const $ = (id) => document.getElementById(id);
 let token = sessionStorage.getItem("watchpost.token");
 let selected = null;
+let editing = null;  // the id whose settings the form is changing, or null: the form adds
 let timer = null;
 
 async function call(method, path, body) {
@@ -84,7 +85,18 @@ async function refresh() {
       ev.stopPropagation();
       if (confirm("Delete " + t.id + "?")) call("DELETE", "/targets/" + encodeURIComponent(t.id)).then(refresh);
     });
-    row.children[5].append(pause, " ", del);
+    const edit = text("button", "Edit");
+    edit.addEventListener("click", (ev) => {
+      ev.stopPropagation();
+      editing = t.id;
+      $("add-id").value = t.id;
+      $("add-id").disabled = true;
+      $("add-url").value = t.url;
+      $("add-interval").value = t.interval || "30s";
+      $("add-button").textContent = "Save";
+      $("add-title").textContent = "Change " + t.id;
+    });
+    row.children[5].append(edit, " ", pause, " ", del);
     row.addEventListener("click", () => { selected = t.id; details(); });
     body.append(row);
   }
@@ -112,25 +124,35 @@ async function details() {
     const at = end - i * step, s = byTime.get(at);
     const bar = document.createElement("span");
     if (s) bar.className = s.down === 0 ? "up" : s.up === 0 ? "down" : "mixed";
-    bar.title = new Date(at * 1000).toLocaleString() + (s ? ": " + s.up + " up, " + s.down + " down" : ": no checks");
+    bar.title = new Date(at * 1000).toLocaleString() + (s ? ": " + s.up + " up, " + s.down + " down" : ": no checks") +
+                (s && s.last_error ? "\n" + s.last_error : "");
     bars.push(bar);
   }
   $("details-bars").replaceChildren(...bars);
+  // p95 of total time, and the average of each phase under it.
   const points = day.series.filter((s) => s.p95_ms != null);
   const most = Math.max(1, ...points.map((s) => s.p95_ms));
-  const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
-  line.setAttribute("points", points.map((s) => ((s.at - (end - 89 * step)) / (90 * step) * 900).toFixed(1) + "," +
-                                                (150 - s.p95_ms / most * 140).toFixed(1)).join(" "));
-  // One interval so far: a dot, since a line needs two points.
-  const dots = points.length === 1 ? [document.createElementNS("http://www.w3.org/2000/svg", "circle")] : [];
-  for (const dot of dots) {
-    const [x, y] = line.getAttribute("points").split(",");
-    dot.setAttribute("cx", x);
-    dot.setAttribute("cy", y);
-    dot.setAttribute("r", "4");
-    dot.setAttribute("fill", "#1565c0");
-  }
-  $("details-chart").replaceChildren(line, ...dots);
+  const x = (s) => ((s.at - (end - 89 * step)) / (90 * step) * 900).toFixed(1);
+  const y = (v) => (150 - v / most * 140).toFixed(1);
+  const svg = "http://www.w3.org/2000/svg";
+  const lines = [["p95", (s) => s.p95_ms], ["first byte", (s) => s.phases_ms.first_byte], ["tls", (s) => s.phases_ms.tls],
+                 ["connect", (s) => s.phases_ms.connect], ["dns", (s) => s.phases_ms.dns]];
+  const drawn = [];
+  lines.forEach(([name, value], i) => {
+    const pts = points.filter((s) => value(s) != null);
+    if (!pts.length) return;
+    const line = document.createElementNS(svg, "polyline");
+    line.setAttribute("class", "series-" + i);
+    // One interval so far: a short flat line, since a line needs two points.
+    line.setAttribute("points", (pts.length === 1 ? [pts[0], Object.assign({}, pts[0], { at: pts[0].at + step / 2 })] : pts)
+                                    .map((s) => x(s) + "," + y(value(s))).join(" "));
+    const label = document.createElementNS(svg, "title");
+    label.textContent = name;
+    line.append(label);
+    drawn.push(line);
+  });
+  $("details-chart").replaceChildren(...drawn);
+  $("details-legend").textContent = "p95 total (blue), first byte, tls, connect, dns (averages)";
 }
 
 function start() {
@@ -147,10 +169,18 @@ $("add-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   $("add-error").textContent = "";
   const body = { url: $("add-url").value, interval: $("add-interval").value };
-  if ($("add-id").value) body.id = $("add-id").value;
   try {
-    await call("POST", "/targets", body);
+    if (editing) {
+      await call("PATCH", "/targets/" + encodeURIComponent(editing), body);
+    } else {
+      if ($("add-id").value) body.id = $("add-id").value;
+      await call("POST", "/targets", body);
+    }
+    editing = null;
     $("add-form").reset();
+    $("add-id").disabled = false;
+    $("add-button").textContent = "Add";
+    $("add-title").textContent = "Add a target";
     refresh();
   } catch (e) {
     $("add-error").textContent = e.message;

@@ -58,6 +58,23 @@ try:
     bars = driver.find_elements(By.CSS_SELECTOR, "#details-bars span")
     assert len(bars) == 90, "90 bars, got %d" % len(bars)
     assert any(b.get_attribute("class") in ("down", "mixed") for b in bars), "a bar shows the failure"
+    legend = driver.find_element(By.ID, "details-legend").text
+    assert "connect" in legend, legend
+    lines = driver.find_elements(By.CSS_SELECTOR, "#details-chart polyline")
+    assert len(lines) >= 2, "the chart draws p95 and the phases: %d lines" % len(lines)
+
+    # Edit: the interval changes through the form (PATCH), and the row stays.
+    driver.find_element(By.XPATH, '//tr[@data-id="shop"]//button[text()="Edit"]').click()
+    interval = driver.find_element(By.ID, "add-interval")
+    interval.clear()
+    interval.send_keys("2s")
+    driver.find_element(By.ID, "add-button").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "add-button").text == "Add")
+    req = urllib.request.Request(base + "/api/v1/targets/shop", headers={
+        "Authorization": "Bearer " + driver.execute_script("return sessionStorage.getItem('watchpost.token')")})
+    assert json.loads(urllib.request.urlopen(req, timeout=10).read())["interval"] == "2s", "the edit was saved"
+    driver.find_element(By.CSS_SELECTOR, 'tr[data-id="shop"] td').click()
+    WebDriverWait(driver, 20).until(lambda d: "Uptime: 24 h" in d.find_element(By.ID, "details-uptime").text)
     driver.save_screenshot(shots + "/dashboard.png")
 
     # A public page of the target (through the API, with the signed-in user's token).

@@ -69,7 +69,11 @@ void add_stats_routes(Router& router, const ApiService& api) {
               "::interval, scheduled_at, timestamptz 'epoch'))::bigint AS at, count(*), "
               "count(*) FILTER (WHERE outcome = 'up'), count(*) FILTER (WHERE outcome = 'down'), "
               "percentile_disc(0.95) WITHIN GROUP (ORDER BY total_us) FILTER (WHERE outcome = 'up' AND total_us IS NOT NULL), "
-              "max(total_us) FILTER (WHERE outcome = 'up') "
+              "max(total_us) FILTER (WHERE outcome = 'up'), "
+              "avg(dns_us) FILTER (WHERE outcome = 'up'), avg(connect_us) FILTER (WHERE outcome = 'up'), "
+              "avg(tls_us) FILTER (WHERE outcome = 'up'), avg(first_byte_us) FILTER (WHERE outcome = 'up'), "
+              "(array_agg(coalesce(error_kind, '') || ': ' || coalesce(error_message, '') ORDER BY scheduled_at DESC) "
+              "   FILTER (WHERE outcome = 'down'))[1] "
               "FROM {schema}.check_results WHERE target_id = " + tx.quote(t->entry.id) +
               " AND pipeline = " + tx.quote(t->entry.pipeline) + " AND scheduled_at >= now() - " +
               tx.quote(std::to_string(since / 1000) + " seconds") + "::interval GROUP BY 1 ORDER BY 1",
@@ -83,7 +87,9 @@ void add_stats_routes(Router& router, const ApiService& api) {
                           {"up", row[2].as<int64_t>()},
                           {"down", row[3].as<int64_t>()},
                           {"p95_ms", ms(4)},
-                          {"max_ms", ms(5)}});
+                          {"max_ms", ms(5)},
+                          {"phases_ms", {{"dns", ms(6)}, {"connect", ms(7)}, {"tls", ms(8)}, {"first_byte", ms(9)}}},
+                          {"last_error", row[10].is_null() ? json(nullptr) : json(row[10].as<std::string>())}});
       }
       out["step_seconds"] = *step / 1000;
       out["series"] = series;

@@ -62,7 +62,7 @@ async function signIn(signup) {
 }
 
 async function refresh() {
-  const [me, list, alerts] = await Promise.all([call("GET", "/me"), call("GET", "/targets?limit=500"),
+  const [me, list, alerts] = await Promise.all([call("GET", "/me"), call("GET", "/targets?limit=500&uptime=true"),
                                                call("GET", "/alerts?state=firing&limit=50")]);
   $("who").textContent = me.email + " (" + me.role + ")";
   const counts = { up: 0, down: 0, other: 0 };
@@ -72,7 +72,10 @@ async function refresh() {
     counts[t.state === "up" || t.state === "down" ? t.state : "other"]++;
     const row = document.createElement("tr");
     row.dataset.id = t.id;
-    row.append(text("td", t.id), document.createElement("td"),
+    const pct = (v) => (v == null ? "-" : v.toFixed(2) + " %");
+    const up = t.uptime_percent || {};
+    row.append(text("td", t.id), document.createElement("td"), text("td", pct(up["24h"])), text("td", pct(up["7d"])),
+               text("td", pct(up["30d"])),
                text("td", t.status && t.status.http_status ? t.status.http_status : "-"),
                text("td", t.status && t.status.total_ms != null ? t.status.total_ms.toFixed(1) + " ms" : "-"),
                text("td", ago(t.status && t.status.checked_at)), document.createElement("td"));
@@ -96,7 +99,7 @@ async function refresh() {
       $("add-button").textContent = "Save";
       $("add-title").textContent = "Change " + t.id;
     });
-    row.children[5].append(edit, " ", pause, " ", del);
+    row.children[8].append(edit, " ", pause, " ", del);
     row.addEventListener("click", () => { selected = t.id; details(); });
     body.append(row);
   }

@@ -53,6 +53,8 @@ try:
     say("UP-SEEN")
     WebDriverWait(driver, 40).until(lambda d: state_of(d, "shop") == "down")
     say("DOWN-SEEN")
+    cells = driver.find_elements(By.CSS_SELECTOR, 'tr[data-id="shop"] td')
+    assert cells[2].text.endswith("%") and cells[2].text != "100.00 %", "24 h uptime shows the failure: " + cells[2].text
     driver.find_element(By.CSS_SELECTOR, 'tr[data-id="shop"] td').click()
     WebDriverWait(driver, 20).until(lambda d: "Uptime: 24 h" in d.find_element(By.ID, "details-uptime").text)
     bars = driver.find_elements(By.CSS_SELECTOR, "#details-bars span")

@@ -421,6 +421,9 @@ TEST(Api, ATargetAddedThroughTheApiIsCheckedWithinTwoSecondsAndItsStatsAreTheRep
   EXPECT_EQ(stats.value("up", -1), r.value("up", -2));
   EXPECT_EQ(stats["uptime_percent"], r["uptime_percent"]);
   EXPECT_EQ(stats["latency_ms"]["p95"], r["latency_ms"]["p95"]);
+  json listed = api.ok("GET", "/targets?uptime=true", "", t);
+  EXPECT_EQ(listed["items"][0]["uptime_percent"]["24h"], r["uptime_percent"]) << "the list's uptime is the report's";
+  EXPECT_EQ(api.call("GET", "/targets?uptime=maybe", "", t).status, 400);
   int64_t in_series = 0;
   for (auto& s : stats["series"]) in_series += s.value("checks", 0);
   EXPECT_EQ(in_series, stats.value("checks", -1)) << "the series adds up to the window";

@@ -52,6 +52,10 @@ json target_json(const TargetRow& t) {
     j["status"] = nullptr;
   }
   j["state"] = !e.enabled ? "paused" : t.status ? t.status->outcome : "unchecked";
+  if (t.uptime) {
+    auto pct = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
+    j["uptime_percent"] = {{"24h", pct(t.uptime->day)}, {"7d", pct(t.uptime->week)}, {"30d", pct(t.uptime->month)}};
+  }
   return j;
 }
 
@@ -107,6 +111,10 @@ void add_target_routes(Router& router, const ApiService& api) {
       if (s != "up" && s != "down" && s != "unknown" && s != "unchecked" && s != "paused")
         throw ApiError(400, "'status' is one of up, down, unknown, unchecked, paused", "status");
       f.status = s;
+    }
+    if (auto u = ctx.query("uptime"); !u.empty()) {
+      if (u != "true" && u != "false") throw ApiError(400, "'uptime' is true or false", "uptime");
+      f.uptime = u == "true";
     }
     if (auto l = ctx.query("label"); !l.empty()) {
       size_t colon = l.find(':');

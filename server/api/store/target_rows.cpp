@@ -55,9 +55,30 @@ std::pair<std::vector<TargetRow>, int64_t> find_targets(pqxx::connection& c, con
   std::string base = select_from(schema);  // aliases: c (catalogue), s (status)
   auto rows = tx.exec(base + where + " ORDER BY c.id LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset));
   int64_t total = tx.exec("SELECT count(*)" + base.substr(base.find(" FROM ")) + where)[0][0].as<int64_t>();
-  tx.commit();
   std::vector<TargetRow> out;
   for (auto r : rows) out.push_back(row_of(r));
+  if (f.uptime && !out.empty()) {
+    std::string ids = "ARRAY[";
+    for (size_t i = 0; i < out.size(); ++i) ids += (i ? "," : "") + tx.quote(out[i].entry.id);
+    ids += "]::text[]";
+    auto window = [](const char* interval) {
+      return std::string("round(100.0 * count(*) FILTER (WHERE outcome = 'up' AND scheduled_at > now() - interval '") +
+             interval + "') / nullif(count(*) FILTER (WHERE outcome <> 'unknown' AND scheduled_at > now() - interval '" +
+             interval + "'), 0), 3)";
+    };
+    auto up = tx.exec(pg::with_schema("SELECT pipeline, target_id, " + window("1 day") + ", " + window("7 days") + ", " +
+                                          window("30 days") + " FROM {schema}.check_results WHERE target_id = ANY(" + ids +
+                                          ") AND scheduled_at > now() - interval '30 days' GROUP BY 1, 2",
+                                      schema));
+    auto num = [](const pqxx::field& v) { return v.is_null() ? std::nullopt : std::optional<double>(v.as<double>()); };
+    for (auto& t : out) {
+      t.uptime = Uptime{};
+      for (auto u : up)
+        if (u[0].as<std::string>() == t.entry.pipeline && u[1].as<std::string>() == t.entry.id)
+          t.uptime = Uptime{num(u[2]), num(u[3]), num(u[4])};
+    }
+  }
+  tx.commit();
   return {std::move(out), total};
 }
 

@@ -19,9 +19,14 @@ struct TargetStatus {
   std::string error_kind, error_message;
 };
 
+struct Uptime {
+  std::optional<double> day, week, month;  // percent up / (up + down) over 24 h, 7 d, 30 d
+};
+
 struct TargetRow {
   pg::CatalogEntry entry;
   std::optional<TargetStatus> status;  // none until it was checked and stored
+  std::optional<Uptime> uptime;        // when asked for
 };
 
 struct TargetFilter {
@@ -29,6 +34,7 @@ struct TargetFilter {
   std::vector<std::pair<std::string, std::string>> labels;  // each must match
   std::optional<std::string> status;          // up | down | unknown | unchecked | paused
   int64_t limit = 50, offset = 0;
+  bool uptime = false;  // also each row's uptime over 24 h, 7 d, 30 d (one more query for the page)
 };
 
 // The rows on the page, and how many match in all.

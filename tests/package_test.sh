@@ -32,12 +32,15 @@ depends=$(dpkg-deb -f "$deb" Depends)
 for lib in libcurl4 libpqxx-6.4 librdkafka1 libyaml-cpp0.7 libsodium23 libjwt0; do
   grep -q "$lib" <<< "$depends" || fail "Depends lacks $lib: $depends"
 done
-[ "$(stat -c %s "$deb")" -lt 20000000 ] || fail "watchpost.deb is $(stat -c %s "$deb") bytes: not stripped?"
 
 root="$stage/root"
 dpkg -x "$deb" "$root"
 dpkg -x "$dev" "$root"
 wp="$root/usr/bin/watchpost"
+# Stripped: the debug information stays in the build tree.
+for f in "$wp" "$root"/usr/lib/watchpost/plugins/watchpost-http.so; do
+  ! readelf -S "$f" | grep -q '\.debug_info' || fail "$f is not stripped"
+done
 "$wp" --version | grep -q "^watchpost " || fail "--version: $("$wp" --version)"
 # Its plugins are found beside it (../lib/watchpost/plugins), not in the build tree.
 plugins=$(WATCHPOST_PLUGIN_PATH= "$wp" plugins)

@@ -75,7 +75,8 @@ with --spool, from a node's spool folder (SPOOL/alerts/).
                        [--token-secret-file FILE] [--token-lifetime 15m] [--no-signup]
                        [--config FILE] [--pipeline default] [--threads 4] [--schema watchpost]
 
-The REST API (docs/api.md): accounts, tokens, targets, statistics and alerts over PostgreSQL.
+The REST API (docs/api.md): accounts, tokens, targets, statistics and alerts over PostgreSQL,
+and the web page (docs/web.md): the dashboard at /, public status pages at /status/SLUG.
 Targets it writes are the catalogue, which pipelines with pg_targets check within 2 s.
   --dsn DSN                libpq connection string or URI; default $WATCHPOST_DSN
   --listen HOST:PORT       default 127.0.0.1:8080 (loopback); prints "listening URL" once up
@@ -158,7 +159,7 @@ Commands:
   targets    The target catalogue in PostgreSQL: add, change, list, import, export, publish sites
              that running pipelines pick up within 2 s.
   alerts     The alerts firing now and the latest resolved, from PostgreSQL or a spool folder.
-  serve      The REST API: accounts, targets, statistics, alerts (docs/api.md).
+  serve      The REST API and the dashboard: accounts, targets, statistics, alerts.
   users      The REST API's accounts: add, list.
 )") + kCommon + R"(
 Documentation: docs/ in the source tree; examples/quickstart.yaml to start from.

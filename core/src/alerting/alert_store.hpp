@@ -34,6 +34,14 @@ class AlertStore {
 std::unique_ptr<AlertStore> file_alert_store(const std::string& spool_dir, const std::string& pipeline,
                                              size_t history_max_bytes = 4u << 20);
 
+// What a node's spool folder says of its alerts (`watchpost alerts --spool`): every pipeline's
+// firing alerts, and the resolves its history files hold (torn lines skipped). Throws
+// std::runtime_error for a missing folder or a state file that is not one.
+struct SpooledAlerts {
+  std::vector<AlertRecord> firing, resolved;
+};
+SpooledAlerts read_spooled_alerts(const std::string& spool_dir);
+
 // The PostgreSQL store lives beside the uptime report (the core library does not link libpq):
 // the binary registers its maker at start. `pg_options` are the pipeline's pg_sink block's
 // (dsn, schema, TLS). Without a maker, alert state stays in the spool folder.

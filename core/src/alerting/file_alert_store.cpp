@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -47,6 +48,30 @@ nlohmann::json firing_to_json(const AlertRecord& a) {
           {"url", a.url},     {"labels", labels}};
 }
 
+std::string read_whole(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A state file's firing alerts. Throws when it is not a state file.
+std::vector<AlertRecord> read_state_file(const std::string& path, const std::string& fallback_pipeline) {
+  auto j = nlohmann::json::parse(read_whole(path), nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("firing") || !j["firing"].is_array())
+    throw std::runtime_error(path + " is not an alert state file (move it away to start afresh)");
+  std::string pipeline = j.value("pipeline", fallback_pipeline);
+  std::vector<AlertRecord> out;
+  for (auto& f : j["firing"]) {
+    if (!f.is_object()) continue;
+    AlertRecord a = firing_from_json(f);
+    a.pipeline = pipeline;
+    if (a.alert_id.empty()) a.alert_id = pipeline + "/" + a.rule + "/" + a.target_id;
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 class FileAlertStore : public AlertStore {
  public:
   FileAlertStore(const std::string& spool_dir, const std::string& pipeline, size_t history_max)
@@ -56,21 +81,13 @@ class FileAlertStore : public AlertStore {
         history_max_(history_max) {}
 
   std::vector<AlertRecord> firing(const std::vector<std::string>* targets) override {
-    std::ifstream in(state_);
-    if (!in) return {};  // nothing fired yet
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto j = nlohmann::json::parse(ss.str(), nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("firing") || !j["firing"].is_array())
-      throw std::runtime_error(state_ + " is not an alert state file (move it away to start afresh)");
-    std::unordered_set<std::string> wanted;
-    if (targets) wanted.insert(targets->begin(), targets->end());
+    if (!std::filesystem::exists(state_)) return {};  // nothing fired yet
+    std::vector<AlertRecord> all = read_state_file(state_, pipeline_);
+    if (!targets) return all;
+    std::unordered_set<std::string> wanted(targets->begin(), targets->end());
     std::vector<AlertRecord> out;
-    for (auto& f : j["firing"]) {
-      if (!f.is_object()) continue;
-      AlertRecord a = firing_from_json(f);
-      if (!targets || wanted.count(a.target_id)) out.push_back(std::move(a));
-    }
+    for (auto& a : all)
+      if (wanted.count(a.target_id)) out.push_back(std::move(a));
     return out;
   }
 
@@ -101,6 +118,39 @@ class FileAlertStore : public AlertStore {
 std::unique_ptr<AlertStore> file_alert_store(const std::string& spool_dir, const std::string& pipeline,
                                              size_t history_max_bytes) {
   return std::make_unique<FileAlertStore>(spool_dir, pipeline, history_max_bytes);
+}
+
+SpooledAlerts read_spooled_alerts(const std::string& spool_dir) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(spool_dir) / "alerts";
+  if (!fs::is_directory(dir))
+    throw std::runtime_error(dir.string() + " does not exist: no pipeline with alerts ran with this spool folder");
+  std::vector<fs::path> files;
+  for (auto& e : fs::directory_iterator(dir)) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  SpooledAlerts out;
+  auto ends = [](const std::string& name, const std::string& tail) {
+    return name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  for (auto& path : files) {
+    std::string name = path.filename().string();
+    if (ends(name, ".history.jsonl") || ends(name, ".history.jsonl.1")) {
+      std::istringstream lines(read_whole(path.string()));
+      for (std::string line; std::getline(lines, line);) {
+        auto j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) continue;  // a line torn by a crash
+        try {
+          AlertRecord e = alert_record_from_json(j);
+          if (e.state == WP_ALERT_RESOLVED) out.resolved.push_back(std::move(e));
+        } catch (const nlohmann::json::exception&) {
+        }
+      }
+    } else if (ends(name, ".json")) {
+      auto firing = read_state_file(path.string(), name.substr(0, name.size() - 5));
+      out.firing.insert(out.firing.end(), firing.begin(), firing.end());
+    }
+  }
+  return out;
 }
 
 void register_postgres_alert_store(PostgresAlertStoreMaker maker) { maker_slot() = std::move(maker); }

@@ -2,6 +2,7 @@
 // (writers that store results there) or from a node's spool folder (--spool).
 #include "../alerting/postgres_alert_store.hpp"
 #include "../report/uptime_report.hpp"
+#include "../observe/utc_text.hpp"
 #include "args.hpp"
 #include "commands.hpp"
 
@@ -13,83 +14,23 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace watchpost::cli {
 
 namespace {
 
-std::string utc(int64_t us) {
-  if (us <= 0) return "-";
-  time_t s = static_cast<time_t>(us / 1000000);
-  struct tm tm {};
-  gmtime_r(&s, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string utc(int64_t us) { return us <= 0 ? "-" : utc_text(us / 1000000); }
 
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// SPOOL/alerts/PIPELINE.json (firing) and PIPELINE.history.jsonl (fires and resolves).
+// The spool folder's alerts as rows: firing (oldest first), then the `history` latest resolves.
 std::vector<AlertRow> read_spool(const std::string& spool, size_t history) {
-  std::filesystem::path dir = std::filesystem::path(spool) / "alerts";
-  if (!std::filesystem::is_directory(dir))
-    throw std::runtime_error(dir.string() + " does not exist: no pipeline with alerts ran with this spool folder");
-  std::vector<AlertRow> firing, resolved;
-  std::vector<std::filesystem::path> files;
-  for (auto& e : std::filesystem::directory_iterator(dir)) files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  for (auto& path : files) {
-    std::string name = path.filename().string();
-    auto ends = [&](const std::string& s) { return name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0; };
-    if (ends(".history.jsonl") || ends(".history.jsonl.1")) {
-      std::istringstream lines(read_file(path));
-      for (std::string line; std::getline(lines, line);) {
-        auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) continue;  // a torn line: skipped, said nowhere else
-        try {
-          AlertRecord e = alert_record_from_json(j);
-          if (e.state == WP_ALERT_RESOLVED) resolved.push_back({std::move(e), 0, ""});
-        } catch (const nlohmann::json::exception&) {
-        }
-      }
-    } else if (ends(".json")) {
-      auto j = nlohmann::json::parse(read_file(path), nullptr, false);
-      if (j.is_discarded() || !j.contains("firing") || !j["firing"].is_array())
-        throw std::runtime_error(path.string() + " is not an alert state file");
-      std::string pipeline = j.value("pipeline", name.substr(0, name.size() - 5));
-      for (auto& f : j["firing"]) {
-        AlertRow row;
-        AlertRecord& a = row.alert;
-        a.pipeline = pipeline;
-        a.rule = f.value("rule", "");
-        a.target_id = f.value("target_id", "");
-        a.alert_id = pipeline + "/" + a.rule + "/" + a.target_id;
-        a.severity = f.value("severity", "");
-        a.summary = f.value("summary", "");
-        a.value = f.value("value", "");
-        a.url = f.value("url", "");
-        a.started_at_us = f.value("started_at_us", int64_t{0});
-        if (f.contains("labels") && f["labels"].is_object())
-          for (auto& [k, v] : f["labels"].items())
-            if (v.is_string()) a.labels.emplace_back(k, v.get<std::string>());
-        firing.push_back(std::move(row));
-      }
-    }
-  }
-  std::sort(firing.begin(), firing.end(), [](auto& a, auto& b) { return a.alert.started_at_us < b.alert.started_at_us; });
-  std::sort(resolved.begin(), resolved.end(), [](auto& a, auto& b) { return a.alert.ended_at_us > b.alert.ended_at_us; });
-  if (resolved.size() > history) resolved.resize(history);
-  firing.insert(firing.end(), resolved.begin(), resolved.end());
-  return firing;
+  SpooledAlerts found = read_spooled_alerts(spool);
+  std::sort(found.firing.begin(), found.firing.end(), [](auto& a, auto& b) { return a.started_at_us < b.started_at_us; });
+  std::sort(found.resolved.begin(), found.resolved.end(), [](auto& a, auto& b) { return a.ended_at_us > b.ended_at_us; });
+  if (found.resolved.size() > history) found.resolved.resize(history);
+  std::vector<AlertRow> rows;
+  for (auto* list : {&found.firing, &found.resolved})
+    for (auto& a : *list) rows.push_back({std::move(a), 0, ""});
+  return rows;
 }
 
 nlohmann::json row_json(const AlertRow& row) {

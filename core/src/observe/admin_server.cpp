@@ -5,6 +5,7 @@
 #include "observe/metrics.hpp"
 #include "listen_address.hpp"
 #include "server_socket.hpp"
+#include "utc_text.hpp"
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -34,12 +35,7 @@ bool same_secret(std::string_view a, std::string_view b) {
 }
 
 std::string utc(std::chrono::system_clock::time_point t) {
-  std::time_t s = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&s, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return utc_text(static_cast<int64_t>(std::chrono::system_clock::to_time_t(t)));
 }
 
 using Response = http::response<http::string_body>;

@@ -13,7 +13,5 @@ bool verify_password(const std::string& hash, const std::string& password);
 std::string random_token(size_t bytes);
 // Hex of SHA-256: how API tokens are stored (they are random: no salt or slow hash needed).
 std::string sha256_hex(const std::string& text);
-// Equal in time that does not depend on where they differ.
-bool same_bytes(const std::string& a, const std::string& b);
 
 }  // namespace watchpost::api

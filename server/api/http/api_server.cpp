@@ -1,5 +1,7 @@
 #include "api_server.hpp"
 
+#include "problem.hpp"
+
 #include "observe/listen_address.hpp"
 #include "observe/server_socket.hpp"
 #include "observe/log.hpp"
@@ -113,14 +115,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void fail(beast::error_code ec) {
-    if (ec == http::error::body_limit) {
-      ApiResponse r;
-      r.status = 413;
-      r.content_type = "application/problem+json";
-      r.body = "{\"type\":\"about:blank\",\"title\":\"Payload Too Large\",\"status\":413,\"detail\":\"the body is larger than " +
-               std::to_string(server_.options.max_body_bytes) + " bytes\"}";
-      write(r, false);
-    }
+    if (ec == http::error::body_limit)
+      write(problem_response(413, "the body is larger than " + std::to_string(server_.options.max_body_bytes) + " bytes"),
+            false);
     // Anything else (a timeout, a closed connection, a malformed request): the connection ends.
   }
 

@@ -58,6 +58,22 @@ std::string Context::query(const std::string& name, const std::string& fallback)
   return it == request.query.end() ? fallback : it->second;
 }
 
+int64_t Context::query_number(const std::string& name, int64_t fallback, int64_t most) const {
+  auto it = request.query.find(name);
+  if (it == request.query.end()) return fallback;
+  const std::string& v = it->second;
+  if (v.empty() || v.size() > 15 || v.find_first_not_of("0123456789") != std::string::npos || std::stoll(v) > most)
+    throw ApiError(400, "'" + name + "' must be a whole number up to " + std::to_string(most), name);
+  return std::stoll(v);
+}
+
+int64_t Context::id_param(const std::string& name, const std::string& what) const {
+  const std::string& v = param(name);
+  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
+    throw ApiError(404, "no such " + what);
+  return std::stoll(v);
+}
+
 void Context::require(Role least) const {
   if (static_cast<int>(principal().role) < static_cast<int>(least))
     throw ApiError(403, std::string("this needs the ") + role_name(least) + " role; you are " +

@@ -34,6 +34,10 @@ struct Context {
   const std::string& param(const std::string& name) const { return params.at(name); }
   // The query parameter, or `fallback` when absent.
   std::string query(const std::string& name, const std::string& fallback = "") const;
+  // A whole-number query parameter from 0 to `most` (`fallback` when absent); 400 otherwise.
+  int64_t query_number(const std::string& name, int64_t fallback, int64_t most) const;
+  // A path part that is a row's numeric id; 404 "no such WHAT" for anything else.
+  int64_t id_param(const std::string& name, const std::string& what) const;
   const Principal& principal() const { return *who; }
   // Throws 403 unless the principal's role is at least `least`.
   void require(Role least) const;

@@ -43,13 +43,6 @@ ApiError too_many(int64_t wait_s) {
   return e;
 }
 
-int64_t id_param(const Context& ctx, const std::string& name) {
-  const std::string& v = ctx.param(name);
-  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
-    throw ApiError(404, "no such " + name.substr(0, name.find('_')));
-  return std::stoll(v);
-}
-
 }  // namespace
 
 void add_account_routes(Router& router, const ApiService& api) {
@@ -124,7 +117,7 @@ void add_account_routes(Router& router, const ApiService& api) {
   });
 
   router.add("DELETE", "/api/v1/tokens/{token_id}", [&api](Context& ctx) {
-    int64_t id = id_param(ctx, "token_id");
+    int64_t id = ctx.id_param("token_id", "token");
     auto lease = api.db().lease();
     if (!revoke_token(*lease, api.db().schema(), ctx.principal().user_id, id)) throw ApiError(404, "no such token");
     ApiResponse r;

@@ -51,16 +51,15 @@ ApiResponse list(const ApiService& api, Context& ctx, const std::string* target)
   std::string state = ctx.query("state", "all");
   if (state != "all" && state != "firing" && state != "resolved")
     throw ApiError(400, "'state' is one of firing, resolved, all", "state");
-  std::string limit = ctx.query("limit", "100");
-  if (limit.empty() || limit.size() > 4 || limit.find_first_not_of("0123456789") != std::string::npos)
-    throw ApiError(400, "'limit' must be a whole number up to 1000", "limit");
+  // Up to four digits are taken, and more than 1000 reads as 1000.
+  int64_t limit = std::min<int64_t>(1000, ctx.query_number("limit", 100, 9999));
   auto lease = api.db().lease();
   pqxx::work tx(*lease);
   std::string sql = std::string("SELECT ") + kColumns + from(api.db().schema(), ctx.principal(), tx);
   if (target) sql += " AND a.target_id = " + tx.quote(*target);
   if (state == "firing") sql += " AND a.ended_at IS NULL";
   if (state == "resolved") sql += " AND a.ended_at IS NOT NULL";
-  sql += " ORDER BY (a.ended_at IS NULL) DESC, a.started_at DESC LIMIT " + std::to_string(std::min(1000LL, std::stoll(limit)));
+  sql += " ORDER BY (a.ended_at IS NULL) DESC, a.started_at DESC LIMIT " + std::to_string(limit);
   json items = json::array();
   for (auto r : tx.exec(sql)) items.push_back(alert_json(r));
   tx.commit();
@@ -86,8 +85,7 @@ void add_alert_routes(Router& router, const ApiService& api) {
   });
   router.add("POST", "/api/v1/alerts/{alert}/acknowledge", [&api](Context& ctx) {
     ctx.require(Role::member);
-    const std::string& v = ctx.param("alert");
-    if (v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) throw ApiError(404, "no such alert");
+    std::string v = std::to_string(ctx.id_param("alert", "alert"));
     auto lease = api.db().lease();
     pqxx::work tx(*lease);
     // Only an alert the user can see; acknowledging twice keeps the first.

@@ -99,14 +99,8 @@ void add_target_routes(Router& router, const ApiService& api) {
   router.add("GET", "/api/v1/targets", [&api](Context& ctx) {
     TargetFilter f;
     f.owner = owner_of(ctx.principal());
-    std::string limit = ctx.query("limit", "50"), offset = ctx.query("offset", "0");
-    auto number = [](const std::string& v, const std::string& name, int64_t most) {
-      if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos || std::stoll(v) > most)
-        throw ApiError(400, "'" + name + "' must be a whole number up to " + std::to_string(most), name);
-      return std::stoll(v);
-    };
-    f.limit = std::max<int64_t>(1, number(limit, "limit", 500));
-    f.offset = number(offset, "offset", 100000000);
+    f.limit = std::max<int64_t>(1, ctx.query_number("limit", 50, 500));
+    f.offset = ctx.query_number("offset", 0, 100000000);
     if (auto s = ctx.query("status"); !s.empty()) {
       if (s != "up" && s != "down" && s != "unknown" && s != "unchecked" && s != "paused")
         throw ApiError(400, "'status' is one of up, down, unknown, unchecked, paused", "status");

@@ -26,12 +26,13 @@ packages=(
   libjwt-dev                 # the REST API: access tokens (JWT, HS256)
   prometheus                 # tests: a real Prometheus scrapes the admin endpoint; promtool checks rules
   chromium chromium-driver python3-selenium   # tests: the web page in a real (headless) browser
+  curl jq                    # the README's REST API session (docs/api.md)
 )
 
 # `install-deps.sh bench` adds what only the benchmarks need (nginx as the target, wrk as
 # the limit).
 if [ "${1:-}" = bench ]; then
-  packages+=(nginx-light wrk curl)
+  packages+=(nginx-light wrk)
 fi
 
 missing=()

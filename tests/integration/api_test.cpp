@@ -565,6 +565,11 @@ TEST(Api, APublicStatusPageShowsChosenTargetsToAnyoneAndLeaksNothingPrivate) {
            "'01J00000000000000000000010')");
     w.commit();
   }
+  // The owner reads the URL back without its secrets too.
+  std::string own = api.call("GET", "/targets/shop", "", admin).body;
+  EXPECT_NE(own.find("internal-db.corp:8080/health"), std::string::npos) << own;
+  EXPECT_EQ(own.find("S3cret"), std::string::npos) << own;
+  EXPECT_EQ(own.find("T0k"), std::string::npos) << own;
   std::string page = R"({"title": "Shop status", "targets": [{"id": "shop", "label": "Web shop"}]})";
   EXPECT_EQ(api.call("PUT", "/status-pages/shop", page, member).status, 403) << "only an admin makes pages";
   api.ok("PUT", "/status-pages/shop", page, admin, 201);

@@ -5,9 +5,12 @@
 
 #include <watchpost/plugin_api.h>
 
+#include <nlohmann/json.hpp>
+
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <filesystem>
 
 using namespace watchpost;
 namespace wt = watchpost::testing;
@@ -142,4 +145,38 @@ TEST(Cli, SigtermFinishesTheCheckInFlightThenExitsZero) {
   EXPECT_NE(r.out.find("\"target_id\":\"slow\""), std::string::npos) << "the in-flight check was finished and written";
   EXPECT_NE(r.out.find("\"outcome\":\"up\""), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("received SIGTERM"), std::string::npos) << r.err;
+}
+
+TEST(Cli, AlertsFromASpoolFolderSkipATornLineHideURLSecretsAndRefuseABadStateFile) {
+  std::string spool = wt::temp_dir();
+  std::filesystem::create_directories(spool + "/alerts");
+  wt::write_file(spool + "/alerts/web.json",
+                 R"({"version":2,"pipeline":"web","firing":[{"rule":"down","target_id":"shop","severity":"critical",)"
+                 R"("summary":"shop is down","value":"3 down","started_at_us":1800000000000000,"last_slot_us":1800000000000000,)"
+                 R"("url":"https://ops:Pa55word@shop.example/health?token=T0ken","labels":{}}]})" "\n");
+  // Two resolves, and between them a line torn by a crash (poisoned input among good ones).
+  auto resolved = [](const std::string& target, int64_t at) {
+    return R"({"state":"resolved","alert_id":"web/down/)" + target + R"(","rule":"down","severity":"critical",)"
+           R"("summary":")" + target + R"( recovered","pipeline":"web","target_id":")" + target +
+           R"(","url":"http://a/","node":"n","value":"1 up","labels":{},"started_at_us":1,"ended_at_us":)" +
+           std::to_string(at) + R"(,"event_at_us":1,"notify":[],"reminder":false})";
+  };
+  wt::write_file(spool + "/alerts/web.history.jsonl",
+                 resolved("api", 1800000000000000) + "\n{\"state\":\"reso\n" + resolved("db", 1800000100000000) + "\n");
+  auto listed = wp({"alerts", "--spool", spool, "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  auto j = nlohmann::json::parse(listed.out);
+  ASSERT_EQ(j["firing"].size(), 1u);
+  EXPECT_EQ(j["firing"][0].value("alert_id", ""), "web/down/shop");
+  ASSERT_EQ(j["history"].size(), 2u) << "both whole resolves, the torn line skipped";
+  EXPECT_EQ(j["history"][0].value("target_id", ""), "db") << "newest first";
+  EXPECT_EQ(listed.out.find("Pa55word"), std::string::npos) << listed.out;
+  EXPECT_EQ(listed.out.find("T0ken"), std::string::npos) << listed.out;
+  EXPECT_NE(wp({"alerts", "--spool", spool}).out.find("shop is down"), std::string::npos);
+
+  wt::write_file(spool + "/alerts/web.json", "{\"firing\": [tor");
+  auto bad = wp({"alerts", "--spool", spool});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("web.json is not an alert state file"), std::string::npos) << bad.err;
+  EXPECT_EQ(wp({"alerts", "--spool", wt::temp_dir()}).exit_code, 1) << "a folder where no alerts ran";
 }

@@ -14,6 +14,8 @@ packages=(
   python3-jsonschema         # tests validate messages against docs/result.schema.json
   kcat                       # benchmarks: the peer kafka_sink is measured against
   librdkafka-dev             # kafka sink/source and the dev broker
+  libavro-dev                # kafka sink/source format: avro (the Apache Avro C library)
+  python3-avro               # tests: Apache Avro's Python library reads and writes beside watchpost
   libpqxx-dev                # postgres sink
   postgresql                 # tests start a real server
   libgtest-dev               # test suite

@@ -69,18 +69,23 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
 }  // namespace
 
 const std::vector<wp_option_spec>& KafkaSink::options() {
-  static const std::vector<wp_option_spec> specs = {
+  static const std::vector<wp_option_spec> specs = [] {
+    std::vector<wp_option_spec> s = {
       brokers_option(),
       required_option("topic", WP_OPT_STRING, "Topic to publish results to"),
       option("key", WP_OPT_STRING, "target_id", "Message key: target_id keeps one target's results in order on one partition",
              "target_id|result_id|none"),
-      option("format", WP_OPT_STRING, "json", "Message format: the result record as JSON (docs/result-format.md, docs/kafka.md)", "json"),
+      option("format", WP_OPT_STRING, "json",
+             "Message format: the result record as JSON (docs/result-format.md) or Avro (docs/kafka.md)", "json|avro"),
       option("compression", WP_OPT_STRING, "lz4", "Compression codec", "none|gzip|snappy|lz4|zstd"),
       option("linger", WP_OPT_DURATION, "5ms", "How long the producer waits to fill a batch"),
       option("batch_messages", WP_OPT_INT, "10000", "Most messages in one produce request"),
       option("delivery_timeout", WP_OPT_DURATION, "30s", "A message not delivered by then fails (and is retried by the core)"),
       properties_option(),
-  };
+    };
+    for (auto& spec : avro::avro_option_specs(false)) s.push_back(spec);
+    return s;
+  }();
   return specs;
 }
 
@@ -99,6 +104,7 @@ void KafkaSink::validate(const Options& o) {
   producer_conf(o);  // throws with librdkafka's message for a bad property
   if (o.integer("delivery_timeout", 30000) < 1000) throw OptionError("delivery_timeout", "must be at least 1s");
   if (o.string("topic").empty()) throw OptionError("topic", "must not be empty");
+  if (o.string("format", "json") == "avro") avro::validate_avro_options(o, false);
 }
 
 KafkaSink::KafkaSink(const Host& host, const Options& o)
@@ -107,6 +113,7 @@ KafkaSink::KafkaSink(const Host& host, const Options& o)
       topic_name_(o.string("topic")),
       key_(o.string("key", "target_id")),
       delivery_timeout_ms_(o.integer("delivery_timeout", 30000)) {
+  if (o.string("format", "json") == "avro") avro_ = std::make_unique<avro::AvroMessageWriter>(o, topic_name_);
   connect();
 }
 
@@ -159,6 +166,15 @@ std::string_view KafkaSink::key_of(const wp_result& r) const {
 }
 
 Status KafkaSink::write_async(const Batch& batch, SinkCompletion done) {
+  if (avro_) {
+    try {
+      avro_->prepare();  // the schema id, registered once
+    } catch (const std::exception& e) {
+      host_.count("schema_registry_errors");
+      host_.warn(e.what());
+      return Status::retry(e.what());
+    }
+  }
   char err[512];
   if (rd_kafka_fatal_error(producer_.get(), err, sizeof err)) {
     // An idempotent producer can hit a fatal state (e.g. after long outages); it cannot be
@@ -170,7 +186,12 @@ Status KafkaSink::write_async(const Batch& batch, SinkCompletion done) {
   auto deadline = flight->sent_at + std::chrono::milliseconds(delivery_timeout_ms_);
   std::string payload;
   for (size_t i = 0; i < batch.size(); ++i) {
-    host_.to_json(batch[i], payload);
+    if (avro_) {
+      payload.clear();
+      avro_->write(batch[i], payload);
+    } else {
+      host_.to_json(batch[i], payload);
+    }
     std::string_view key = key_of(batch[i]);
     for (;;) {
       int rc = rd_kafka_produce(topic_, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, payload.data(), payload.size(),

@@ -2,14 +2,20 @@
 // it has a successful delivery report (acks=all, idempotent producer by default); anything
 // else is RETRY, so the core retries and nothing is reported done that the broker lacks.
 //
+// `format: avro` writes the result as Avro (docs/kafka.md): Confluent-framed with a fixed or
+// registered schema id, or plain. A registry that cannot be reached leaves the batch untaken
+// (RETRY), so results wait in the core's spool rather than go out without a schema id.
+//
 // Pipelined (ABI 1.2): write_async produces a batch and returns; a thread of the sink's own
 // serves delivery reports and settles each batch when its last report arrives, so the core
 // hands over the next batch without waiting out the broker's round trip.
 #pragma once
 
+#include "avro_messages.hpp"
 #include "kafka_config.hpp"
 
 #include <atomic>
+#include <memory>
 #include <thread>
 
 namespace watchpost::kafka {
@@ -37,6 +43,7 @@ class KafkaSink final : public PipelinedSink {
   rd_kafka_topic_t* topic_ = nullptr;
   std::string topic_name_;
   std::string key_;
+  std::unique_ptr<avro::AvroMessageWriter> avro_;  // format: avro; JSON otherwise
   int64_t delivery_timeout_ms_;
   std::atomic<bool> polling_{false};
   std::thread poller_;  // serves delivery reports while producer_ lives

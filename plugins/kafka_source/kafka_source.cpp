@@ -1,9 +1,12 @@
 #include "kafka_source.hpp"
 
+#include <thread>
+
 namespace watchpost::kafka {
 
 const std::vector<wp_option_spec>& KafkaSource::options() {
-  static const std::vector<wp_option_spec> specs = {
+  static const std::vector<wp_option_spec> specs = [] {
+    std::vector<wp_option_spec> s = {
       brokers_option(),
       required_option("topics", WP_OPT_STRING_LIST, "Topic, or list of topics, to consume results from"),
       required_option("group", WP_OPT_STRING, "Consumer group: writers sharing it split the partitions"),
@@ -12,8 +15,13 @@ const std::vector<wp_option_spec>& KafkaSource::options() {
       option("start_from", WP_OPT_STRING, "earliest", "Where a new group starts reading", "earliest|latest"),
       option("max_batch", WP_OPT_INT, "1000", "Most messages handed on per poll"),
       option("commit_interval", WP_OPT_DURATION, "1s", "How often acknowledged offsets are committed"),
+      option("format", WP_OPT_STRING, "json",
+             "Message format: the result record as JSON (docs/result-format.md) or Avro (docs/kafka.md)", "json|avro"),
       properties_option(),
-  };
+    };
+    for (auto& spec : avro::avro_option_specs(true)) s.push_back(spec);
+    return s;
+  }();
   return specs;
 }
 
@@ -31,6 +39,7 @@ void KafkaSource::validate(const Options& o) {
   consumer_conf(o);
   if (o.list("topics").empty()) throw OptionError("topics", "give at least one topic");
   if (o.integer("max_batch", 1) < 1) throw OptionError("max_batch", "must be at least 1");
+  if (o.string("format", "json") == "avro") avro::validate_avro_options(o, true);
 }
 
 KafkaSource::KafkaSource(const Host& host, const Options& o)
@@ -39,6 +48,7 @@ KafkaSource::KafkaSource(const Host& host, const Options& o)
       max_batch_(o.integer("max_batch", 1000)),
       commit_interval_ms_(o.integer("commit_interval", 1000)),
       last_commit_(std::chrono::steady_clock::now()) {
+  if (o.string("format", "json") == "avro") avro_ = std::make_unique<avro::AvroMessageReader>(o);
   ConfPtr conf = consumer_conf(o);
   // The rebalance callback needs this object, so the opaque is `this` (not the host, as in
   // route_logs) and the log and error callbacks reach the host through it.
@@ -178,21 +188,52 @@ Status KafkaSource::poll(Emitter& emit, uint32_t timeout_ms) {
       rd_kafka_message_destroy(m);
       continue;
     }
-    ++taken;
-    uint64_t token = tracker_.track(rd_kafka_topic_name(m->rkt), m->partition, m->offset);
-    std::string_view payload(static_cast<const char*>(m->payload), m->len);
-    std::string why = host_.from_json(payload, [&](const wp_result& r) { emit.emit(&r, 1, token); });
-    if (!why.empty()) {
-      dead_letter(m, why);
-      tracker_.done(token);
-    } else {
-      host_.count("consumed");
-    }
+    bool taken_now = take(m, emit);
     rd_kafka_message_destroy(m);
+    if (!taken_now) {
+      // Read again later: wait out this poll's time rather than ask the registry in a loop.
+      std::this_thread::sleep_until(until);
+      break;
+    }
+    ++taken;
   }
   host_.gauge("in_flight", static_cast<double>(tracker_.in_flight()));
   if (std::chrono::steady_clock::now() - last_commit_ >= std::chrono::milliseconds(commit_interval_ms_)) commit(false);
   return Status::ok();
+}
+
+bool KafkaSource::take(rd_kafka_message_t* m, Emitter& emit) {
+  std::string_view payload(static_cast<const char*>(m->payload), m->len);
+  std::string why;
+  uint64_t token = 0;
+  auto emit_one = [&](const wp_result& r) { emit.emit(&r, 1, token); };
+  if (avro_) {
+    // Tracked only once it is known the message will not be read again.
+    token = tracker_.track(rd_kafka_topic_name(m->rkt), m->partition, m->offset);
+    avro::AvroMessageReader::Read read = avro_->read(payload, emit_one);
+    if (read.outcome == avro::AvroMessageReader::Outcome::TryLater) {
+      tracker_.untrack(token);
+      host_.count("schema_registry_errors");
+      if (!registry_down_) host_.warn(read.why + " (messages wait in Kafka until it answers)");
+      registry_down_ = true;
+      rd_kafka_resp_err_t e = rd_kafka_seek(m->rkt, m->partition, m->offset, 5000);
+      if (e) host_.warn(std::string("could not seek back to a message to read again: ") + rd_kafka_err2str(e));
+      return false;
+    }
+    if (registry_down_) host_.info("schema registry answers again");
+    registry_down_ = false;
+    why = read.why;
+  } else {
+    token = tracker_.track(rd_kafka_topic_name(m->rkt), m->partition, m->offset);
+    why = host_.from_json(payload, emit_one);
+  }
+  if (!why.empty()) {
+    dead_letter(m, why);
+    tracker_.done(token);
+  } else {
+    host_.count("consumed");
+  }
+  return true;
 }
 
 void KafkaSource::ack(uint64_t token) { tracker_.done(token); }

@@ -1,12 +1,18 @@
 // A Kafka consumer-group member feeding results into its pipeline. Offsets are committed
 // manually, only up to what every sink acknowledged; a message that does not decode goes to
 // the dead-letter topic (or a counted log line) and never stops its partition.
+//
+// `format: avro` reads results as Avro (docs/kafka.md). A message whose schema id the registry
+// cannot be asked about now is not a bad message: its partition is sought back to it and it is
+// read again once the registry answers, so nothing is dead-lettered for an outage.
 #pragma once
 
+#include "avro_messages.hpp"
 #include "kafka_config.hpp"
 #include "offset_tracker.hpp"
 
 #include <chrono>
+#include <memory>
 
 namespace watchpost::kafka {
 
@@ -27,6 +33,8 @@ class KafkaSource final : public Source {
                            void* opaque);
   void commit(bool sync);
   void dead_letter(const rd_kafka_message_t* m, const std::string& why);
+  // Decodes one message and emits its result; false when it must be read again later.
+  bool take(rd_kafka_message_t* m, Emitter& emit);
 
   Host host_;
   HandlePtr consumer_;
@@ -36,6 +44,8 @@ class KafkaSource final : public Source {
   int64_t commit_interval_ms_;
   std::chrono::steady_clock::time_point last_commit_;
   OffsetTracker tracker_;
+  std::unique_ptr<avro::AvroMessageReader> avro_;  // format: avro; JSON otherwise
+  bool registry_down_ = false;                     // so an outage is logged once, not per message
 };
 
 }  // namespace watchpost::kafka

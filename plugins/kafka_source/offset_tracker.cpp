@@ -10,6 +10,14 @@ uint64_t OffsetTracker::track(const std::string& topic, int32_t partition, int64
   return token;
 }
 
+void OffsetTracker::untrack(uint64_t token) {
+  auto t = tokens_.find(token);
+  if (t == tokens_.end()) return;
+  auto p = partitions_.find(t->second.first);
+  if (p != partitions_.end()) p->second.offsets.erase(t->second.second);
+  tokens_.erase(t);
+}
+
 void OffsetTracker::done(uint64_t token) {
   auto t = tokens_.find(token);
   if (t == tokens_.end()) return;

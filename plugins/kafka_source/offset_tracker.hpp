@@ -22,6 +22,8 @@ class OffsetTracker {
 
   // Registers a consumed message; returns its ack token (never 0).
   uint64_t track(const std::string& topic, int32_t partition, int64_t offset);
+  // Takes back the message just tracked (it will be consumed again): as if never tracked.
+  void untrack(uint64_t token);
   // Marks a token done. Unknown tokens (e.g. of a revoked partition) are ignored.
   void done(uint64_t token);
   // Commit points that moved since the last call.

@@ -12,6 +12,7 @@
 #include "runtime.hpp"
 #include "results/ulid.hpp"
 #include "wait.hpp"
+#include "kafka_topics.hpp"
 
 #include <librdkafka/rdkafka.h>
 #include <watchpost/testing.hpp>
@@ -30,116 +31,14 @@ using watchpost::devbroker::MockKafka;
 
 using Running = wt::RunningRuntime;
 using Seen = wt::SeenResults;
+using wt::make_result;
+using wt::produce;
+using wt::produce_raw;
+using wt::read_topic;
 
 namespace {
 
 const PluginCatalog& catalog() { return wt::test_catalog(); }
-
-Result make_result(int i) {
-  Result r;
-  r.result_id = make_ulid(1'790'000'000'000 + i);
-  r.target_id = "target-" + std::to_string(i % 50);
-  r.pipeline = "bench";
-  r.url = "http://127.0.0.1/" + std::to_string(i);
-  r.node = "test";
-  r.labels = std::make_shared<Labels>();
-  r.scheduled_at_us = (1'790'000'000'000 + i) * 1000;
-  r.started_at_us = r.scheduled_at_us + 100;
-  r.total_us = 1000 + i % 100;
-  r.http_status = 200;
-  r.outcome = WP_OUTCOME_UP;
-  return r;
-}
-
-// Produces through the real kafka_sink plugin, as the core would.
-std::vector<std::string> produce(const std::string& bootstrap, const std::string& topic, int first, int count) {
-  const Plugin* p = catalog().find("kafka_sink");
-  SinkInstance sink(p->library, p->descriptor->sink, "test/kafka_sink");
-  OptionList opts;
-  auto add = [&](const char* name, const std::string& value) {
-    OptionValue v;
-    parse_scalar_option(*p->sink.find(name), value, v);
-    opts.push_back(v);
-  };
-  add("brokers", bootstrap);
-  add("topic", topic);
-  add("key", "target_id");
-  add("compression", "lz4");
-  add("linger", "5ms");
-  add("batch_messages", "10000");
-  add("delivery_timeout", "30s");
-  sink.create(opts);
-  std::vector<std::string> ids;
-  for (int start = first; start < first + count; start += 1000) {
-    std::vector<ResultPtr> batch;
-    for (int i = start; i < std::min(first + count, start + 1000); ++i) {
-      batch.push_back(std::make_shared<Result>(make_result(i)));
-      ids.push_back(batch.back()->result_id);
-    }
-    ResultViews views(batch);
-    wp_error err = SinkInstance::blank_error();
-    EXPECT_EQ(sink.api()->write(sink.handle(), views.data(), views.size(), &err), WP_OK) << err.message;
-  }
-  return ids;
-}
-
-void produce_raw(const std::string& bootstrap, const std::string& topic, const std::vector<std::string>& payloads,
-                 const std::map<std::string, std::string>& settings = {}) {
-  char err[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), err, sizeof err);
-  for (auto& [k, v] : settings) rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err);
-  rd_kafka_t* p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-  ASSERT_NE(p, nullptr) << err;
-  for (auto& m : payloads)
-    rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                      RD_KAFKA_V_VALUE(const_cast<char*>(m.data()), m.size()), RD_KAFKA_V_END);
-  EXPECT_EQ(rd_kafka_flush(p, 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
-  rd_kafka_destroy(p);
-}
-
-struct Message {
-  std::string payload;
-  std::map<std::string, std::string> headers;
-};
-
-// Reads a topic from the beginning until `expected` messages arrived or the deadline passed.
-std::vector<Message> read_topic(const std::string& bootstrap, const std::string& topic, size_t expected,
-                                std::chrono::seconds timeout = std::chrono::seconds(30)) {
-  char err[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), err, sizeof err);
-  rd_kafka_conf_set(conf, "group.id", ("reader-" + make_ulid(0)).c_str(), err, sizeof err);
-  rd_kafka_conf_set(conf, "auto.offset.reset", "earliest", err, sizeof err);
-  rd_kafka_t* c = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
-  rd_kafka_poll_set_consumer(c);
-  rd_kafka_topic_partition_list_t* subs = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(subs, topic.c_str(), RD_KAFKA_PARTITION_UA);
-  rd_kafka_subscribe(c, subs);
-  rd_kafka_topic_partition_list_destroy(subs);
-  std::vector<Message> out;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (out.size() < expected && std::chrono::steady_clock::now() < deadline) {
-    rd_kafka_message_t* m = rd_kafka_consumer_poll(c, 200);
-    if (!m) continue;
-    if (!m->err) {
-      Message msg{std::string(static_cast<const char*>(m->payload), m->len), {}};
-      rd_kafka_headers_t* h = nullptr;
-      if (rd_kafka_message_headers(m, &h) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        const char* name;
-        const void* value;
-        size_t size;
-        for (size_t i = 0; rd_kafka_header_get_all(h, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i)
-          msg.headers[name] = std::string(static_cast<const char*>(value), size);
-      }
-      out.push_back(std::move(msg));
-    }
-    rd_kafka_message_destroy(m);
-  }
-  rd_kafka_consumer_close(c);
-  rd_kafka_destroy(c);
-  return out;
-}
 
 std::string id_of(const std::string& json) {
   auto at = json.find("\"result_id\":\"");
@@ -235,6 +134,9 @@ TEST(Kafka, ALargeUndecodableMessageIsDeadLetteredAsItsHeadAndAReference) {
   std::string huge(950'000, 'z');
   produce_raw(kafka.bootstrap(), "results", {huge});
   auto good = produce(kafka.bootstrap(), "results", 0, 2);
+  const std::string dead_lettered = "watchpost_plugin_dead_lettered_total{instance=\"writer/kafka_source\"}";
+  const std::string dead_letter_errors = "watchpost_plugin_dead_letter_errors_total{instance=\"writer/kafka_source\"}";
+  double dead_before = metrics().get(dead_lettered), errors_before = metrics().get(dead_letter_errors);
   Running writer(writer_yaml(kafka.bootstrap(), "results", "writers", ", dead_letter_topic: results-dlq"));
   ASSERT_TRUE(wt::wait_until([&] { return writer.seen.unique() == 2; }, std::chrono::seconds(30)));
   auto dead = read_topic(kafka.bootstrap(), "results-dlq", 1);
@@ -242,8 +144,8 @@ TEST(Kafka, ALargeUndecodableMessageIsDeadLetteredAsItsHeadAndAReference) {
   EXPECT_EQ(dead[0].payload, huge.substr(0, 64 * 1024));
   EXPECT_EQ(dead[0].headers["x-watchpost-truncated-from"], std::to_string(huge.size()));
   EXPECT_EQ(dead[0].headers["x-original-offset"], "0");
-  EXPECT_EQ(metrics().get("watchpost_plugin_dead_lettered_total{instance=\"writer/kafka_source\"}"), 1);
-  EXPECT_EQ(metrics().get("watchpost_plugin_dead_letter_errors_total{instance=\"writer/kafka_source\"}"), 0);
+  EXPECT_EQ(metrics().get(dead_lettered), dead_before + 1);
+  EXPECT_EQ(metrics().get(dead_letter_errors), errors_before);
   EXPECT_EQ(writer.stop(), 0);
 }
 

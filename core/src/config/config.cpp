@@ -3,7 +3,7 @@
 #include "alerting/alert_override.hpp"
 
 #include "observe/listen_address.hpp"
-#include "results/result_limits.hpp"
+#include <watchpost/result_limits.hpp>
 #include "target_list_split.hpp"
 #include "yaml_shape.hpp"
 

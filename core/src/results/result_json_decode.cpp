@@ -1,6 +1,6 @@
 #include "result_json_decode.hpp"
 
-#include "result_limits.hpp"
+#include <watchpost/result_limits.hpp>
 
 #include "result_json.hpp"
 

@@ -1,0 +1,14 @@
+// The Avro schema of the result record. The current version is docs/avro/result-v2.avsc,
+// built into the plugins; docs/kafka.md says which changes to it are compatible.
+#pragma once
+
+#include <string>
+
+namespace watchpost::avro {
+
+constexpr int kResultSchemaVersion = 2;
+
+// The current schema's JSON text, as docs/avro/result-v2.avsc has it.
+const std::string& result_schema_json();
+
+}  // namespace watchpost::avro

@@ -2,7 +2,9 @@
 //   pg_sink (COPY into staging + idempotent insert + latest status) vs a plain COPY of the
 //   same rows into the same table shape;
 //   kafka_sink (JSON, acks=all, idempotent, delivery reports) vs kcat producing the same
-//   messages with the same settings, both to the dev broker.
+//   messages with the same settings, both to the dev broker;
+//   Avro (format: avro, issue 18) beside JSON: encoding alone, bytes per message, and
+//   kafka_sink through the core's sink thread in each format.
 // Prints a table and writes bench/results/sinks.json.
 #include "delivery/sink_worker.hpp"
 #include "plugins/instance.hpp"
@@ -15,6 +17,7 @@
 #include "results/ulid.hpp"
 
 #include "copy_row.hpp"
+#include "result_encoder.hpp"
 
 #include <pqxx/pqxx>
 
@@ -160,6 +163,7 @@ int main() {
   // SINK_BENCH=kafka or =pg runs one half (the table then has only its rows).
   const char* only = std::getenv("SINK_BENCH");
   const bool run_pg = !only || std::string(only) == "pg", run_kafka = !only || std::string(only) == "kafka";
+  const bool run_avro = !only || std::string(only) == "avro";
   if (run_pg) {  // PostgreSQL
     wt::PostgresServer pg;
     auto sink = make_sink(catalog, "pg_sink", {{"dsn", pg.dsn()}, {"schema", "watchpost"}, {"retention", "0"}});
@@ -269,6 +273,58 @@ int main() {
       rows.push_back({"kafka_sink msgs/s (JSON, acks=all), " + label, "kcat msgs/s, same messages and settings",
                       kRows / ours, kcat > 0 ? kRows / kcat : 0});
     }
+  }
+
+  if (run_avro) {  // Avro beside JSON
+    // Encoding alone, the same results, best of 5 passes each (the machine is noisy).
+    std::vector<ResultViews> views;
+    views.reserve(results.size());
+    for (auto& r : results) views.emplace_back(*r);
+    avro::ResultEncoder encoder;
+    std::string buffer;
+    double json_bytes = 0, avro_bytes = 0, json_s = 1e9, avro_s = 1e9;
+    for (int pass = 0; pass < 5; ++pass) {
+      auto start = Clock::now();
+      json_bytes = 0;
+      for (auto& v : views) {
+        buffer.clear();
+        append_result_json(buffer, *v.data());
+        json_bytes += static_cast<double>(buffer.size());
+      }
+      json_s = std::min(json_s, std::chrono::duration<double>(Clock::now() - start).count());
+      start = Clock::now();
+      avro_bytes = 0;
+      for (auto& v : views) {
+        buffer.clear();
+        encoder.encode(*v.data(), buffer);
+        avro_bytes += static_cast<double>(buffer.size());
+      }
+      avro_s = std::min(avro_s, std::chrono::duration<double>(Clock::now() - start).count());
+    }
+    rows.push_back({"Avro encoding results/s", "JSON encoding results/s (the core's)", kRows / avro_s,
+                    kRows / json_s});
+    rows.push_back({"Avro bytes per result (with the 5-byte frame)", "JSON bytes per result", avro_bytes / kRows + 5,
+                    json_bytes / kRows});
+    // kafka_sink through the core's sink thread, pipelined, in each format, alternating.
+    devbroker::MockKafka kafka(1);
+    std::vector<double> json_rate, avro_rate;
+    for (int round = 0; round < 3; ++round) {
+      for (bool use_avro : {round % 2 == 0, round % 2 != 0}) {
+        std::string topic = std::string(use_avro ? "avro" : "json") + std::to_string(round);
+        kafka.create_topic(topic, 4, 1);
+        std::vector<std::pair<const char*, std::string>> options = {
+            {"brokers", kafka.bootstrap()}, {"topic", topic}, {"key", "target_id"}, {"compression", "lz4"},
+            {"linger", "5ms"}, {"batch_messages", "10000"}, {"delivery_timeout", "30s"}};
+        if (use_avro) {
+          options.push_back({"format", "avro"});
+          options.push_back({"schema_id", "1"});
+        }
+        double seconds = write_through_core(make_sink(catalog, "kafka_sink", options), results, 4);
+        (use_avro ? avro_rate : json_rate).push_back(kRows / seconds);
+      }
+    }
+    rows.push_back({"kafka_sink msgs/s, Avro, pipelined (median of 3)", "kafka_sink msgs/s, JSON, same setting",
+                    median(avro_rate), median(json_rate)});
   }
 
   std::printf("\n%-52s %12s   %-40s %12s   %s\n", "watchpost", "rate", "peer / limit", "rate", "ratio");

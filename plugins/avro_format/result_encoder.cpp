@@ -1,139 +1,109 @@
 #include "result_encoder.hpp"
 
-#include "result_schema.hpp"
-
 #include <watchpost/utf8.hpp>
 
-#include <cerrno>
 #include <climits>
-#include <stdexcept>
-#include <string_view>
 
 namespace watchpost::avro {
 namespace {
 
-// The current schema's field positions (docs/avro/result-v2.avsc).
-enum Field {
-  kResultId, kTargetId, kPipeline, kUrl, kNode, kLabels, kScheduledAt, kStartedAt, kOutcome, kErrorKind,
-  kErrorMessage, kHttpStatus, kTimings, kBytesReceived, kResolvedIp, kIpFamily, kTlsDaysLeft, kAttempts,
-  kRedirects, kVerdicts, kRegion, kFieldCount
-};
-
-avro_value_t field(avro_value_t* record, int index) {
-  avro_value_t out;
-  avro_value_get_by_index(record, index, &out, nullptr);
-  return out;
-}
-
-void check(int rc) {
-  if (rc != 0) throw std::runtime_error(std::string("libavro: ") + avro_strerror());
-}
-
-// A ["null", T] union: branch 0 is null, branch 1 the value.
-avro_value_t branch(avro_value_t* u, bool present) {
-  avro_value_t b;
-  check(avro_value_set_branch(u, present ? 1 : 0, &b));
-  if (!present) check(avro_value_set_null(&b));
-  return b;
-}
-
-void set_optional_long(avro_value_t* u, int64_t v, bool present) {
-  avro_value_t b = branch(u, present);
-  if (present) check(avro_value_set_long(&b, v));
-}
-
-void set_optional_int(avro_value_t* u, int32_t v, bool present) {
-  avro_value_t b = branch(u, present);
-  if (present) check(avro_value_set_int(&b, v));
+// Avro's int and long: zig-zag, then 7 bits a byte, low bits first.
+void varint(std::string& out, int64_t n) {
+  uint64_t z = (static_cast<uint64_t>(n) << 1) ^ static_cast<uint64_t>(n >> 63);
+  char buf[10];
+  size_t len = 0;
+  while (z >= 0x80) {
+    buf[len++] = static_cast<char>((z & 0x7F) | 0x80);
+    z >>= 7;
+  }
+  buf[len++] = static_cast<char>(z);
+  out.append(buf, len);
 }
 
 std::string_view view(wp_str s) { return {s.data ? s.data : "", s.size}; }
 
+// Text that can be written as it is: well-formed UTF-8 without NUL.
+bool clean(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c != 0 && c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = c == 0 ? 0 : utf8::sequence_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+// A ["null", T] union's branch: 0 null, 1 the value.
+void branch(std::string& out, bool present) { out.push_back(present ? '\x02' : '\x00'); }
+
 }  // namespace
 
-ResultEncoder::ResultEncoder()
-    : schema_(parse_schema(result_schema_json())), value_(schema_.get()), writer_(avro_writer_memory(nullptr, 0)) {
-  if (avro_schema_record_size(schema_.get()) != kFieldCount)
-    throw std::logic_error("the built-in result schema does not have the fields the encoder writes");
-  buffer_.resize(64 * 1024);
-}
-
-void ResultEncoder::set_text(avro_value_t* f, wp_str s) {
-  text_.clear();
-  utf8::append_text(text_, view(s));
-  check(avro_value_set_string_len(f, text_.c_str(), text_.size() + 1));
-}
-
-void ResultEncoder::set_optional_text(avro_value_t* u, wp_str s) {
-  avro_value_t b = branch(u, s.size > 0);
-  if (s.size > 0) set_text(&b, s);
-}
-
-void ResultEncoder::encode(const wp_result& r, std::string& out) {
-  avro_value_t* v = value_.get();
-  check(avro_value_reset(v));
-  avro_value_t f;
-  f = field(v, kResultId), set_text(&f, r.result_id);
-  f = field(v, kTargetId), set_text(&f, r.target_id);
-  f = field(v, kPipeline), set_text(&f, r.pipeline);
-  f = field(v, kUrl), set_text(&f, r.url);
-  f = field(v, kNode), set_text(&f, r.node);
-  f = field(v, kLabels);
-  for (size_t i = 0; i < r.label_count; ++i) {
-    std::string key;
-    utf8::append_text(key, view(r.labels[i].key));
-    avro_value_t element;
-    check(avro_value_add(&f, key.c_str(), &element, nullptr, nullptr));
-    set_text(&element, r.labels[i].value);
+void ResultEncoder::text(std::string& out, std::string_view s) {
+  if (!clean(s)) {
+    repaired_.clear();
+    utf8::append_text(repaired_, s);
+    s = repaired_;
   }
-  f = field(v, kScheduledAt), check(avro_value_set_long(&f, r.scheduled_at_us));
-  f = field(v, kStartedAt), check(avro_value_set_long(&f, r.started_at_us));
-  f = field(v, kOutcome), check(avro_value_set_enum(&f, r.outcome >= 0 && r.outcome <= 2 ? r.outcome : WP_OUTCOME_UNKNOWN));
-  f = field(v, kErrorKind);
-  {
-    bool present = r.error_kind != WP_ERR_NONE;
-    avro_value_t b = branch(&f, present);
-    if (present) {
-      const char* name = wp_error_kind_name(r.error_kind);
-      check(avro_value_set_string_len(&b, name, std::char_traits<char>::length(name) + 1));
+  varint(out, static_cast<int64_t>(s.size()));
+  out.append(s.data(), s.size());
+}
+
+// The fields in the order of docs/avro/result-v2.avsc.
+void ResultEncoder::encode(const wp_result& r, std::string& out) {
+  text(out, view(r.result_id));
+  text(out, view(r.target_id));
+  text(out, view(r.pipeline));
+  text(out, view(r.url));
+  text(out, view(r.node));
+  if (r.label_count > 0) {  // a map: one block of label_count pairs, then the empty block
+    varint(out, static_cast<int64_t>(r.label_count));
+    for (size_t i = 0; i < r.label_count; ++i) {
+      text(out, view(r.labels[i].key));
+      text(out, view(r.labels[i].value));
     }
   }
-  f = field(v, kErrorMessage), set_optional_text(&f, r.error_message);
-  f = field(v, kHttpStatus), set_optional_int(&f, r.http_status, r.http_status != 0);
-  f = field(v, kTimings);
-  const int64_t phases[] = {r.dns_us, r.connect_us, r.tls_us, r.first_byte_us, r.total_us};
-  for (int i = 0; i < 5; ++i) {
-    avro_value_t p = field(&f, i);
-    set_optional_long(&p, phases[i], phases[i] >= 0);
+  out.push_back('\0');
+  varint(out, r.scheduled_at_us);
+  varint(out, r.started_at_us);
+  varint(out, r.outcome >= 0 && r.outcome <= 2 ? r.outcome : WP_OUTCOME_UNKNOWN);  // symbols up, down, unknown
+  branch(out, r.error_kind != WP_ERR_NONE);
+  if (r.error_kind != WP_ERR_NONE) text(out, wp_error_kind_name(r.error_kind));
+  branch(out, r.error_message.size > 0);
+  if (r.error_message.size > 0) text(out, view(r.error_message));
+  branch(out, r.http_status != 0);
+  if (r.http_status != 0) varint(out, r.http_status);
+  for (int64_t phase : {r.dns_us, r.connect_us, r.tls_us, r.first_byte_us, r.total_us}) {
+    branch(out, phase >= 0);
+    if (phase >= 0) varint(out, phase);
   }
-  f = field(v, kBytesReceived), check(avro_value_set_long(&f, static_cast<int64_t>(r.bytes_received)));
-  f = field(v, kResolvedIp), set_optional_text(&f, r.resolved_ip);
-  f = field(v, kIpFamily), set_optional_int(&f, r.ip_family, r.ip_family != 0);
-  f = field(v, kTlsDaysLeft), set_optional_int(&f, r.tls_days_left, r.tls_days_left != INT32_MIN);
-  f = field(v, kAttempts), check(avro_value_set_int(&f, static_cast<int32_t>(r.attempts)));
-  f = field(v, kRedirects), check(avro_value_set_int(&f, r.redirects));
-  f = field(v, kVerdicts);
-  const char* verdicts = reinterpret_cast<const char*>(r.verdicts);
-  for (size_t i = 0; i < r.verdict_count; ++i) {
-    const auto* verdict = reinterpret_cast<const wp_verdict_view*>(verdicts + i * r.verdicts[0].struct_size);
-    avro_value_t element, part;
-    check(avro_value_append(&f, &element, nullptr));
-    part = field(&element, 0), set_text(&part, verdict->evaluator);
-    // The record's pass is 1 pass, 0 fail, -1 undecided; the enum's symbols are pass, fail, undecided.
-    part = field(&element, 1), check(avro_value_set_enum(&part, verdict->pass == 1 ? 0 : verdict->pass == 0 ? 1 : 2));
-    part = field(&element, 2), set_text(&part, verdict->message);
+  varint(out, static_cast<int64_t>(r.bytes_received));
+  branch(out, r.resolved_ip.size > 0);
+  if (r.resolved_ip.size > 0) text(out, view(r.resolved_ip));
+  branch(out, r.ip_family != 0);
+  if (r.ip_family != 0) varint(out, r.ip_family);
+  branch(out, r.tls_days_left != INT32_MIN);
+  if (r.tls_days_left != INT32_MIN) varint(out, r.tls_days_left);
+  varint(out, static_cast<int32_t>(r.attempts));
+  varint(out, r.redirects);
+  if (r.verdict_count > 0) {
+    varint(out, static_cast<int64_t>(r.verdict_count));
+    const char* verdicts = reinterpret_cast<const char*>(r.verdicts);
+    for (size_t i = 0; i < r.verdict_count; ++i) {
+      const auto* v = reinterpret_cast<const wp_verdict_view*>(verdicts + i * r.verdicts[0].struct_size);
+      text(out, view(v->evaluator));
+      // The record's pass is 1 pass, 0 fail, -1 undecided; the enum's symbols are pass, fail, undecided.
+      varint(out, v->pass == 1 ? 0 : v->pass == 0 ? 1 : 2);
+      text(out, view(v->message));
+    }
   }
-  f = field(v, kRegion), set_optional_text(&f, wp_result_region(&r));
-
-  for (;;) {
-    avro_writer_memory_set_dest(writer_.get(), buffer_.data(), static_cast<int64_t>(buffer_.size()));
-    if (avro_value_write(writer_.get(), v) == 0) break;
-    size_t needed = 0;  // rare: a result larger than the buffer; size it and write again
-    check(avro_value_sizeof(v, &needed));
-    if (needed <= buffer_.size()) check(EINVAL);
-    buffer_.resize(needed);
-  }
-  out.append(buffer_.data(), static_cast<size_t>(avro_writer_tell(writer_.get())));
+  out.push_back('\0');
+  wp_str region = wp_result_region(&r);
+  branch(out, region.size > 0);
+  if (region.size > 0) text(out, view(region));
 }
 
 }  // namespace watchpost::avro

@@ -1,6 +1,7 @@
 // The Avro codec of results (plugins/avro_format): what is encoded decodes to the same record
 // (compared through the core's JSON form), older and newer compatible schemas are read, the
 // incompatible ones are refused by field, and hostile bytes give an error, never a crash.
+#include "avro_reference_encoder.hpp"
 #include "confluent_framing.hpp"
 #include "result_decoder.hpp"
 #include "result_encoder.hpp"
@@ -108,6 +109,26 @@ std::string edited_schema(const std::function<void(nlohmann::json& fields)>& edi
 
 TEST(AvroCodec, TheBuiltInSchemaIsTheOneInDocs) {
   EXPECT_EQ(avro::result_schema_json(), read_file(std::string(DOCS_DIR) + "/avro/result-v2.avsc"));
+}
+
+TEST(AvroCodec, TheEncoderWritesTheBytesLibavroWrites) {
+  std::vector<Result> cases = {full_result(), bare_result()};
+  Result odd = full_result();
+  odd.error_message = std::string("nul \0 and bad \xff\xfe bytes", 26);
+  odd.tls_days_left = -5;
+  odd.bytes_received = uint64_t(1) << 40;
+  odd.scheduled_at_us = 7'258'118'399'999'999;
+  auto many = std::make_shared<Labels>();
+  for (int i = 0; i < 64; ++i) many->emplace_back("key-" + std::to_string(i), std::string(i * 7, 'v'));
+  odd.labels = many;
+  for (int i = 0; i < 70; ++i) odd.verdicts.push_back({"e" + std::to_string(i), i % 3 - 1, std::string(i, 'm')});
+  cases.push_back(odd);
+  avro::ReferenceEncoder reference;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    std::string theirs;
+    reference.encode(ResultViews(cases[i]).data()[0], theirs);
+    EXPECT_EQ(encode(cases[i]), theirs) << "case " << i;
+  }
 }
 
 TEST(AvroCodec, EveryFieldRoundTrips) {

@@ -27,6 +27,7 @@ struct IncompatibleSchema : std::runtime_error {
 
 class ResultDecoder {
  public:
+  static constexpr const char* kRecord = "a result";
   // Throws std::invalid_argument (not a schema) or IncompatibleSchema.
   explicit ResultDecoder(std::string_view writer_schema_json);
   ~ResultDecoder();

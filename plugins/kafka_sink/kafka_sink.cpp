@@ -1,5 +1,7 @@
 #include "kafka_sink.hpp"
 
+#include "result_schema.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <mutex>
@@ -83,7 +85,7 @@ const std::vector<wp_option_spec>& KafkaSink::options() {
       option("delivery_timeout", WP_OPT_DURATION, "30s", "A message not delivered by then fails (and is retried by the core)"),
       properties_option(),
     };
-    for (auto& spec : avro::avro_option_specs(false)) s.push_back(spec);
+    for (auto& spec : avro::framing_option_specs(false)) s.push_back(spec);
     return s;
   }();
   return specs;
@@ -104,7 +106,7 @@ void KafkaSink::validate(const Options& o) {
   producer_conf(o);  // throws with librdkafka's message for a bad property
   if (o.integer("delivery_timeout", 30000) < 1000) throw OptionError("delivery_timeout", "must be at least 1s");
   if (o.string("topic").empty()) throw OptionError("topic", "must not be empty");
-  if (o.string("format", "json") == "avro") avro::validate_avro_options(o, false);
+  if (o.string("format", "json") == "avro") avro::framing_from(o, avro::result_schema_json(), false);
 }
 
 KafkaSink::KafkaSink(const Host& host, const Options& o)
@@ -113,7 +115,9 @@ KafkaSink::KafkaSink(const Host& host, const Options& o)
       topic_name_(o.string("topic")),
       key_(o.string("key", "target_id")),
       delivery_timeout_ms_(o.integer("delivery_timeout", 30000)) {
-  if (o.string("format", "json") == "avro") avro_ = std::make_unique<avro::AvroMessageWriter>(o, topic_name_);
+  if (o.string("format", "json") == "avro")
+    avro_ = std::make_unique<avro::FramedWriter>(avro::framing_from(o, avro::result_schema_json(), false), topic_name_,
+                                                 avro::result_schema_json());
   connect();
 }
 
@@ -188,7 +192,8 @@ Status KafkaSink::write_async(const Batch& batch, SinkCompletion done) {
   for (size_t i = 0; i < batch.size(); ++i) {
     if (avro_) {
       payload.clear();
-      avro_->write(batch[i], payload);
+      avro_->start(payload);
+      avro_encoder_.encode(batch[i], payload);
     } else {
       host_.to_json(batch[i], payload);
     }

@@ -11,7 +11,8 @@
 // hands over the next batch without waiting out the broker's round trip.
 #pragma once
 
-#include "avro_messages.hpp"
+#include "framed_writer.hpp"
+#include "result_encoder.hpp"
 #include "kafka_config.hpp"
 
 #include <atomic>
@@ -43,7 +44,8 @@ class KafkaSink final : public PipelinedSink {
   rd_kafka_topic_t* topic_ = nullptr;
   std::string topic_name_;
   std::string key_;
-  std::unique_ptr<avro::AvroMessageWriter> avro_;  // format: avro; JSON otherwise
+  std::unique_ptr<avro::FramedWriter> avro_;  // format: avro; JSON otherwise
+  avro::ResultEncoder avro_encoder_;
   int64_t delivery_timeout_ms_;
   std::atomic<bool> polling_{false};
   std::thread poller_;  // serves delivery reports while producer_ lives

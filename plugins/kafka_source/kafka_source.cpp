@@ -1,5 +1,7 @@
 #include "kafka_source.hpp"
 
+#include "result_schema.hpp"
+
 #include <thread>
 
 namespace watchpost::kafka {
@@ -19,7 +21,7 @@ const std::vector<wp_option_spec>& KafkaSource::options() {
              "Message format: the result record as JSON (docs/result-format.md) or Avro (docs/kafka.md)", "json|avro"),
       properties_option(),
     };
-    for (auto& spec : avro::avro_option_specs(true)) s.push_back(spec);
+    for (auto& spec : avro::framing_option_specs(true)) s.push_back(spec);
     return s;
   }();
   return specs;
@@ -39,7 +41,14 @@ void KafkaSource::validate(const Options& o) {
   consumer_conf(o);
   if (o.list("topics").empty()) throw OptionError("topics", "give at least one topic");
   if (o.integer("max_batch", 1) < 1) throw OptionError("max_batch", "must be at least 1");
-  if (o.string("format", "json") == "avro") avro::validate_avro_options(o, true);
+  if (o.string("format", "json") == "avro") {
+    avro::Framing f = avro::framing_from(o, avro::result_schema_json(), true);
+    try {
+      avro::ResultDecoder check(f.writer_schema);
+    } catch (const std::exception& e) {
+      throw OptionError("avro_schema", e.what());
+    }
+  }
 }
 
 KafkaSource::KafkaSource(const Host& host, const Options& o)
@@ -48,7 +57,8 @@ KafkaSource::KafkaSource(const Host& host, const Options& o)
       max_batch_(o.integer("max_batch", 1000)),
       commit_interval_ms_(o.integer("commit_interval", 1000)),
       last_commit_(std::chrono::steady_clock::now()) {
-  if (o.string("format", "json") == "avro") avro_ = std::make_unique<avro::AvroMessageReader>(o);
+  if (o.string("format", "json") == "avro")
+    avro_ = std::make_unique<avro::FramedReader<avro::ResultDecoder>>(avro::framing_from(o, avro::result_schema_json(), true));
   ConfPtr conf = consumer_conf(o);
   // The rebalance callback needs this object, so the opaque is `this` (not the host, as in
   // route_logs) and the log and error callbacks reach the host through it.
@@ -210,8 +220,8 @@ bool KafkaSource::take(rd_kafka_message_t* m, Emitter& emit) {
   if (avro_) {
     // Tracked only once it is known the message will not be read again.
     token = tracker_.track(rd_kafka_topic_name(m->rkt), m->partition, m->offset);
-    avro::AvroMessageReader::Read read = avro_->read(payload, emit_one);
-    if (read.outcome == avro::AvroMessageReader::Outcome::TryLater) {
+    avro::ReadResult read = avro_->read(payload, emit_one);
+    if (read.outcome == avro::ReadOutcome::TryLater) {
       tracker_.untrack(token);
       host_.count("schema_registry_errors");
       if (!registry_down_) host_.warn(read.why + " (messages wait in Kafka until it answers)");

@@ -7,7 +7,8 @@
 // read again once the registry answers, so nothing is dead-lettered for an outage.
 #pragma once
 
-#include "avro_messages.hpp"
+#include "framed_reader.hpp"
+#include "result_decoder.hpp"
 #include "kafka_config.hpp"
 #include "offset_tracker.hpp"
 
@@ -44,7 +45,7 @@ class KafkaSource final : public Source {
   int64_t commit_interval_ms_;
   std::chrono::steady_clock::time_point last_commit_;
   OffsetTracker tracker_;
-  std::unique_ptr<avro::AvroMessageReader> avro_;  // format: avro; JSON otherwise
+  std::unique_ptr<avro::FramedReader<avro::ResultDecoder>> avro_;  // format: avro; JSON otherwise
   bool registry_down_ = false;                     // so an outage is logged once, not per message
 };
 

@@ -22,6 +22,19 @@ struct ReadResult {
   std::string why;  // for Undecodable and TryLater
 };
 
+// The framing a reader's options give, its writer schema checked by making a Decoder for it:
+// throws OptionError naming the option.
+template <class Decoder>
+Framing reader_framing(const Options& options, const std::string& current_schema) {
+  Framing f = framing_from(options, current_schema, true);
+  try {
+    Decoder check(f.writer_schema);
+  } catch (const std::exception& e) {
+    throw OptionError("avro_schema", e.what());
+  }
+  return f;
+}
+
 template <class Decoder>
 class FramedReader {
  public:

@@ -1,5 +1,7 @@
 #include "result_decoder.hpp"
 
+#include "value_reading.hpp"
+
 #include <watchpost/result_limits.hpp>
 #include <watchpost/utf8.hpp>
 
@@ -10,9 +12,7 @@
 namespace watchpost::avro {
 namespace {
 
-struct Bad {
-  std::string why;
-};
+using namespace reading;
 
 // What a field of the current schema holds. The Opt kinds are ["null", T] with a null default.
 enum class Kind { Text, Int, Long, Outcome, Labels, Timings, Verdicts, OptText, OptInt, OptLong };
@@ -39,11 +39,6 @@ const char* const kVerdictFields[] = {"evaluator", "pass", "message"};
 
 // The first time 2200-01-01T00:00:00Z refuses (docs/result-format.md's bounds).
 constexpr int64_t kEndOfTimeUs = 7'258'118'400'000'000;
-
-avro_schema_t follow(avro_schema_t s) {
-  while (s && is_avro_link(s)) s = avro_schema_link_target(s);
-  return s;
-}
 
 bool optional(Kind k) { return k == Kind::OptText || k == Kind::OptInt || k == Kind::OptLong; }
 
@@ -115,6 +110,9 @@ namespace {
 std::unique_ptr<ResultDecoder::Plan> make_plan(avro_schema_t writer, std::string_view writer_json) {
   writer = follow(writer);
   if (!is_avro_record(writer)) throw IncompatibleSchema("the writer's schema is not a record");
+  // Avro resolves records of the same unqualified name only.
+  if (std::string(avro_schema_name(writer)) != "Result")
+    throw IncompatibleSchema(std::string("the writer's record is named ") + avro_schema_name(writer) + ", not Result");
   check_time_types(writer_json);
   auto plan = std::make_unique<ResultDecoder::Plan>();
   for (size_t i = 0; i < kFieldCount; ++i) {
@@ -150,63 +148,23 @@ std::unique_ptr<ResultDecoder::Plan> make_plan(avro_schema_t writer, std::string
   return plan;
 }
 
-// The value itself or a union's current branch; false when that is null.
-bool present(avro_value_t& v) {
-  if (avro_value_get_type(&v) == AVRO_UNION) {
-    avro_value_t b;
-    if (avro_value_get_current_branch(&v, &b) != 0) return false;
-    v = b;
-  }
-  return avro_value_get_type(&v) != AVRO_NULL;
-}
-
 avro_value_t child(avro_value_t* parent, int index) {
   avro_value_t out;
   avro_value_get_by_index(parent, static_cast<size_t>(index), &out, nullptr);
   return out;
 }
 
-std::string_view text(avro_value_t v, const char* name) {
-  if (!present(v)) throw Bad{std::string("'") + name + "' must not be null"};
-  const void* data = nullptr;
-  size_t size = 0;
-  std::string_view s;
-  if (avro_value_get_type(&v) == AVRO_STRING) {
-    const char* str = nullptr;
-    avro_value_get_string(&v, &str, &size);
-    s = std::string_view(str ? str : "", size > 0 ? size - 1 : 0);  // libavro counts the NUL
-  } else {
-    avro_value_get_bytes(&v, &data, &size);
-    s = std::string_view(static_cast<const char*>(data), size);
-  }
-  for (size_t i = 0; i < s.size();) {
-    size_t n = s[i] == '\0' ? 0 : utf8::sequence_length(s, i);
-    if (n == 0) throw Bad{std::string("'") + name + "' is not UTF-8 text"};
-    i += n;
-  }
-  return s;
-}
-
-int64_t integer(avro_value_t v, const char* name, int64_t lo, int64_t hi) {
-  if (!present(v)) throw Bad{std::string("'") + name + "' must not be null"};
-  int64_t n = 0;
-  if (avro_value_get_type(&v) == AVRO_INT32) {
-    int32_t i = 0;
-    avro_value_get_int(&v, &i);
-    n = i;
-  } else {
-    avro_value_get_long(&v, &n);
-  }
-  if (n < lo || n > hi) throw Bad{std::string("'") + name + "' is out of range"};
-  return n;
-}
-
 // An enum's symbol by name, so a writer may order its symbols differently.
 int symbol(avro_value_t v, const char* name, const char* const* symbols, int count) {
   if (!present(v)) throw Bad{std::string("'") + name + "' must not be null"};
+  if (avro_value_get_type(&v) != AVRO_ENUM) throw Bad{std::string("'") + name + "' is not an enum"};
   int index = 0;
   avro_value_get_enum(&v, &index);
-  const char* s = avro_schema_enum_get(follow(avro_value_get_schema(&v)), index);
+  avro_schema_t schema = follow(avro_value_get_schema(&v));
+  // libavro reads whatever index a datum holds; its symbol lookup does not check the bounds.
+  if (index < 0 || index >= avro_schema_enum_number_of_symbols(schema))
+    throw Bad{std::string("'") + name + "' has no symbol " + std::to_string(index)};
+  const char* s = avro_schema_enum_get(schema, index);
   for (int i = 0; s && i < count; ++i)
     if (std::string_view(s) == symbols[i]) return i;
   throw Bad{std::string("'") + name + "' has the unknown symbol '" + (s ? s : "?") + "'"};

@@ -1,11 +1,13 @@
 #include "kafka_targets.hpp"
 
 #include <chrono>
+#include <thread>
 
 namespace watchpost::kafka {
 
 const std::vector<wp_option_spec>& KafkaTargets::options() {
-  static const std::vector<wp_option_spec> specs = {
+  static const std::vector<wp_option_spec> specs = [] {
+    std::vector<wp_option_spec> s = {
       brokers_option(),
       option("topic", WP_OPT_STRING, "watchpost.targets", "The catalogue topic: target definitions keyed by target id"),
       option("group", WP_OPT_STRING, "watchpost-checkers", "Consumer group of the checkers that split the catalogue"),
@@ -14,8 +16,13 @@ const std::vector<wp_option_spec>& KafkaTargets::options() {
              "(group.region) and checks every target"),
       option("session_timeout", WP_OPT_DURATION, "6s",
              "A checker silent this long loses its partitions to the others (the failover bound's main part)"),
+      option("format", WP_OPT_STRING, "json",
+             "Value format: the definition as JSON, or as the Avro target record (docs/kafka.md)", "json|avro"),
       properties_option(),
-  };
+    };
+    for (auto& spec : avro::framing_option_specs(true)) s.push_back(spec);
+    return s;
+  }();
   return specs;
 }
 
@@ -44,6 +51,7 @@ void KafkaTargets::validate(const Options& o) {
   if (o.string("group", "watchpost-checkers").empty()) throw OptionError("group", "must not be empty");
   if (o.integer("session_timeout", 6000) < 1000) throw OptionError("session_timeout", "must be at least 1s");
   consumer_conf(o);  // throws with librdkafka's message for a bad property
+  if (o.string("format", "json") == "avro") avro::reader_framing<avro::TargetDecoder>(o, avro::target_schema_json());
 }
 
 KafkaTargets::KafkaTargets(const Host& host, const Options& o)
@@ -51,6 +59,9 @@ KafkaTargets::KafkaTargets(const Host& host, const Options& o)
       route_{host, this},
       topic_(o.string("topic", "watchpost.targets")),
       session_ms_(o.integer("session_timeout", 6000)) {
+  if (o.string("format", "json") == "avro")
+    avro_ = std::make_unique<avro::FramedReader<avro::TargetDecoder>>(
+        avro::reader_framing<avro::TargetDecoder>(o, avro::target_schema_json()));
   ConfPtr conf = consumer_conf(o, host.region());
   route_logs(conf.get(), &route_.host);
   rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaTargets::on_rebalance);
@@ -144,24 +155,44 @@ void KafkaTargets::release_kept(const char* why) {
   rejoined_ = false;
 }
 
-void KafkaTargets::take(const rd_kafka_message_t* m) {
+bool KafkaTargets::take(const rd_kafka_message_t* m) {
   auto it = partitions_.find(m->partition);
-  if (it == partitions_.end()) return;  // a message fetched just before its partition moved
+  if (it == partitions_.end()) return true;  // a message fetched just before its partition moved
   if (!m->key || m->key_len == 0) {
     host_.count("unkeyed_messages");
     host_.warn("skipping a catalogue message without a key (the key is the target id) at partition " +
                std::to_string(m->partition) + " offset " + std::to_string(m->offset));
-    return;
+    return true;
   }
   std::string id(static_cast<const char*>(m->key), m->key_len);
   auto& part = it->second;
   if (!m->payload) {  // tombstone
     if (part.targets.erase(id) && part.loaded) out_.push_back(TargetChange::remove(id));
-    return;
+    return true;
   }
   std::string definition(static_cast<const char*>(m->payload), m->len);
+  if (avro_) {
+    std::string payload = std::move(definition);
+    avro::ReadResult read = avro_->read(payload, [&](const std::string& d) { definition = d; });
+    if (read.outcome == avro::ReadOutcome::TryLater) {
+      host_.count("schema_registry_errors");
+      if (!registry_down_) host_.warn(read.why + " (the catalogue waits in Kafka until it answers)");
+      registry_down_ = true;
+      rd_kafka_resp_err_t e = rd_kafka_seek(m->rkt, m->partition, m->offset, 5000);
+      if (e) host_.warn(std::string("could not seek back to a catalogue message: ") + rd_kafka_err2str(e));
+      return false;
+    }
+    registry_down_ = false;
+    if (read.outcome == avro::ReadOutcome::Undecodable) {
+      host_.count("undecodable_messages");
+      host_.warn("skipping target '" + id + "' at partition " + std::to_string(m->partition) + " offset " +
+                 std::to_string(m->offset) + ": " + read.why);
+      return true;
+    }
+  }
   if (part.loaded) out_.push_back(TargetChange::upsert(id, definition));
   part.targets[id] = std::move(definition);
+  return true;
 }
 
 void KafkaTargets::loaded(int32_t partition) {
@@ -198,8 +229,10 @@ Status KafkaTargets::poll(TargetEmitter& emit, uint32_t timeout_ms) {
     } else if (m->err) {
       host_.count("consume_errors");
       host_.warn(std::string("consume error: ") + rd_kafka_message_errstr(m));
-    } else {
-      take(m);
+    } else if (!take(m)) {
+      rd_kafka_message_destroy(m);
+      std::this_thread::sleep_until(until);  // not asked again in a loop: read again at the next poll
+      break;
     }
     rd_kafka_message_destroy(m);
   }

@@ -4,7 +4,11 @@
 // assigns to it — the group protocol is the only coordinator. On assignment a partition is
 // read from its beginning and its targets handed over once it is read to its end (last value
 // per key, tombstones remove); then its changes follow as they come. On revocation its targets
-// are removed. Nothing is committed: the topic itself is the state.
+// are removed.
+//
+// With `format: avro` each value is a target record (docs/avro/target-v1.avsc), framed as the
+// result topic is (docs/kafka.md); a value that does not decode is skipped and counted, and one
+// whose schema registry does not answer is read again later (its partition waits). Nothing is committed: the topic itself is the state.
 //
 // A checker that loses the group (Kafka unreachable longer than the session timeout) keeps
 // checking what it had: its partitions are *kept*, not removed, because a monitor that stops
@@ -14,7 +18,9 @@
 // them) or, at the latest, two session timeouts after rejoining.
 #pragma once
 
+#include "framed_reader.hpp"
 #include "kafka_config.hpp"
+#include "target_codec.hpp"
 
 #include <chrono>
 #include <map>
@@ -50,7 +56,8 @@ class KafkaTargets final : public TargetsProvider {
 
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
                            void* opaque);
-  void take(const rd_kafka_message_t* m);
+  // False when the message must be read again later (its schema registry did not answer).
+  bool take(const rd_kafka_message_t* m);
   void loaded(int32_t partition);
   void assigned(const rd_kafka_topic_partition_list_t* parts);
   void revoked(const rd_kafka_topic_partition_list_t* parts, bool lost);
@@ -76,6 +83,8 @@ class KafkaTargets final : public TargetsProvider {
   bool rejoined_ = false;  // an assignment came after the loss (kept_ waits for a non-empty one)
   std::chrono::steady_clock::time_point release_by_{};
   bool snapshot_sent_ = false;
+  std::unique_ptr<avro::FramedReader<avro::TargetDecoder>> avro_;  // format: avro; JSON otherwise
+  bool registry_down_ = false;
 };
 
 }  // namespace watchpost::kafka

@@ -1,6 +1,7 @@
 // The fleet: checker processes of one consumer group split the catalogue topic (kafka_targets)
 // — exact accounting by target and slot across their outputs, a checker killed, one added, a
 // catalogue change followed. Real processes on the dev broker (librdkafka's mock cluster).
+#include "avro_tools.hpp"
 #include "http_target.hpp"
 #include "mock_kafka.hpp"
 #include "postgres_server.hpp"
@@ -72,16 +73,19 @@ struct Checker {
   std::unique_ptr<wt::ChildProcess> process;
 };
 
+// `targets_options`: more of kafka_targets' options, as YAML flow mapping entries.
 std::unique_ptr<Checker> start_checker(const std::string& dir, const std::string& bootstrap, int n,
-                                       const std::string& region = "") {
+                                       const std::string& region = "", const std::string& targets_options = "",
+                                       const std::string& probe = "cprobe") {
   auto c = std::make_unique<Checker>();
   c->out = dir + "/checker" + std::to_string(n) + ".jsonl";
   std::string config = dir + "/checker" + std::to_string(n) + ".yaml";
   wt::write_file(config, "node: checker" + std::to_string(n) + (region.empty() ? "" : "\nregion: " + region) +
                              "\npipelines:\n  - name: fleet\n"
                              "    targets: {plugin: kafka_targets, brokers: \"" + bootstrap +
-                             "\", session_timeout: 3s, properties: {topic.metadata.refresh.interval.ms: \"1000\"}}\n"
-                             "    probe: {plugin: cprobe, interval: 1s}\n"
+                             "\", session_timeout: 3s, " + targets_options +
+                             (targets_options.empty() ? "" : ", ") + "properties: {topic.metadata.refresh.interval.ms: \"1000\"}}\n"
+                             "    probe: {plugin: " + probe + ", interval: 1s}\n"
                              "    sinks: [{plugin: stdout, format: json, path: \"" + c->out + "\", batch_delay: 20ms}]\n");
   c->process = std::make_unique<wt::ChildProcess>(
       std::vector<std::string>{WATCHPOST_BIN, "run", config, "--plugin-dir", WATCHPOST_PLUGIN_DIR, "--plugin-dir",
@@ -259,6 +263,77 @@ TEST(Fleet, ThePublisherMirrorsTheCatalogueAndTombstonesWhatWasDeletedWhileItWas
   auto no_brokers = targets({"publish"});
   EXPECT_NE(no_brokers.exit_code, 0);
   EXPECT_NE(no_brokers.err.find("--brokers"), std::string::npos) << no_brokers.err;
+}
+
+// The catalogue topic in Avro (issue 18): published from PostgreSQL as target records under a
+// registered schema, read by a checker, and by Apache Avro's Python library field for field.
+TEST(Fleet, AnAvroCatalogueIsPublishedCheckedAndReadableByPythonsAvro) {
+  SKIP_WITHOUT_POSTGRES();
+  wt::PostgresServer pg;
+  MockKafka kafka(1);
+  kafka.create_topic("watchpost.targets", 2, 1);
+  wt::SchemaRegistry registry;
+  auto targets = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {WATCHPOST_BIN, "targets"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.insert(argv.end(), {"--dsn", pg.dsn()});
+    return wt::run_process(argv, std::chrono::seconds(60));
+  };
+  ASSERT_EQ(targets({"add", "--id", "a", "--url", "http://127.0.0.1:9/a", "--interval", "1s", "--label", "team=web",
+                     "--expect-status", "200", "--match", "ok"})
+                .exit_code,
+            0);
+  ASSERT_EQ(targets({"add", "--id", "b", "--url", "http://127.0.0.1:9/b", "--interval", "1s", "--timeout", "800ms",
+                     "--attempts", "2", "--option", "max_redirects=3"})
+                .exit_code,
+            0);
+  auto publish = [&] {
+    return targets({"publish", "--brokers", kafka.bootstrap(), "--format", "avro", "--schema-registry", registry.url()});
+  };
+  auto first = publish();
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("2 written, 0 deleted, 0 unchanged"), std::string::npos) << first.out;
+  auto again = publish();
+  EXPECT_NE(again.out.find("0 written, 0 deleted, 2 unchanged"), std::string::npos)
+      << "the topic's Avro values are read back as definitions, so a run is idempotent: " << again.out << again.err;
+  EXPECT_EQ(wt::http_get(registry.url() + "/subjects").second, "[\"watchpost.targets-value\"]");
+
+  auto state = topic_state(kafka.bootstrap(), 2);
+  ASSERT_EQ(state.size(), 2u);
+  if (!wt::python_avro_missing()) {
+    auto decoded = wt::avro_interop({"decode", "--registry", registry.url(), "--raw"},
+                                    {wt::base64(state["a"]), wt::base64(state["b"])});
+    ASSERT_EQ(decoded.size(), 2u);
+    auto a = nlohmann::json::parse(decoded[0]), b = nlohmann::json::parse(decoded[1]);
+    EXPECT_EQ(a["url"], "http://127.0.0.1:9/a");
+    EXPECT_EQ(a["interval_ms"], 1000);
+    EXPECT_EQ(a["labels"], nlohmann::json({{"team", "web"}}));
+    EXPECT_EQ(a["expected_status"], nlohmann::json({"200"}));
+    EXPECT_EQ(a["must_match"], "ok");
+    EXPECT_EQ(a["must_not_match"], nullptr);
+    EXPECT_EQ(b["timeout_ms"], 800);
+    EXPECT_EQ(b["attempts"], 2);
+    EXPECT_EQ(b["options"], nlohmann::json({{"max_redirects", "\"3\""}})) << "each value as JSON text: " << decoded[1];
+  }
+
+  std::string dir = wt::temp_dir();
+  // The http probe, which takes every catalogue column (127.0.0.1:9 refuses: results are down).
+  auto checker =
+      start_checker(dir, kafka.bootstrap(), 0, "", "format: avro, schema_registry: \"" + registry.url() + "\"", "http");
+  ASSERT_TRUE(wt::wait_until([&] { auto r = results({checker->out}); return r.count("a") && r.count("b"); },
+                             std::chrono::seconds(30)))
+      << "the checker reads the Avro catalogue and checks both targets: " << checker->process->err_so_far().substr(0, 3000);
+  ASSERT_EQ(targets({"remove", "--id", "b"}).exit_code, 0);
+  auto removed = publish();
+  EXPECT_NE(removed.out.find("0 written, 1 deleted, 1 unchanged"), std::string::npos) << removed.out;
+  checker->process->signal(SIGTERM);
+  auto ended = checker->process->wait();
+  EXPECT_EQ(ended.exit_code, 0) << ended.err.substr(0, 2000);
+
+  auto both = targets({"publish", "--brokers", kafka.bootstrap(), "--format", "avro", "--schema-id", "1",
+                       "--schema-registry", registry.url()});
+  EXPECT_NE(both.exit_code, 0);
+  EXPECT_NE(both.err.find("--schema-id: confluent framing needs exactly one of"), std::string::npos) << both.err;
 }
 
 TEST(Fleet, CheckersSplitTheCatalogueEverySlotOnceThroughAKillAndAJoin) {

@@ -5,9 +5,10 @@ Avro tests compare watchpost with (tests/integration/kafka_avro_test.cpp).
   encode --schema FILE [--framing confluent --id N | --framing plain]
       stdin: results in watchpost's JSON form (docs/result-format.md), one per line
       stdout: the Kafka message for each, base64, one per line
-  decode [--schema FILE | --registry URL] [--framing confluent|plain]
+  decode [--schema FILE | --registry URL] [--framing confluent|plain] [--raw]
       stdin: Kafka messages, base64, one per line
-      stdout: each decoded into watchpost's JSON form, one per line
+      stdout: each decoded into watchpost's JSON form (--raw: the record as Python reads it),
+      one per line
 """
 import argparse
 import base64
@@ -110,7 +111,7 @@ def decode(args):
                     schemas[schema_id] = registry_schema(args.registry, schema_id)
                 schema = schemas[schema_id]
         record = avro.io.DatumReader(schema, schema).read(avro.io.BinaryDecoder(io.BytesIO(data)))
-        print(json.dumps(to_result(record)))
+        print(json.dumps(record if args.raw else to_result(record)))
 
 
 def main():
@@ -120,6 +121,7 @@ def main():
     parser.add_argument("--registry")
     parser.add_argument("--framing", choices=["confluent", "plain"], default="confluent")
     parser.add_argument("--id", type=int, default=0)
+    parser.add_argument("--raw", action="store_true")
     args = parser.parse_args()
     encode(args) if args.command == "encode" else decode(args)
 

@@ -6,6 +6,7 @@
 #include "result_decoder.hpp"
 #include "result_encoder.hpp"
 #include "result_schema.hpp"
+#include "target_codec.hpp"
 #include "results/result.hpp"
 #include "results/result_json.hpp"
 #include "results/ulid.hpp"
@@ -268,4 +269,52 @@ TEST(ConfluentFraming, HeaderCarriesTheIdBigEndian) {
   EXPECT_EQ(f->datum, "datum");
   EXPECT_FALSE(avro::read_frame(std::string("\x01\0\0\0\x01x", 6))) << "magic byte must be 0";
   EXPECT_FALSE(avro::read_frame(std::string("\0\0\0", 3))) << "too short";
+}
+
+// The catalogue topic's record: a definition as the publisher makes it comes back as the same
+// text; what the record cannot carry is refused by name.
+TEST(TargetCodec, DefinitionsRoundTripToTheSameText) {
+  const std::vector<std::string> definitions = {
+      R"({"url":"http://a.example/"})",
+      R"({"attempts":2,"evaluate":[{"mode":"must_match","pattern":"ok","plugin":"regex"},)"
+      R"({"mode":"must_not_match","pattern":"error","plugin":"regex"}],"expected_status":["200","3xx"],)"
+      R"("headers":{"X-A":"1"},"interval":"30000ms","labels":{"team":"web","tier":"1"},"max_redirects":3,)"
+      R"("method":"HEAD","timeout":"5000ms","url":"https://b.example/health"})",
+  };
+  avro::TargetEncoder encoder;
+  avro::TargetDecoder decoder(avro::target_schema_json());
+  for (auto& d : definitions) {
+    std::string datum = encoder.encode(d), back;
+    EXPECT_EQ(decoder.decode(datum, [&](const std::string& text) { back = text; }), "");
+    EXPECT_EQ(back, d);
+  }
+  // Durations in other units are carried as milliseconds.
+  std::string back;
+  decoder.decode(encoder.encode(R"({"interval":"2m","url":"u"})"), [&](const std::string& t) { back = t; });
+  EXPECT_EQ(back, R"({"interval":"120000ms","url":"u"})");
+}
+
+TEST(TargetCodec, WhatTheRecordCannotCarryIsRefusedByName) {
+  avro::TargetEncoder encoder;
+  auto refused = [&](const std::string& d) {
+    try {
+      encoder.encode(d);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(refused(R"({"url":"u","evaluate":[{"plugin":"conditions","expr":"x"}]})").find("'evaluate'"), std::string::npos);
+  EXPECT_NE(refused(R"({"url":"u","interval":"soon"})").find("'interval' is not a duration"), std::string::npos);
+  EXPECT_NE(refused(R"({"name":"no url"})").find("'url'"), std::string::npos);
+  EXPECT_NE(refused("[1]").find("JSON object"), std::string::npos);
+}
+
+TEST(TargetCodec, HostileDatumsGiveAnError) {
+  avro::TargetEncoder encoder;
+  avro::TargetDecoder decoder(avro::target_schema_json());
+  std::string good = encoder.encode(R"({"labels":{"a":"b"},"url":"http://x/","max_redirects":3})");
+  for (size_t n = 0; n < good.size(); ++n)
+    EXPECT_NE(decoder.decode(good.substr(0, n), [](const std::string&) {}), "") << "cut at " << n;
+  EXPECT_THROW(avro::TargetDecoder(avro::result_schema_json()), std::runtime_error) << "a result is not a target";
 }

@@ -1,8 +1,13 @@
 #include "catalogue_publisher.hpp"
 
+#include "framed_reader.hpp"
+#include "framed_writer.hpp"
+#include "target_codec.hpp"
+
 #include <librdkafka/rdkafka.h>
 
 #include <chrono>
+#include <cstdio>
 #include <set>
 #include <stdexcept>
 #include <vector>
@@ -33,8 +38,18 @@ struct CataloguePublisher::Handles {
   }
 };
 
-CataloguePublisher::CataloguePublisher(const std::string& brokers, const std::string& topic)
+struct CataloguePublisher::AvroValues {
+  AvroValues(const avro::Framing& f, const std::string& topic)
+      : writer(f, topic, avro::target_schema_json()), reader(f) {}
+  avro::FramedWriter writer;
+  avro::FramedReader<avro::TargetDecoder> reader;
+  avro::TargetEncoder encoder;
+};
+
+CataloguePublisher::CataloguePublisher(const std::string& brokers, const std::string& topic,
+                                       std::optional<avro::Framing> avro)
     : brokers_(brokers), topic_(topic), handles_(std::make_unique<Handles>()) {
+  if (avro) avro_ = std::make_unique<AvroValues>(*avro, topic);
   rd_kafka_conf_t* conf = base_conf(brokers);
   char err[512];
   rd_kafka_conf_set(conf, "acks", "all", err, sizeof err);
@@ -52,6 +67,14 @@ CataloguePublisher::CataloguePublisher(const std::string& brokers, const std::st
 }
 
 CataloguePublisher::~CataloguePublisher() = default;
+
+std::string CataloguePublisher::definition_of(std::string_view value) {
+  if (!avro_) return std::string(value);
+  std::string definition;
+  avro::ReadResult read = avro_->reader.read(value, [&](const std::string& d) { definition = d; });
+  if (read.outcome == avro::ReadOutcome::TryLater) throw std::runtime_error(read.why);
+  return definition;  // "" when undecodable: never equal to a definition, so it is rewritten
+}
 
 void CataloguePublisher::read_topic() {
   held_.clear();
@@ -108,7 +131,7 @@ void CataloguePublisher::read_topic() {
     if (!m) continue;
     if (!m->err && m->key) {
       std::string id(static_cast<const char*>(m->key), m->key_len);
-      if (m->payload) held_[id] = std::string(static_cast<const char*>(m->payload), m->len);
+      if (m->payload) held_[id] = definition_of(std::string_view(static_cast<const char*>(m->payload), m->len));
       else held_.erase(id);
     }
     // Done with a partition at its end as it was when we looked (or its end, whichever first).
@@ -119,7 +142,15 @@ void CataloguePublisher::read_topic() {
   }
 }
 
-void CataloguePublisher::produce(const std::string& id, const std::string* value) {
+void CataloguePublisher::produce(const std::string& id, const std::string* definition) {
+  std::string encoded;
+  const std::string* value = definition;
+  if (avro_ && definition) {
+    avro_->writer.prepare();  // the schema id, registered once; throws when the registry is away
+    avro_->writer.start(encoded);
+    encoded += avro_->encoder.encode(*definition);  // std::invalid_argument: publish skips it
+    value = &encoded;
+  }
   auto send = [&] {
     return rd_kafka_producev(handles_->producer, RD_KAFKA_V_TOPIC(topic_.c_str()),
                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(id.data(), id.size()),
@@ -132,6 +163,17 @@ void CataloguePublisher::produce(const std::string& id, const std::string* value
     e = send();
   }
   if (e) throw std::runtime_error("cannot produce to '" + topic_ + "': " + rd_kafka_err2str(e));
+}
+
+bool CataloguePublisher::produce_or_skip(const std::string& id, const std::string& definition) {
+  try {
+    produce(id, &definition);
+    return true;
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "skipping '%s': %s\n", id.c_str(), e.what());
+    skipped_.insert(id);
+    return false;
+  }
 }
 
 void CataloguePublisher::wait_for_acks() {
@@ -151,7 +193,10 @@ CataloguePublisher::Summary CataloguePublisher::publish(const std::map<std::stri
       ++s.unchanged;
       continue;
     }
-    produce(id, &definition);
+    if (!produce_or_skip(id, definition)) {
+      ++s.skipped;
+      continue;
+    }
     ++s.written;
   }
   for (auto& [id, _] : held_)
@@ -161,6 +206,8 @@ CataloguePublisher::Summary CataloguePublisher::publish(const std::map<std::stri
     }
   wait_for_acks();
   held_ = desired;
+  for (auto& id : skipped_) held_.erase(id);
+  skipped_.clear();
   return s;
 }
 
@@ -174,14 +221,21 @@ CataloguePublisher::Summary CataloguePublisher::publish_changes(
       ++s.unchanged;
       continue;
     }
-    produce(id, definition ? &*definition : nullptr);
-    ++(definition ? s.written : s.deleted);
+    if (!definition) {
+      produce(id, nullptr);
+      ++s.deleted;
+    } else if (produce_or_skip(id, *definition)) {
+      ++s.written;
+    } else {
+      ++s.skipped;
+    }
   }
   wait_for_acks();
   for (auto& [id, definition] : changes) {
-    if (definition) held_[id] = *definition;
-    else held_.erase(id);
+    if (definition && !skipped_.count(id)) held_[id] = *definition;
+    else if (!definition) held_.erase(id);
   }
+  skipped_.clear();
   return s;
 }
 

@@ -332,15 +332,42 @@ int publish_catalogue(const Args& args) {
   if (!args.has("brokers")) throw UsageError("publish needs --brokers HOST:PORT[,...] (the fleet's Kafka)");
   std::string pipeline = args.value("pipeline", "default");
   std::string topic = args.value("topic", "watchpost.targets");
+  std::optional<avro::Framing> avro;
+  std::string format = args.value("format", "json");
+  if (format == "avro") {
+    avro::Framing f;
+    f.confluent = args.value("avro-framing", "confluent") == "confluent";
+    if (args.value("avro-framing", "confluent") != "confluent" && args.value("avro-framing") != "plain")
+      throw UsageError("--avro-framing is confluent or plain");
+    f.registry_url = args.value("schema-registry", "");
+    if (args.has("schema-id")) {
+      const std::string id = args.value("schema-id");
+      if (id.empty() || id.size() > 10 || id.find_first_not_of("0123456789") != std::string::npos)
+        throw UsageError("--schema-id must be a number");
+      f.schema_id = static_cast<uint32_t>(std::stoull(id));
+    }
+    try {
+      avro::check_framing(f);
+    } catch (const OptionError& e) {
+      std::string flag = e.option();
+      for (auto& c : flag)
+        if (c == '_') c = '-';
+      throw UsageError("--" + flag + ": " + e.what());
+    }
+    avro = f;
+  } else if (format != "json") {
+    throw UsageError("--format is json or avro");
+  }
   Session s = open_catalogue(args);
-  CataloguePublisher publisher(args.value("brokers"), topic);
+  CataloguePublisher publisher(args.value("brokers"), topic, avro);
   // Listening before the first read: a change made while it runs is heard, not lost.
   std::unique_ptr<ChangedIds> changed;
   if (args.has("every")) changed = std::make_unique<ChangedIds>(*s.conn, s.schema);
   publisher.read_topic();
   auto report = [&](const CataloguePublisher::Summary& sum) {
-    std::printf("pipeline '%s' -> topic '%s': %zu written, %zu deleted, %zu unchanged\n", pipeline.c_str(),
-                topic.c_str(), sum.written, sum.deleted, sum.unchanged);
+    std::printf("pipeline '%s' -> topic '%s': %zu written, %zu deleted, %zu unchanged%s\n", pipeline.c_str(),
+                topic.c_str(), sum.written, sum.deleted, sum.unchanged,
+                sum.skipped ? (", " + std::to_string(sum.skipped) + " skipped").c_str() : "");
     std::fflush(stdout);
   };
   report(publisher.publish(published_definitions(s, pipeline)));
@@ -381,7 +408,8 @@ int cmd_targets(int argc, char** argv) {
   if (argc < 3) throw UsageError("targets needs a subcommand: add, update, remove, enable, disable, list, import, export, publish");
   std::string sub = argv[2];
   auto valued = common_valued();
-  valued.insert(valued.end(), {"dsn", "schema", "config", "into", "brokers", "topic", "every"});
+  valued.insert(valued.end(), {"dsn", "schema", "config", "into", "brokers", "topic", "every", "format",
+                               "schema-registry", "schema-id", "avro-framing"});
   valued.insert(valued.end(), kEntryValued.begin(), kEntryValued.end());
   Args args(argc, argv, 2, valued, {"json", "disabled"});
   apply_logging(args, "human", "warn");

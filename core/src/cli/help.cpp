@@ -118,6 +118,8 @@ validated first, with the errors `watchpost validate` gives.
                                           a tombstone for each target gone; with --every,
                                           it stays up: each change published as PostgreSQL
                                           announces it, all reconciled at that period
+      [--format avro (--schema-registry URL | --schema-id N | --avro-framing plain)]
+                                          values as Avro target records (docs/kafka.md)
 
   --dsn DSN        libpq connection string or URI; default $WATCHPOST_DSN, then libpq's
                    PG* environment variables

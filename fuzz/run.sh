@@ -4,11 +4,12 @@
 set -uo pipefail
 build=${1:-build-fuzz} seconds=${2:-600}
 here=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$build/fuzz-crashes" "$build/fuzz-corpus/config" "$build/fuzz-corpus/result"
+mkdir -p "$build/fuzz-crashes" "$build/fuzz-corpus/config" "$build/fuzz-corpus/result" "$build/fuzz-corpus/avro"
 pids=()
-for t in config result; do
+for t in config result avro; do
   bin=$build/bin/${t}_fuzz
   [ "$t" = result ] && bin=$build/bin/result_decode_fuzz
+  [ "$t" = avro ] && bin=$build/bin/avro_decode_fuzz
   # libFuzzer stops at once on a corpus folder that does not exist, and git keeps no empty
   # folder: pass the regression inputs only where there are some.
   dirs=("$build/fuzz-corpus/$t" "$here/corpus/$t")
@@ -19,7 +20,7 @@ for t in config result; do
 done
 status=0
 for i in "${!pids[@]}"; do wait "${pids[$i]}" || status=1; done
-for t in config result; do
+for t in config result avro; do
   runs=$(grep -E '^stat::number_of_executed_units' "$build/fuzz-$t.log" | awk '{print $2}')
   echo "== $t: ${runs:-0} runs, $(ls "$build/fuzz-corpus/$t" | wc -l) corpus files"
   # A fuzzer that ran nothing is a failure, not a pass (it once fuzzed nothing for months).

@@ -6,6 +6,10 @@
 #include "results/result.hpp"
 #include "results/result_json.hpp"
 #include "results/result_json_decode.hpp"
+#include "result_decoder.hpp"
+#include "result_encoder.hpp"
+#include "result_schema.hpp"
+#include "target_codec.hpp"
 
 #include <gtest/gtest.h>
 
@@ -66,4 +70,22 @@ TEST(FuzzRegressions, MessagesDecodeOrAreRejectedAndRoundTrip) {
     append_result_json(twice, *v2.data());
     EXPECT_EQ(once, twice) << path;
   }
+}
+
+TEST(FuzzRegressions, AvroDatumsDecodeOrAreRejectedAndRoundTrip) {
+  auto files = files_in({std::string(FUZZ_DIR) + "/regressions/avro", std::string(FUZZ_DIR) + "/corpus/avro"});
+  EXPECT_FALSE(files.empty());
+  avro::ResultDecoder results(avro::result_schema_json());
+  avro::TargetDecoder targets(avro::target_schema_json());
+  avro::ResultEncoder encoder;
+  size_t read = 0;
+  for (auto& [path, bytes] : files) {
+    if (targets.decode(bytes, [](const std::string&) {}).empty()) ++read;
+    std::string once, twice;
+    if (!results.decode(bytes, [&](const wp_result& r) { encoder.encode(r, once); }).empty()) continue;
+    ++read;
+    ASSERT_EQ(results.decode(once, [&](const wp_result& r) { encoder.encode(r, twice); }), "") << path;
+    EXPECT_EQ(once, twice) << path;
+  }
+  EXPECT_GE(read, 2u) << "the seed corpus holds a result and a target that decode";
 }

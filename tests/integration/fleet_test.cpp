@@ -336,6 +336,45 @@ TEST(Fleet, AnAvroCatalogueIsPublishedCheckedAndReadableByPythonsAvro) {
   EXPECT_NE(both.err.find("--schema-id: confluent framing needs exactly one of"), std::string::npos) << both.err;
 }
 
+// A registry that does not answer is an outage: the checker's catalogue waits in Kafka (nothing
+// skipped) and is read once the registry is back.
+TEST(Fleet, AnAvroCatalogueWaitsForItsRegistryAndSkipsNothing) {
+  if (wt::python_avro_missing()) GTEST_SKIP() << "python3-avro is not installed (scripts/install-deps.sh installs it)";
+  MockKafka kafka(1);
+  kafka.create_topic("watchpost.targets", 1, 1);
+  uint16_t port = wt::free_port();
+  std::string id_text;
+  {
+    wt::SchemaRegistry registry(port);
+    auto id = registry.add("watchpost.targets-value", wt::read_file(wt::target_schema_file()));
+    id_text = std::to_string(id);
+  }
+  // A target record as Python's Avro writes it, framed with the registered id.
+  auto datum = wt::avro_interop({"encode-target", "--schema", wt::target_schema_file(), "--id", id_text},
+                                {R"({"url": "http://127.0.0.1:9/", "labels": {}, "interval_ms": 1000})"});
+  ASSERT_EQ(datum.size(), 1u);
+  Catalogue cat(kafka.bootstrap());
+  std::string value = wt::unbase64(datum[0]);
+  cat.put("a", &value);
+  cat.flush();
+  std::string dir = wt::temp_dir();
+  auto checker = start_checker(dir, kafka.bootstrap(), 0, "",
+                               "format: avro, schema_registry_timeout: 1s, schema_registry: \"http://127.0.0.1:" +
+                                   std::to_string(port) + "\"",
+                               "http");
+  ASSERT_TRUE(wt::wait_until([&] { return checker->process->err_so_far().find("until it answers") != std::string::npos; },
+                             std::chrono::seconds(30)))
+      << checker->process->err_so_far().substr(0, 3000);
+  EXPECT_EQ(results({checker->out}).count("a"), 0u);
+  wt::SchemaRegistry registry(port);
+  ASSERT_EQ(std::to_string(registry.add("watchpost.targets-value", wt::read_file(wt::target_schema_file()))), id_text);
+  EXPECT_TRUE(wt::wait_until([&] { return results({checker->out}).count("a") == 1; }, std::chrono::seconds(30)))
+      << "read once the registry answers";
+  checker->process->signal(SIGTERM);
+  auto ended = checker->process->wait();
+  EXPECT_EQ(ended.err.find("skipping target 'a'"), std::string::npos) << "an outage skips nothing";
+}
+
 TEST(Fleet, CheckersSplitTheCatalogueEverySlotOnceThroughAKillAndAJoin) {
   MockKafka kafka(1);
   kafka.create_topic("watchpost.targets", 12, 1);

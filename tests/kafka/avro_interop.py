@@ -5,6 +5,8 @@ Avro tests compare watchpost with (tests/integration/kafka_avro_test.cpp).
   encode --schema FILE [--framing confluent --id N | --framing plain]
       stdin: results in watchpost's JSON form (docs/result-format.md), one per line
       stdout: the Kafka message for each, base64, one per line
+  encode-target --schema FILE [--framing confluent --id N | --framing plain]
+      stdin: target records as JSON, one per line; stdout: the Kafka message for each, base64
   decode [--schema FILE | --registry URL] [--framing confluent|plain] [--raw]
       stdin: Kafka messages, base64, one per line
       stdout: each decoded into watchpost's JSON form (--raw: the record as Python reads it),
@@ -94,6 +96,24 @@ def encode(args):
         print(base64.b64encode(out.getvalue()).decode())
 
 
+def encode_target(args):
+    schema = avro.schema.parse(open(args.schema).read())
+    names = [f.name for f in schema.fields]
+    writer = avro.io.DatumWriter(schema)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        given = json.loads(line)
+        record = {name: given.get(name) for name in names}
+        for name in ("labels", "options"):
+            record[name] = record[name] or {}
+        out = io.BytesIO()
+        if args.framing == "confluent":
+            out.write(struct.pack(">bI", 0, args.id))
+        writer.write(record, avro.io.BinaryEncoder(out))
+        print(base64.b64encode(out.getvalue()).decode())
+
+
 def decode(args):
     fixed = avro.schema.parse(open(args.schema).read()) if args.schema else None
     schemas = {}
@@ -116,14 +136,14 @@ def decode(args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["encode", "decode"])
+    parser.add_argument("command", choices=["encode", "encode-target", "decode"])
     parser.add_argument("--schema")
     parser.add_argument("--registry")
     parser.add_argument("--framing", choices=["confluent", "plain"], default="confluent")
     parser.add_argument("--id", type=int, default=0)
     parser.add_argument("--raw", action="store_true")
     args = parser.parse_args()
-    encode(args) if args.command == "encode" else decode(args)
+    {"encode": encode, "encode-target": encode_target, "decode": decode}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -189,10 +189,9 @@ ResultDecoder::~ResultDecoder() = default;
 std::string ResultDecoder::decode(std::string_view datum, const std::function<void(const wp_result&)>& fn) {
   avro_value_t* v = value_.get();
   avro_value_reset(v);
+  if (std::string why = check_datum(reader_.get(), writer_schema_.get(), datum); !why.empty()) return why;
   avro_reader_memory_set_source(reader_.get(), datum.data(), static_cast<int64_t>(datum.size()));
   if (avro_value_read(reader_.get(), v) != 0) return std::string("not an Avro datum of its schema: ") + avro_strerror();
-  char extra;  // one more byte can be read only when the datum did not end the message
-  if (avro_read(reader_.get(), &extra, 1) == 0) return "bytes left after the Avro datum";
   wp_result r{};
   r.struct_size = sizeof r;
   r.tls_days_left = INT32_MIN;

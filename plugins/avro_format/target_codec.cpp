@@ -169,10 +169,9 @@ TargetDecoder::TargetDecoder(std::string_view writer_schema_json)
 std::string TargetDecoder::decode_into(std::string_view datum, std::string& definition) {
   avro_value_t* v = value_.get();
   avro_value_reset(v);
+  if (std::string why = check_datum(reader_.get(), schema_.get(), datum); !why.empty()) return why;
   avro_reader_memory_set_source(reader_.get(), datum.data(), static_cast<int64_t>(datum.size()));
   if (avro_value_read(reader_.get(), v) != 0) return std::string("not an Avro datum of its schema: ") + avro_strerror();
-  char extra;
-  if (avro_read(reader_.get(), &extra, 1) == 0) return "bytes left after the Avro datum";
   // Rebuilt as entry_definition (plugins/pg_common) builds it, so the text is the publisher's.
   try {
     auto get = [&](const char* name, avro_value_t& out) {

@@ -73,4 +73,15 @@ inline int64_t integer(avro_value_t v, const char* name, int64_t lo, int64_t hi)
   return n;
 }
 
+// Whether `datum` is exactly one datum of `schema`, walked without allocating: libavro's reader
+// allocates a string before it checks that its bytes are there and does not free it when they
+// are not (a leak per truncated message), so a datum is read only once this walk passed.
+inline std::string check_datum(avro_reader_t reader, avro_schema_t schema, std::string_view datum) {
+  avro_reader_memory_set_source(reader, datum.data(), static_cast<int64_t>(datum.size()));
+  if (avro_skip_data(reader, schema) != 0) return std::string("not an Avro datum of its schema: ") + avro_strerror();
+  char extra;  // one more byte can be read only when the datum did not end the message
+  if (avro_read(reader, &extra, 1) == 0) return "bytes left after the Avro datum";
+  return {};
+}
+
 }  // namespace watchpost::avro::reading

@@ -115,7 +115,8 @@ TEST(AvroCodec, TheBuiltInSchemaIsTheOneInDocs) {
 TEST(AvroCodec, TheEncoderWritesTheBytesLibavroWrites) {
   std::vector<Result> cases = {full_result(), bare_result()};
   Result odd = full_result();
-  odd.error_message = std::string("nul \0 and bad \xff\xfe bytes", 26);
+  const char bad_text[] = "nul \0 and bad \xff\xfe bytes";
+  odd.error_message = std::string(bad_text, sizeof bad_text - 1);
   odd.tls_days_left = -5;
   odd.bytes_received = uint64_t(1) << 40;
   odd.scheduled_at_us = 7'258'118'399'999'999;
@@ -263,7 +264,8 @@ TEST(ConfluentFraming, HeaderCarriesTheIdBigEndian) {
   std::string out;
   avro::append_frame_header(out, 0x01020304);
   EXPECT_EQ(out, std::string("\0\x01\x02\x03\x04", 5));
-  auto f = avro::read_frame(out + "datum");
+  std::string message = out + "datum";
+  auto f = avro::read_frame(message);
   ASSERT_TRUE(f);
   EXPECT_EQ(f->schema_id, 0x01020304u);
   EXPECT_EQ(f->datum, "datum");

@@ -49,15 +49,8 @@ class GenericValue {
   avro_value_t value_{};
 };
 
-// libavro allocates what a datum's length prefix says before it checks that the bytes are
-// there: a hostile length of 2^60 is a 2^60-byte malloc. Installed once (process-wide, before
-// the first schema is parsed), this allocator refuses any single block over 64 MiB — no datum
-// on a Kafka topic comes near it — so libavro answers ENOMEM and the message is refused.
-void bound_libavro_allocations();
-
 // Parses a schema; throws std::invalid_argument with libavro's message.
 inline SchemaPtr parse_schema(std::string_view json) {
-  bound_libavro_allocations();
   avro_schema_t schema = nullptr;
   if (avro_schema_from_json_length(json.data(), json.size(), &schema) != 0)
     throw std::invalid_argument(std::string("not an Avro schema: ") + avro_strerror());

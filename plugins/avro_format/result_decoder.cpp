@@ -1,5 +1,6 @@
 #include "result_decoder.hpp"
 
+#include "datum_check.hpp"
 #include "value_reading.hpp"
 
 #include <watchpost/result_limits.hpp>
@@ -189,7 +190,7 @@ ResultDecoder::~ResultDecoder() = default;
 std::string ResultDecoder::decode(std::string_view datum, const std::function<void(const wp_result&)>& fn) {
   avro_value_t* v = value_.get();
   avro_value_reset(v);
-  if (std::string why = check_datum(reader_.get(), writer_schema_.get(), datum); !why.empty()) return why;
+  if (std::string why = check_datum(writer_schema_.get(), datum); !why.empty()) return why;
   avro_reader_memory_set_source(reader_.get(), datum.data(), static_cast<int64_t>(datum.size()));
   if (avro_value_read(reader_.get(), v) != 0) return std::string("not an Avro datum of its schema: ") + avro_strerror();
   wp_result r{};
@@ -222,7 +223,7 @@ std::string ResultDecoder::decode(std::string_view datum, const std::function<vo
       avro_value_t value;
       const char* key = nullptr;
       avro_value_get_by_index(&labels, i, &value, &key);
-      std::string_view k = key ? key : "";
+      std::string_view k = key_text(key, "labels");
       std::string_view val = text(value, "labels");
       if (k.size() > limits::kLabelKeyBytes || val.size() > limits::kLabelValueBytes)
         throw Bad{"a label is longer than " + std::to_string(limits::kLabelKeyBytes) + " bytes (name) or " +

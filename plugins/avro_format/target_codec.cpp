@@ -1,5 +1,6 @@
 #include "target_codec.hpp"
 
+#include "datum_check.hpp"
 #include "value_reading.hpp"
 
 #include <nlohmann/json.hpp>
@@ -169,7 +170,7 @@ TargetDecoder::TargetDecoder(std::string_view writer_schema_json)
 std::string TargetDecoder::decode_into(std::string_view datum, std::string& definition) {
   avro_value_t* v = value_.get();
   avro_value_reset(v);
-  if (std::string why = check_datum(reader_.get(), schema_.get(), datum); !why.empty()) return why;
+  if (std::string why = check_datum(schema_.get(), datum); !why.empty()) return why;
   avro_reader_memory_set_source(reader_.get(), datum.data(), static_cast<int64_t>(datum.size()));
   if (avro_value_read(reader_.get(), v) != 0) return std::string("not an Avro datum of its schema: ") + avro_strerror();
   // Rebuilt as entry_definition (plugins/pg_common) builds it, so the text is the publisher's.
@@ -187,8 +188,9 @@ std::string TargetDecoder::decode_into(std::string_view datum, std::string& defi
         avro_value_get_by_index(&f, i, &element, &key);
         std::string_view value = text(element, "options");
         json parsed = json::parse(value.begin(), value.end(), nullptr, false);
-        if (parsed.is_discarded()) throw Bad{"option '" + std::string(key ? key : "") + "' is not JSON text"};
-        d[key ? key : ""] = std::move(parsed);
+        std::string name(key_text(key, "options"));
+        if (parsed.is_discarded()) throw Bad{"option '" + name + "' is not JSON text"};
+        d[name] = std::move(parsed);
       }
     }
     if (get("labels", f) && avro_value_get_size(&f, &count) == 0 && count > 0) {
@@ -197,7 +199,7 @@ std::string TargetDecoder::decode_into(std::string_view datum, std::string& defi
         avro_value_t element;
         const char* key = nullptr;
         avro_value_get_by_index(&f, i, &element, &key);
-        labels[key ? key : ""] = std::string(text(element, "labels"));
+        labels[std::string(key_text(key, "labels"))] = std::string(text(element, "labels"));
       }
       d["labels"] = labels;
     }
@@ -229,6 +231,8 @@ std::string TargetDecoder::decode_into(std::string_view datum, std::string& defi
     definition = d.dump();
   } catch (const Bad& b) {
     return b.why;
+  } catch (const json::exception& e) {  // what the checks above let through: still refused, not thrown
+    return std::string("not a target definition: ") + e.what();
   }
   return {};
 }

@@ -33,6 +33,23 @@ inline bool present(avro_value_t& v) {
   return avro_value_get_type(&v) != AVRO_NULL;
 }
 
+// Whether `s` is well-formed UTF-8 without NUL.
+inline bool utf8_text(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    size_t n = s[i] == '\0' ? 0 : utf8::sequence_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+// A map's key (libavro gives it as a C string), checked as text is.
+inline std::string_view key_text(const char* key, const char* name) {
+  std::string_view k = key ? key : "";
+  if (!utf8_text(k)) throw Bad{std::string("a key of '") + name + "' is not UTF-8 text"};
+  return k;
+}
+
 // Text (string or bytes) that is well-formed UTF-8 without NUL.
 inline std::string_view text(avro_value_t v, const char* name) {
   if (!present(v)) throw Bad{std::string("'") + name + "' must not be null"};
@@ -49,11 +66,7 @@ inline std::string_view text(avro_value_t v, const char* name) {
     avro_value_get_bytes(&v, &data, &size);
     s = std::string_view(static_cast<const char*>(data), size);
   }
-  for (size_t i = 0; i < s.size();) {
-    size_t n = s[i] == '\0' ? 0 : utf8::sequence_length(s, i);
-    if (n == 0) throw Bad{std::string("'") + name + "' is not UTF-8 text"};
-    i += n;
-  }
+  if (!utf8_text(s)) throw Bad{std::string("'") + name + "' is not UTF-8 text"};
   return s;
 }
 
@@ -71,17 +84,6 @@ inline int64_t integer(avro_value_t v, const char* name, int64_t lo, int64_t hi)
   }
   if (n < lo || n > hi) throw Bad{std::string("'") + name + "' is out of range"};
   return n;
-}
-
-// Whether `datum` is exactly one datum of `schema`, walked without allocating: libavro's reader
-// allocates a string before it checks that its bytes are there and does not free it when they
-// are not (a leak per truncated message), so a datum is read only once this walk passed.
-inline std::string check_datum(avro_reader_t reader, avro_schema_t schema, std::string_view datum) {
-  avro_reader_memory_set_source(reader, datum.data(), static_cast<int64_t>(datum.size()));
-  if (avro_skip_data(reader, schema) != 0) return std::string("not an Avro datum of its schema: ") + avro_strerror();
-  char extra;  // one more byte can be read only when the datum did not end the message
-  if (avro_read(reader, &extra, 1) == 0) return "bytes left after the Avro datum";
-  return {};
 }
 
 }  // namespace watchpost::avro::reading

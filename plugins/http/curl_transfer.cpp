@@ -103,7 +103,26 @@ void configure(CURL* e, Transfer& t) {
   curl_easy_setopt(e, CURLOPT_IPRESOLVE, c.ip_resolve);
   curl_easy_setopt(e, CURLOPT_USERAGENT, c.user_agent.c_str());
   if (c.headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, c.headers.get());
-  if (c.head) curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  if (c.head) {
+    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  } else {
+    if (c.has_body) {
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, c.body.data());
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(c.body.size()));
+    }
+    if (c.method != "GET" && c.method != "POST") curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, c.method.c_str());
+  }
+  // Credentials go to the configured host only: libcurl does not send them on a redirect to
+  // another host (CURLOPT_UNRESTRICTED_AUTH stays off).
+  if (!c.username.empty()) {
+    curl_easy_setopt(e, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_easy_setopt(e, CURLOPT_USERNAME, c.username.c_str());
+    curl_easy_setopt(e, CURLOPT_PASSWORD, c.password.c_str());
+  } else if (!c.bearer_token.empty()) {
+    curl_easy_setopt(e, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
+    curl_easy_setopt(e, CURLOPT_XOAUTH2_BEARER, c.bearer_token.c_str());
+  }
+  if (c.http_version) curl_easy_setopt(e, CURLOPT_HTTP_VERSION, c.http_version);
   if (!c.reuse_connections) {
     curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
     curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);

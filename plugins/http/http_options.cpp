@@ -1,6 +1,10 @@
 #include "http_options.hpp"
 
 #include <curl/curl.h>
+#include <watchpost/plugin.hpp>
+
+#include <fstream>
+#include <iterator>
 #include <watchpost/redact.hpp>
 
 namespace watchpost::http {
@@ -8,8 +12,16 @@ namespace watchpost::http {
 const std::vector<wp_option_spec>& option_specs() {
   static const std::vector<wp_option_spec> specs = {
       required_option("url", WP_OPT_STRING, "http:// or https:// URL to check"),
-      option("method", WP_OPT_STRING, "GET", "HTTP method", "GET|HEAD"),
+      option("method", WP_OPT_STRING, "GET", "HTTP method", "GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS"),
       option("headers", WP_OPT_STRING_MAP, nullptr, "Extra request headers (name: value)"),
+      option("body", WP_OPT_STRING, nullptr, "Request body (POST, PUT, PATCH, DELETE, OPTIONS); set Content-Type in headers"),
+      option("body_file", WP_OPT_STRING, nullptr, "File whose content is the request body (read at load, at most 1 MiB)"),
+      option("basic_auth", WP_OPT_STRING_MAP, nullptr,
+             "username and password for HTTP basic auth (use ${ENV} for the password; never logged)"),
+      option("bearer_token", WP_OPT_STRING, nullptr, "Authorization: Bearer token (use ${ENV}; never logged)"),
+      option("http_version", WP_OPT_STRING, "auto",
+             "auto (libcurl's choice: HTTP/2 over TLS when offered), 1.1, or 2 (also over http://, prior knowledge)",
+             "auto|1.1|2"),
       option("follow_redirects", WP_OPT_BOOL, "true", "Follow 3xx Location headers"),
       option("max_redirects", WP_OPT_INT, "5", "Redirects followed before failing with 'redirects'"),
       option("expected_status", WP_OPT_STRING_LIST, "200-399", "Statuses that mean up: 200, 200-299, 2xx"),
@@ -39,6 +51,25 @@ std::string TargetConfig::expected_text() const {
   return out;
 }
 
+namespace {
+
+constexpr size_t kMaxBody = 1 << 20;
+
+bool takes_body(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE" || method == "OPTIONS";
+}
+
+// The body_file's content; throws OptionError when it cannot be read or is too large.
+std::string read_body_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw OptionError("body_file", "cannot read '" + path + "'");
+  std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (body.size() > kMaxBody) throw OptionError("body_file", "'" + path + "' is larger than 1 MiB");
+  return body;
+}
+
+}  // namespace
+
 void validate_options(const Options& o) {
   std::string url = o.string("url");
   CURLU* u = curl_url();
@@ -64,6 +95,30 @@ void validate_options(const Options& o) {
     if (value.find_first_of("\r\n") != std::string::npos)
       throw OptionError("headers", "the value of '" + name + "' contains a line break");
   }
+  std::string method = o.string("method", "GET");
+  bool body = o.has("body"), file = o.has("body_file");
+  if (body && file) throw OptionError("body_file", "give body or body_file, not both");
+  if ((body || file) && !takes_body(method))
+    throw OptionError(body ? "body" : "body_file", "a body needs method POST, PUT, PATCH, DELETE or OPTIONS (method is " + method + ")");
+  if (body && o.string("body").size() > kMaxBody) throw OptionError("body", "is larger than 1 MiB: use a smaller body");
+  if (file) read_body_file(o.string("body_file"));
+  if (o.has("basic_auth")) {
+    auto auth = o.map("basic_auth");
+    bool user = false;
+    for (auto& [key, value] : auth) {
+      if (key != "username" && key != "password")
+        throw OptionError("basic_auth", "unknown key '" + key + "': give username and password");
+      if (key == "username") user = !value.empty();
+      if (key == "username" && value.find(':') != std::string::npos)
+        throw OptionError("basic_auth", "a username cannot contain ':'");
+    }
+    if (!user) throw OptionError("basic_auth", "give a username (and a password)");
+    if (o.has("bearer_token")) throw OptionError("bearer_token", "give basic_auth or bearer_token, not both");
+  }
+  if (o.has("bearer_token") && o.string("bearer_token").find_first_of("\r\n") != std::string::npos)
+    throw OptionError("bearer_token", "contains a line break");
+  if (o.string("http_version", "auto") == "2" && !(curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_HTTP2))
+    throw OptionError("http_version", "this libcurl was built without HTTP/2: use auto or 1.1");
 }
 
 std::shared_ptr<const TargetConfig> parse_target(const Options& o) {
@@ -71,7 +126,19 @@ std::shared_ptr<const TargetConfig> parse_target(const Options& o) {
   auto t = std::make_shared<TargetConfig>();
   t->url = o.string("url");
   t->https = t->url.compare(0, 8, "https://") == 0 || t->url.compare(0, 8, "HTTPS://") == 0;
-  t->head = o.string("method", "GET") == "HEAD";
+  t->method = o.string("method", "GET");
+  t->head = t->method == "HEAD";
+  if (o.has("body")) t->body = o.string("body");
+  if (o.has("body_file")) t->body = read_body_file(o.string("body_file"));
+  // POST, PUT and PATCH always send a Content-Length (0 without a body), as servers expect.
+  t->has_body = o.has("body") || o.has("body_file") || t->method == "POST" || t->method == "PUT" || t->method == "PATCH";
+  for (auto& [key, value] : o.map("basic_auth")) (key == "username" ? t->username : t->password) = value;
+  t->bearer_token = o.string("bearer_token");
+  std::string version = o.string("http_version", "auto");
+  t->http_version = version == "1.1" ? CURL_HTTP_VERSION_1_1
+                    : version == "2" ? (t->url.compare(0, 5, "http:") == 0 ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
+                                                                            : CURL_HTTP_VERSION_2TLS)
+                                     : CURL_HTTP_VERSION_NONE;
   curl_slist* list = nullptr;
   for (auto& [name, value] : o.map("headers")) list = curl_slist_append(list, (name + ": " + value).c_str());
   t->headers = std::shared_ptr<curl_slist>(list, [](curl_slist* l) { curl_slist_free_all(l); });

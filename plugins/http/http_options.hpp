@@ -13,7 +13,13 @@ namespace watchpost::http {
 
 struct TargetConfig {
   std::string url;
+  std::string method = "GET";
   bool head = false;
+  bool has_body = false;  // POSTFIELDS set: a body, or an empty one for POST, PUT and PATCH
+  std::string body;       // inline, or read from body_file when the target was parsed
+  std::string username, password;  // basic_auth
+  std::string bearer_token;
+  long http_version = 0;  // CURL_HTTP_VERSION_*; 0: libcurl's default
   std::shared_ptr<curl_slist> headers;  // prebuilt once per target
   bool follow_redirects = true;
   long max_redirects = 5;

@@ -180,3 +180,58 @@ TEST(Cli, AlertsFromASpoolFolderSkipATornLineHideURLSecretsAndRefuseABadStateFil
   EXPECT_NE(bad.err.find("web.json is not an alert state file"), std::string::npos) << bad.err;
   EXPECT_EQ(wp({"alerts", "--spool", wt::temp_dir()}).exit_code, 1) << "a folder where no alerts ran";
 }
+
+// Requests with a method, headers and a body from the command line; the credentials they carry
+// appear nowhere in what watchpost prints (issue 19).
+TEST(Cli, CheckSendsMethodHeadersAndBodyAndNeverPrintsCredentials) {
+  HttpTarget server;
+  auto r = wt::run_process({WATCHPOST_BIN, "check", server.url("/echo"), "--method", "PUT", "--header",
+                            "Authorization: Bearer s3cret-token", "--header", "Content-Type: application/json",
+                            "--data", "{\"k\": 1}", "--status", "200,204", "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto got = server.echoed();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].method, "PUT");
+  EXPECT_EQ(got[0].body, "{\"k\": 1}");
+  EXPECT_EQ(got[0].header("authorization"), "Bearer s3cret-token");
+  EXPECT_EQ(got[0].header("content-type"), "application/json");
+  EXPECT_EQ(r.out.find("s3cret"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find("s3cret"), std::string::npos) << r.err;
+
+  std::string file = wt::temp_dir() + "/body.txt";
+  wt::write_file(file, "from a file");
+  auto posted = wt::run_process({WATCHPOST_BIN, "check", server.url("/echo"), "--data", "@" + file});
+  EXPECT_EQ(posted.exit_code, 0) << posted.err;
+  ASSERT_EQ(server.echoed().size(), 2u);
+  EXPECT_EQ(server.echoed()[1].method, "POST") << "--data without --method posts";
+  EXPECT_EQ(server.echoed()[1].body, "from a file");
+
+  auto wrong = wt::run_process({WATCHPOST_BIN, "check", server.url("/status/201"), "--status", "200"});
+  EXPECT_EQ(wrong.exit_code, 2) << "201 is not in --status 200";
+  auto bad = wt::run_process({WATCHPOST_BIN, "check", server.url("/"), "--header", "no colon"});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("write it as 'Name: value'"), std::string::npos) << bad.err;
+}
+
+TEST(Cli, ABasicAuthPasswordFromTheEnvironmentIsNeverWrittenOut) {
+  HttpTarget server;
+  std::string dir = wt::temp_dir();
+  std::string results = dir + "/results.jsonl";
+  wt::write_file(dir + "/auth.yaml",
+                 "pipelines:\n  - name: auth\n    probe: {plugin: http, interval: 1s}\n"
+                 "    targets:\n      - url: \"" + server.url("/status/401") + "\"\n"
+                 "        basic_auth: {username: ops, password: \"${WP_TEST_SECRET}\"}\n"
+                 "    sinks: [{plugin: stdout, format: json, path: \"" + results + "\", batch_delay: 0ms}]\n");
+  setenv("WP_TEST_SECRET", "pa55-in-env", 1);
+  wt::ChildProcess run({WATCHPOST_BIN, "run", dir + "/auth.yaml", "--log-level", "debug"});
+  ASSERT_TRUE(wt::wait_until([&] { return wt::read_file(results).find("\"http_status\":401") != std::string::npos; },
+                             std::chrono::seconds(20)))
+      << run.err_so_far();
+  run.signal(SIGTERM);
+  auto ended = run.wait();
+  unsetenv("WP_TEST_SECRET");
+  EXPECT_EQ(ended.exit_code, 0) << ended.err;
+  EXPECT_EQ(server.requests_to("/status/401") > 0, true);
+  for (auto& text : {wt::read_file(results), ended.out, ended.err})
+    EXPECT_EQ(text.find("pa55-in-env"), std::string::npos) << "the password is written out: " << text.substr(0, 2000);
+}

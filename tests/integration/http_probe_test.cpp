@@ -322,3 +322,94 @@ TEST(LoopLag, AStalledLoopShowsItsLagAndAnIdleOneDoesNot) {
   });
   io.run();
 }
+
+// ---- requests with bodies, headers and credentials (issue 19) --------------------------------
+
+TEST_F(HttpProbeTest, APostSendsItsBodyAndHeaders) {
+  HttpTarget server;
+  std::map<std::string, std::vector<std::string>> lists = {{"headers", {"Content-Type", "application/json", "X-Probe", "1"}}};
+  Seen s = wt::run_check(probe, {{"url", server.url("/echo")}, {"method", "POST"}, {"body", R"({"ping": true})"}}, 5000, lists);
+  EXPECT_EQ(s.outcome, WP_OUTCOME_UP) << s.message;
+  auto got = server.echoed();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].method, "POST");
+  EXPECT_EQ(got[0].body, R"({"ping": true})");
+  EXPECT_EQ(got[0].header("content-type"), "application/json");
+  EXPECT_EQ(got[0].header("x-probe"), "1");
+  EXPECT_EQ(got[0].header("content-length"), "14");
+}
+
+TEST_F(HttpProbeTest, EachMethodIsSentAsItselfWithItsBody) {
+  HttpTarget server;
+  for (std::string method : {"PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    Seen s = check(server.url("/echo"), {{"method", method}, {"body", "for " + method}});
+    EXPECT_EQ(s.outcome, WP_OUTCOME_UP) << method << ": " << s.message;
+  }
+  Seen empty = check(server.url("/echo"), {{"method", "POST"}});
+  EXPECT_EQ(empty.outcome, WP_OUTCOME_UP);
+  auto got = server.echoed();
+  ASSERT_EQ(got.size(), 5u);
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(got[i].body, "for " + got[i].method);
+  EXPECT_EQ(got[0].method, "PUT");
+  EXPECT_EQ(got[3].method, "OPTIONS");
+  EXPECT_EQ(got[4].method, "POST");
+  EXPECT_EQ(got[4].header("content-length"), "0") << "a POST without a body still says how long it is";
+}
+
+TEST_F(HttpProbeTest, ABodyFileIsReadWhenTheTargetIsMade) {
+  HttpTarget server;
+  std::string file = wt::temp_dir() + "/body.json";
+  wt::write_file(file, "{\"from\": \"file\"}\n");
+  Seen s = check(server.url("/echo"), {{"method", "PUT"}, {"body_file", file}});
+  EXPECT_EQ(s.outcome, WP_OUTCOME_UP) << s.message;
+  ASSERT_EQ(server.echoed().size(), 1u);
+  EXPECT_EQ(server.echoed()[0].body, "{\"from\": \"file\"}\n");
+}
+
+TEST_F(HttpProbeTest, BasicAndBearerCredentialsAreSent) {
+  HttpTarget server;
+  Seen basic = wt::run_check(probe, {{"url", server.url("/echo")}}, 5000,
+                             {{"basic_auth", {"username", "ops", "password", "hunter2"}}});
+  Seen bearer = check(server.url("/echo"), {{"bearer_token", "tok-123"}});
+  EXPECT_EQ(basic.outcome, WP_OUTCOME_UP);
+  EXPECT_EQ(bearer.outcome, WP_OUTCOME_UP);
+  auto got = server.echoed();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].header("authorization"), "Basic b3BzOmh1bnRlcjI=");  // base64("ops:hunter2")
+  EXPECT_EQ(got[1].header("authorization"), "Bearer tok-123");
+}
+
+TEST_F(HttpProbeTest, Http11OrHttp2IsWhatTheTargetAsksFor) {
+  HttpTarget server;  // speaks HTTP/1.1 only
+  Seen one = check(server.url("/"), {{"http_version", "1.1"}});
+  EXPECT_EQ(one.outcome, WP_OUTCOME_UP) << one.message;
+  // HTTP/2 with prior knowledge over http:// is a protocol the server does not speak: the
+  // request fails, which shows it was made as asked.
+  Seen two = check(server.url("/"), {{"http_version", "2"}});
+  EXPECT_EQ(two.outcome, WP_OUTCOME_DOWN);
+  EXPECT_EQ(server.requests(), 1u) << "no HTTP/1 request was made for the HTTP/2 check";
+}
+
+TEST_F(HttpProbeTest, RequestOptionsThatCannotWorkAreRefusedByName) {
+  auto refused = [&](std::map<std::string, std::string> opts, std::map<std::string, std::vector<std::string>> lists = {}) {
+    wt::OptionsBuilder b(HttpProbe::options());
+    opts["url"] = "http://127.0.0.1:9/";
+    for (auto& [k, v] : opts) b.set(k, v);
+    for (auto& [k, v] : lists) b.set_list(k, v);
+    auto built = b.build();
+    try {
+      HttpProbe::validate(built.options());
+    } catch (const OptionError& e) {
+      return e.option() + ": " + e.what();
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refused({{"body", "x"}}), "body: a body needs method POST, PUT, PATCH, DELETE or OPTIONS (method is GET)");
+  EXPECT_EQ(refused({{"method", "POST"}, {"body", "x"}, {"body_file", "/etc/hostname"}}),
+            "body_file: give body or body_file, not both");
+  EXPECT_EQ(refused({{"method", "POST"}, {"body_file", "/nonexistent/body"}}), "body_file: cannot read '/nonexistent/body'");
+  EXPECT_EQ(refused({}, {{"basic_auth", {"user", "x"}}}), "basic_auth: unknown key 'user': give username and password");
+  EXPECT_EQ(refused({{"bearer_token", "t"}}, {{"basic_auth", {"username", "u", "password", "p"}}}),
+            "bearer_token: give basic_auth or bearer_token, not both");
+  EXPECT_EQ(refused({{"method", "PATCH"}, {"body", "x"}}), "accepted");
+}

@@ -10,6 +10,7 @@
 
 #include <sys/socket.h>
 
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <list>
@@ -35,6 +36,7 @@ struct HttpTarget::Impl {
   mutable std::mutex record_mu;
   std::map<std::string, uint64_t> per_path;
   std::vector<std::string> hook_bodies;
+  std::vector<HttpTarget::Request> echoes;
 
   std::mutex mu;
   std::condition_variable stop_cv;
@@ -124,6 +126,24 @@ struct HttpTarget::Impl {
           if (options.on_hook) options.on_hook(req.body());
         }
         return respond(s, req, code, "hook " + std::to_string(code) + "\n");
+      }
+      if (path == "/echo") {
+        HttpTarget::Request r;
+        r.method = std::string(req.method_string());
+        std::string text = r.method + " " + std::string(req.target()) + "\n";
+        for (auto& field : req) {
+          std::string name(field.name_string());
+          for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          r.headers.emplace_back(name, std::string(field.value()));
+          text += name + ": " + std::string(field.value()) + "\n";
+        }
+        r.body = req.body();
+        text += "\n" + r.body;
+        {
+          std::lock_guard<std::mutex> lock(record_mu);
+          echoes.push_back(std::move(r));
+        }
+        return respond(s, req, 200, text);
       }
       if (path.rfind("/fail-for/", 0) == 0) {
         std::string agent(req[http::field::user_agent]);
@@ -275,6 +295,11 @@ uint64_t HttpTarget::requests_to(const std::string& path) const {
 
 void HttpTarget::set_switch(unsigned status) { impl_->switch_status = status; }
 void HttpTarget::set_hook_status(unsigned status) { impl_->hook_status = status; }
+
+std::vector<HttpTarget::Request> HttpTarget::echoed() const {
+  std::lock_guard<std::mutex> lock(impl_->record_mu);
+  return impl_->echoes;
+}
 
 std::vector<std::string> HttpTarget::received() const {
   std::lock_guard<std::mutex> lock(impl_->record_mu);

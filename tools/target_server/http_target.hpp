@@ -18,6 +18,8 @@
 //   /switch           the status set by set_switch() (default 200)
 //   /hook             a receiver: records each request's body (received()), answers
 //                     set_hook_status()'s status (default 200)
+//   /echo             records the whole request (echoed()) and answers 200 with it as text:
+//                     the method line, each header as "name: value", a blank line, the body
 // A thread per connection: simple and plenty for tests; the benchmarks use nginx.
 #pragma once
 
@@ -26,6 +28,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace watchpost::target {
@@ -53,6 +56,18 @@ class HttpTarget {
   void set_hook_status(unsigned status);
   // Bodies /hook took (with a 2xx answer), oldest first.
   std::vector<std::string> received() const;
+  struct Request {
+    std::string method;
+    std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
+    std::string body;
+    std::string header(const std::string& lower_name) const {
+      for (auto& [n, v] : headers)
+        if (n == lower_name) return v;
+      return {};
+    }
+  };
+  // Requests /echo took, oldest first.
+  std::vector<Request> echoed() const;
 
  private:
   struct Impl;

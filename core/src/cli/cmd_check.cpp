@@ -13,7 +13,7 @@ namespace watchpost::cli {
 
 int cmd_check(int argc, char** argv) {
   auto valued = common_valued();
-  valued.insert(valued.end(), {"match", "timeout", "attempts", "ca-file"});
+  valued.insert(valued.end(), {"match", "timeout", "attempts", "ca-file", "method", "header", "data", "status"});
   Args args(argc, argv, 2, valued, {"json", "insecure", "no-match"});
   if (args.positional().size() != 1) throw UsageError("check needs exactly one URL");
   const std::string& url = args.positional()[0];
@@ -33,6 +33,31 @@ int cmd_check(int argc, char** argv) {
   y << YAML::Key << "attempts" << YAML::Value << args.value("attempts", "1");
   if (args.flag("insecure")) y << YAML::Key << "tls_verify" << YAML::Value << "false";
   if (args.has("ca-file")) y << YAML::Key << "ca_file" << YAML::Value << args.value("ca-file");
+  if (args.has("method")) y << YAML::Key << "method" << YAML::Value << args.value("method");
+  if (args.has("data")) {  // curl's convention: @FILE reads the body from FILE
+    std::string data = args.value("data");
+    if (!data.empty() && data[0] == '@') y << YAML::Key << "body_file" << YAML::Value << YAML::DoubleQuoted << data.substr(1);
+    else y << YAML::Key << "body" << YAML::Value << YAML::DoubleQuoted << data;
+    if (!args.has("method")) y << YAML::Key << "method" << YAML::Value << "POST";
+  }
+  if (args.has("header")) {
+    y << YAML::Key << "headers" << YAML::Value << YAML::BeginMap;
+    for (auto& h : args.values("header")) {
+      size_t colon = h.find(':');
+      if (colon == std::string::npos || colon == 0) throw UsageError("--header '" + h + "': write it as 'Name: value'");
+      std::string value = h.substr(colon + 1);
+      value.erase(0, value.find_first_not_of(' '));
+      y << YAML::Key << YAML::DoubleQuoted << h.substr(0, colon) << YAML::Value << YAML::DoubleQuoted << value;
+    }
+    y << YAML::EndMap;
+  }
+  if (args.has("status")) {
+    y << YAML::Key << "expected_status" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    std::string list = args.value("status") + ",";
+    for (size_t at = 0, comma; (comma = list.find(',', at)) != std::string::npos; at = comma + 1)
+      if (comma > at) y << YAML::DoubleQuoted << list.substr(at, comma - at);
+    y << YAML::EndSeq;
+  }
   y << YAML::EndMap;
   y << YAML::Key << "targets" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
   y << YAML::Key << "url" << YAML::Value << YAML::DoubleQuoted << args.positional()[0];

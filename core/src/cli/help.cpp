@@ -38,6 +38,7 @@ Lists the plugins found, their kinds and options, and the options the core gives
 target and sink. With NAME, only that plugin.
 )"},
       {"check", R"(Usage: watchpost check URL [--match REGEX [--no-match]] [--timeout 10s] [--attempts N]
+                       [--method M] [--header 'Name: value']... [--data TEXT|@FILE] [--status LIST]
                        [--ca-file FILE] [--insecure] [--json]
 
 Checks one URL now and prints the result. Exit 0 up, 2 down, 3 unknown (the monitoring
@@ -45,6 +46,10 @@ plugin convention).
   --match REGEX      the body must match REGEX (PCRE2); with --no-match it must not
   --timeout D        give up after D (default 10s)
   --attempts N       tries before reporting down (default 1)
+  --method M         GET (default), HEAD, POST, PUT, PATCH, DELETE or OPTIONS
+  --header 'N: V'    a request header; repeat for more
+  --data TEXT|@FILE  the request body (from FILE with @); the method becomes POST unless given
+  --status LIST      statuses that mean up, comma-separated (default 200-399): 200,204 or 2xx
   --ca-file FILE     trust the CA certificates in FILE
   --insecure         do not verify TLS certificates
   --json             print the result record as JSON

@@ -25,10 +25,30 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
   return len;  // the rest is read and counted, not kept
 }
 
-// The first response header is the earliest point where the TLS session is there to ask.
-size_t on_header(char*, size_t size, size_t n, void* user) {
+constexpr size_t kMostHeaders = 64, kLongestName = 256, kLongestValue = 4096;
+
+// Keeps the headers of the latest response (a redirect's or a 100 Continue's are dropped when
+// the next status line comes), bounded: at most 64, a longer name or value is not kept.
+void keep_header(Transfer& t, std::string_view line) {
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (line.compare(0, 5, "HTTP/") == 0) {
+    t.headers.clear();
+    return;
+  }
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0 || t.headers.size() >= kMostHeaders) return;
+  std::string_view name = line.substr(0, colon), value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  if (name.size() > kLongestName || value.size() > kLongestValue) return;
+  t.headers.emplace_back(name, value);
+}
+
+// The first response header is also the earliest point where the TLS session is there to ask.
+size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
-  if (!t->tls_looked) {
+  keep_header(*t, std::string_view(data, size * n));
+  if (t->target->https && !t->tls_looked) {
     t->tls_looked = true;
     curl_tlssessioninfo* info = nullptr;
     if (curl_easy_getinfo(t->easy, CURLINFO_TLS_SSL_PTR, &info) == CURLE_OK && info &&
@@ -76,10 +96,9 @@ void configure(CURL* e, Transfer& t) {
   curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &t);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &on_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
-  if (c.https) {
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
-  }
+  t.headers.clear();
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, t.timeout_ms);
@@ -170,6 +189,7 @@ Report report_for(Transfer& t, CURLcode code) {
       r.down(WP_ERR_HTTP_STATUS, "HTTP " + std::to_string(r.http_status) + ", expected " + t.target->expected_text());
     }
     r.body = std::move(t.body);
+    r.headers = std::move(t.headers);
   } else if (t.socket_errno != 0) {
     r.down(WP_ERR_PROBE, std::string("this process could not open a socket: ") + std::strerror(t.socket_errno));
   } else if (code == CURLE_OUT_OF_MEMORY && connect > 0) {

@@ -10,6 +10,8 @@
 #include <climits>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace watchpost::http {
 
@@ -19,6 +21,7 @@ struct Transfer {
   long timeout_ms = 0;
   Completion done;
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // the latest response's, bounded
   uint64_t bytes = 0;
   int32_t tls_days_left = INT32_MIN;
   int64_t tls_earliest_expiry_us = 0;

@@ -413,3 +413,19 @@ TEST_F(HttpProbeTest, RequestOptionsThatCannotWorkAreRefusedByName) {
             "bearer_token: give basic_auth or bearer_token, not both");
   EXPECT_EQ(refused({{"method", "PATCH"}, {"body", "x"}}), "accepted");
 }
+
+// Response headers for evaluators (ABI 1.4): the final response's, bounded.
+TEST_F(HttpProbeTest, TheFinalResponsesHeadersAreKeptBounded) {
+  HttpTarget server;
+  Seen s = check(server.url("/redirect/2"));
+  EXPECT_EQ(s.outcome, WP_OUTCOME_UP) << s.message;
+  std::map<std::string, std::string> got(s.headers.begin(), s.headers.end());
+  EXPECT_EQ(got["Server"], "watchpost-target");
+  EXPECT_EQ(got["Content-Type"], "text/plain");
+  EXPECT_EQ(got["Content-Length"], "7");
+  EXPECT_EQ(got.count("Location"), 0u) << "the redirects' headers are not the final response's";
+  Seen huge = check(server.url("/hugeheader/5000"));
+  EXPECT_EQ(huge.outcome, WP_OUTCOME_UP) << huge.message;
+  for (auto& [name, value] : huge.headers) EXPECT_LE(value.size(), 4096u) << name << " is kept past 4 KiB";
+  EXPECT_FALSE(huge.headers.empty()) << "the other headers are still kept";
+}

@@ -23,6 +23,7 @@ struct Seen {
   int64_t dns_us = -1, connect_us = -1, tls_us = -1, first_byte_us = -1, total_us = -1;
   std::string message, body, ip;
   int64_t tls_earliest_expiry_us = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 // `P` is a probe class of the SDK (static options(), validate(), make_target(), start()).
@@ -63,6 +64,8 @@ Seen run_check(P& probe, const std::map<std::string, std::string>& opts, uint32_
     s.body = std::string(view(r->body));
     s.ip = std::string(view(r->resolved_ip));
     s.tls_earliest_expiry_us = r->tls_earliest_expiry_us;
+    for (size_t i = 0; i < r->header_count; ++i)
+      s.headers.emplace_back(std::string(view(r->headers[i].key)), std::string(view(r->headers[i].value)));
     w->cv.notify_all();
   };
   std::string rid = "01TESTRESULTID000000000000";

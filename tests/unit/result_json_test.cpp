@@ -126,3 +126,24 @@ TEST(ResultJson, TheRegionIsWrittenWhenSetAndReadBack) {
   old.struct_size = offsetof(wp_result, region);
   EXPECT_EQ(region_of(old).size, 0u);
 }
+
+// Response headers (ABI 1.4) are in the view evaluators get, never in a sink's.
+TEST(ResultViews, HeadersGoToEvaluatorsOnly) {
+  Result r;
+  r.result_id = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
+  r.target_id = "t";
+  r.body = "{}";
+  r.headers = {{"Content-Type", "application/json"}, {"X-Version", "7"}};
+  ResultViews for_evaluators(r, /*with_body=*/true);
+  size_t count = 0;
+  const wp_label* h = wp_result_headers(for_evaluators.data(), &count);
+  ASSERT_EQ(count, 2u);
+  EXPECT_EQ(std::string(h[1].key.data, h[1].key.size), "X-Version");
+  EXPECT_EQ(std::string(h[1].value.data, h[1].value.size), "7");
+  ResultViews for_sinks(r);
+  EXPECT_EQ(wp_result_headers(for_sinks.data(), &count), nullptr);
+  EXPECT_EQ(count, 0u);
+  std::string json;
+  append_result_json(json, *for_evaluators.data());
+  EXPECT_EQ(json.find("X-Version"), std::string::npos) << "headers are not part of the stored record";
+}

@@ -107,7 +107,7 @@ The target catalogue in PostgreSQL (SCHEMA.target_catalog), which pipelines with
 validated first, with the errors `watchpost validate` gives.
 
   add --id ID --url URL [--pipeline NAME] [--interval 30s] [--timeout 5s] [--attempts N]
-      [--method GET|HEAD] [--expect-status 200-299 ...] [--match REGEX] [--no-match REGEX]
+      [--method GET|HEAD|POST|...] [--expect-status 200-299 ...] [--match REGEX] [--no-match REGEX]
       [--label KEY=VALUE ...] [--option KEY=VALUE ...] [--owner NAME] [--disabled]
   update --id ID [any option of add]      change what is given, keep the rest
   enable --id ID | disable --id ID        a disabled target is kept but not checked

@@ -421,6 +421,12 @@ void ProbePipeline::on_probe_done(void* ctx, const wp_probe_report* raw) {
   // Fields appended after ABI 1.0 are read only when the plugin's struct has them.
   if (raw->struct_size >= offsetof(wp_probe_report, tls_earliest_expiry_us) + sizeof(int64_t))
     r.tls_earliest_expiry_us = raw->tls_earliest_expiry_us;
+  if (raw->struct_size >= offsetof(wp_probe_report, header_count) + sizeof(size_t)) {
+    // Bounded here too, whatever the probe kept: evaluators see at most 64 of at most 4 KiB.
+    for (size_t i = 0; i < raw->header_count && i < 64; ++i)
+      if (raw->headers[i].key.size <= 256 && raw->headers[i].value.size <= 4096)
+        r.headers.emplace_back(owned(raw->headers[i].key), owned(raw->headers[i].value));
+  }
   asio::post(*done->io, [weak = done->pipeline, report = std::move(report)]() mutable {
     if (auto self = weak.lock()) self->on_report(std::move(report));
   });
@@ -517,6 +523,7 @@ void ProbePipeline::finish(uint64_t check_id, Result r) {
     --in_flight_;
     metrics().add(names_.checks[r.outcome >= 0 && r.outcome <= WP_OUTCOME_UNKNOWN ? r.outcome : WP_OUTCOME_UNKNOWN]);
     r.body.clear();
+    r.headers.clear();
     done(std::make_shared<const Result>(std::move(r)));
     if (stopping_) maybe_drained();
     return;
@@ -548,6 +555,7 @@ void ProbePipeline::finish(uint64_t check_id, Result r) {
     metrics().observe("watchpost_check_duration_seconds", names_.labels, r.total_us / 1e6);
   r.body.clear();
   r.body.shrink_to_fit();
+  Labels().swap(r.headers);
   metrics().add(names_.checks[r.outcome >= 0 && r.outcome <= WP_OUTCOME_UNKNOWN ? r.outcome : WP_OUTCOME_UNKNOWN]);
   if (r.error_kind > WP_ERR_NONE && r.error_kind < WP_ERR_KIND_COUNT) metrics().add(names_.check_errors[r.error_kind]);
   auto result = std::make_shared<const Result>(std::move(r));

@@ -59,15 +59,17 @@ Result result_from_c(const wp_result& raw) {
 }
 
 ResultViews::ResultViews(const std::vector<ResultPtr>& results, bool with_body) {
-  size_t labels = 0, verdicts = 0;
+  size_t labels = 0, verdicts = 0, headers = 0;
   for (auto& r : results) {
     labels += r->labels ? r->labels->size() : 0;
     verdicts += r->verdicts.size();
+    headers += with_body ? r->headers.size() : 0;
   }
   // Reserved up front: the views point into these vectors, so they must never reallocate.
   results_.reserve(results.size());
   labels_.reserve(labels);
   verdicts_.reserve(verdicts);
+  headers_.reserve(headers);
   for (auto& r : results) add(*r, with_body);
 }
 
@@ -75,6 +77,7 @@ ResultViews::ResultViews(const Result& r, bool with_body) {
   results_.reserve(1);
   labels_.reserve(r.labels ? r.labels->size() : 0);
   verdicts_.reserve(r.verdicts.size());
+  headers_.reserve(with_body ? r.headers.size() : 0);
   add(r, with_body);
 }
 
@@ -114,7 +117,14 @@ void ResultViews::add(const Result& r, bool with_body) {
     v.verdict_count = r.verdicts.size();
     for (auto& vr : r.verdicts) verdicts_.push_back({sizeof(wp_verdict_view), s(vr.evaluator), vr.pass, s(vr.message)});
   }
-  if (with_body) v.body = s(r.body);
+  if (with_body) {
+    v.body = s(r.body);
+    if (!r.headers.empty()) {
+      v.headers = headers_.data() + headers_.size();
+      v.header_count = r.headers.size();
+      for (auto& [k, val] : r.headers) headers_.push_back({s(k), s(val)});
+    }
+  }
   results_.push_back(v);
 }
 

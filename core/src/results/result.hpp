@@ -46,6 +46,7 @@ struct Result {
   int32_t redirects = 0;
   std::vector<VerdictRecord> verdicts;
   std::string body;  // only until evaluators ran
+  Labels headers;    // the response's (ABI 1.4), only until evaluators ran
   uint64_t ack_token = 0;  // set by source pipelines: acknowledged upstream once every sink has it
 };
 
@@ -73,6 +74,7 @@ class ResultViews {
   void add(const Result& r, bool with_body);
   std::vector<wp_result> results_;
   std::vector<wp_label> labels_;
+  std::vector<wp_label> headers_;
   std::vector<wp_verdict_view> verdicts_;
 };
 

@@ -231,6 +231,7 @@ struct Report {
   std::string body;
   std::string effective_url;
   int64_t tls_earliest_expiry_us = 0;  // earliest notAfter in the peer's chain; 0: no TLS
+  std::vector<std::pair<std::string, std::string>> headers;  // ABI 1.4: the final response's
 
   // Both return the report, so a check can end with `return report.down(WP_ERR_DNS, why);`.
   Report& up() {
@@ -270,6 +271,8 @@ inline Report copy_report(const wp_probe_report& raw) {
   r.effective_url = text(raw.effective_url);
   if (raw.struct_size >= offsetof(wp_probe_report, tls_earliest_expiry_us) + sizeof(int64_t))
     r.tls_earliest_expiry_us = raw.tls_earliest_expiry_us;
+  if (raw.struct_size >= offsetof(wp_probe_report, header_count) + sizeof(size_t))
+    for (size_t i = 0; i < raw.header_count; ++i) r.headers.emplace_back(text(raw.headers[i].key), text(raw.headers[i].value));
   return r;
 }
 
@@ -319,6 +322,11 @@ class Completion {
     raw.body = str(r.body);
     raw.effective_url = str(r.effective_url);
     raw.tls_earliest_expiry_us = r.tls_earliest_expiry_us;
+    std::vector<wp_label> headers;
+    headers.reserve(r.headers.size());
+    for (auto& [name, value] : r.headers) headers.push_back({str(name), str(value)});
+    raw.headers = headers.data();
+    raw.header_count = headers.size();
     std::exchange(fn_, nullptr)(ctx_, &raw);
   }
 

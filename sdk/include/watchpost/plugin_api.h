@@ -47,7 +47,7 @@ extern "C" {
 #endif
 
 #define WP_ABI_MAJOR 1
-#define WP_ABI_MINOR 3
+#define WP_ABI_MINOR 4
 
 /* The one exported symbol's name, for loaders. */
 #define WP_ENTRY_SYMBOL "watchpost_plugin_descriptor"
@@ -231,12 +231,26 @@ struct wp_result {
   /* ABI 1.2: the region the check ran from (the node's `region:`), empty when none. Read it
    * only when struct_size covers it. */
   wp_str region;
+  /* ABI 1.4: the final response's headers, as the probe kept them: like `body`, given to
+   * evaluators and empty for sinks. Read them with wp_result_headers. */
+  const wp_label* headers;
+  size_t header_count;
 };
 
 /* A record's region (ABI 1.2), or an empty string when the record is older than the field. */
 static inline wp_str wp_result_region(const wp_result* r) {
   wp_str none = {NULL, 0};
   return r->struct_size >= offsetof(wp_result, region) + sizeof(wp_str) ? r->region : none;
+}
+
+/* A record's response headers (ABI 1.4); none when the record is older than the field. */
+static inline const wp_label* wp_result_headers(const wp_result* r, size_t* count) {
+  if (r->struct_size < offsetof(wp_result, header_count) + sizeof(size_t)) {
+    *count = 0;
+    return NULL;
+  }
+  *count = r->header_count;
+  return r->headers;
 }
 
 /* ======================================================================================
@@ -271,6 +285,10 @@ typedef struct wp_probe_report {
   /* ABI 1.1: the earliest notAfter of the certificates the peer presented, µs since the Unix
    * epoch; 0 when there was no TLS. The core reads it only when struct_size covers it. */
   int64_t tls_earliest_expiry_us;
+  /* ABI 1.4: the final response's headers (after redirects), names as received. A probe keeps
+   * a bounded number (the http probe: 64 of at most 4 KiB each). */
+  const wp_label* headers;
+  size_t header_count;
 } wp_probe_report;
 
 /* Called exactly once per start() that returned WP_OK, from any thread of the probe's. */

@@ -9,9 +9,11 @@ demo_cleanup() {
 }
 trap demo_cleanup EXIT
 
-wait_for() {  # file, pattern
-  for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-  echo "demo: $1 never showed '$2'" >&2; cat "$1" >&2; exit 1
+wait_for() {  # file, pattern: up to 60 s, since a first run on a new machine starts cold
+  for _ in $(seq 1200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
+  echo "demo: $1 never showed '$2' in 60 s" >&2; cat "$1" >&2
+  local log="${1%.out}.log"; [ -f "$log" ] && { echo "--- $log:" >&2; cat "$log" >&2; }
+  exit 1
 }
 
 # The local HTTP target and the dev Kafka broker with the topics given ("name:partitions"

@@ -4,9 +4,9 @@
 set -uo pipefail
 build=${1:-build-fuzz} seconds=${2:-600}
 here=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$build/fuzz-crashes" "$build/fuzz-corpus/config" "$build/fuzz-corpus/result" "$build/fuzz-corpus/avro"
+mkdir -p "$build/fuzz-crashes" "$build/fuzz-corpus/config" "$build/fuzz-corpus/result" "$build/fuzz-corpus/avro" "$build/fuzz-corpus/conditions"
 pids=()
-for t in config result avro; do
+for t in config result avro conditions; do
   bin=$build/bin/${t}_fuzz
   [ "$t" = result ] && bin=$build/bin/result_decode_fuzz
   [ "$t" = avro ] && bin=$build/bin/avro_decode_fuzz
@@ -20,7 +20,7 @@ for t in config result avro; do
 done
 status=0
 for i in "${!pids[@]}"; do wait "${pids[$i]}" || status=1; done
-for t in config result avro; do
+for t in config result avro conditions; do
   runs=$(grep -E '^stat::number_of_executed_units' "$build/fuzz-$t.log" | awk '{print $2}')
   echo "== $t: ${runs:-0} runs, $(ls "$build/fuzz-corpus/$t" | wc -l) corpus files"
   # A fuzzer that ran nothing is a failure, not a pass (it once fuzzed nothing for months).

@@ -6,6 +6,8 @@
 #include "results/result.hpp"
 #include "results/result_json.hpp"
 #include "results/result_json_decode.hpp"
+#include "condition.hpp"
+#include "../../fuzz/conditions_input.hpp"
 #include "result_decoder.hpp"
 #include "result_encoder.hpp"
 #include "result_schema.hpp"
@@ -88,4 +90,24 @@ TEST(FuzzRegressions, AvroDatumsDecodeOrAreRejectedAndRoundTrip) {
     EXPECT_EQ(once, twice) << path;
   }
   EXPECT_GE(read, 2u) << "the seed corpus holds a result and a target that decode";
+}
+
+TEST(FuzzRegressions, ConditionInputsParseOrAreRefusedAndEvaluateOnAnyBody) {
+  auto files = files_in({std::string(FUZZ_DIR) + "/regressions/conditions", std::string(FUZZ_DIR) + "/corpus/conditions"});
+  EXPECT_FALSE(files.empty());
+  size_t parsed = 0;
+  for (auto& [path, input] : files) {
+    fuzzing::ConditionsInput in(input);
+    const wp_result& r = in.result;
+    const std::string& text = in.text;
+    conditions::Limits limits;
+    conditions::Subject subject(r, limits);
+    try {
+      conditions::Condition c(text);
+      ++parsed;
+      c.evaluate(subject);
+    } catch (const conditions::ConditionError&) {
+    }
+  }
+  EXPECT_GE(parsed, 4u) << "the seed corpus's conditions parse";
 }

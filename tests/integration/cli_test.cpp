@@ -235,3 +235,16 @@ TEST(Cli, ABasicAuthPasswordFromTheEnvironmentIsNeverWrittenOut) {
   for (auto& text : {wt::read_file(results), ended.out, ended.err})
     EXPECT_EQ(text.find("pa55-in-env"), std::string::npos) << "the password is written out: " << text.substr(0, 2000);
 }
+
+// Every example file is a valid pipeline file (with the environment's defaults), so the
+// examples the docs point at keep working as plugins change.
+TEST(Cli, EveryExampleFileValidates) {
+  size_t seen = 0;
+  for (auto& e : std::filesystem::directory_iterator(EXAMPLES_DIR)) {
+    if (e.path().extension() != ".yaml") continue;
+    ++seen;
+    auto r = wp({"validate", e.path().string()});
+    EXPECT_EQ(r.exit_code, 0) << e.path() << ": " << r.out << r.err;
+  }
+  EXPECT_GE(seen, 7u);
+}

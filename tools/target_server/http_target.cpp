@@ -68,10 +68,10 @@ struct HttpTarget::Impl {
 
   template <class Stream>
   bool respond(Stream& s, const http::request<http::string_body>& req, unsigned status, std::string body,
-               const std::string& location = "") {
+               const std::string& location = "", const char* content_type = "text/plain") {
     http::response<http::string_body> res{static_cast<http::status>(status), req.version()};
     res.set(http::field::server, "watchpost-target");
-    res.set(http::field::content_type, "text/plain");
+    res.set(http::field::content_type, content_type);
     if (!location.empty()) res.set(http::field::location, location);
     res.keep_alive(req.keep_alive());
     size_t n = body.size();
@@ -127,6 +127,9 @@ struct HttpTarget::Impl {
         }
         return respond(s, req, code, "hook " + std::to_string(code) + "\n");
       }
+      if (path == "/json")
+        return respond(s, req, 200, R"({"status": "UP", "items": [1, 2, 3], "db": {"ok": true, "latency_ms": 12}})", "",
+                       "application/json");
       if (path == "/echo") {
         HttpTarget::Request r;
         r.method = std::string(req.method_string());

@@ -18,6 +18,7 @@
 //   /switch           the status set by set_switch() (default 200)
 //   /hook             a receiver: records each request's body (received()), answers
 //                     set_hook_status()'s status (default 200)
+//   /json             200 application/json {"status": "UP", "items": [1, 2, 3], "db": {...}}
 //   /echo             records the whole request (echoed()) and answers 200 with it as text:
 //                     the method line, each header as "name: value", a blank line, the body
 // A thread per connection: simple and plenty for tests; the benchmarks use nginx.

@@ -16,7 +16,7 @@ free_port() { for p in $(seq "$1" $(($1 + 200))); do (exec 3<>"/dev/tcp/127.0.0.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # nginx with one worker answering "ok watchpost bench" on every path; prints its port.
-start_nginx() {
+start_nginx() {  # [extra server lines]
   local port
   port=$(free_port 18080)
   cat > "$dir/nginx.conf" <<NGINX
@@ -29,6 +29,7 @@ http {
   server {
     listen 127.0.0.1:$port backlog=65535;
     location / { return 200 "ok watchpost bench\n"; }
+    ${1:-}
   }
 }
 NGINX

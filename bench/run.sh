@@ -5,6 +5,9 @@ build=${1:-build}
 echo "== HTTP checks per second: watchpost vs blackbox exporter vs wrk (Connection: close)"
 "$(dirname "$0")/http_checks.sh" "$build"
 echo
+echo "== the conditions evaluator's cost: 5 conditions on a 10 KiB JSON answer vs the plain check"
+"$(dirname "$0")/conditions_cost.sh" "$build"
+echo
 echo "== HTTPS checks, a fresh handshake each: watchpost vs blackbox exporter vs wrk, one CA and the system bundle"
 "$(dirname "$0")/https_checks.sh" "$build"
 echo

@@ -23,7 +23,7 @@ struct FieldRule {
   Kind kind;
 };
 
-// The current schema (docs/avro/result-v2.avsc), in its order. A field without an Opt kind has
+// The current schema (docs/avro/result-v3.avsc), in its order. A field without an Opt kind has
 // no default, so a writer schema without it cannot be read.
 const FieldRule kFields[] = {
     {"result_id", Kind::Text},       {"target_id", Kind::Text},       {"pipeline", Kind::Text},
@@ -33,6 +33,7 @@ const FieldRule kFields[] = {
     {"timings_us", Kind::Timings},   {"bytes_received", Kind::Long},  {"resolved_ip", Kind::OptText},
     {"ip_family", Kind::OptInt},     {"tls_days_left", Kind::OptInt}, {"attempts", Kind::Int},
     {"redirects", Kind::Int},        {"verdicts", Kind::Verdicts},    {"region", Kind::OptText},
+    {"maintenance_window", Kind::OptText},
 };
 constexpr size_t kFieldCount = sizeof kFields / sizeof kFields[0];
 const char* const kPhases[] = {"dns", "connect", "tls", "first_byte", "total"};
@@ -302,6 +303,11 @@ std::string ResultDecoder::decode(std::string_view datum, const std::function<vo
       avro_value_t region = at(20);
       if (present(region)) r.region = str(text(region, "region"));
       if (r.region.size > limits::kIdBytes) too_long("region", limits::kIdBytes);
+    }
+    if (has(21)) {
+      avro_value_t window = at(21);
+      if (present(window)) r.maintenance_window = str(text(window, "maintenance_window"));
+      if (r.maintenance_window.size > limits::kIdBytes) too_long("maintenance_window", limits::kIdBytes);
     }
   } catch (const Bad& b) {
     return b.why;

@@ -52,7 +52,7 @@ void ResultEncoder::text(std::string& out, std::string_view s) {
   out.append(s.data(), s.size());
 }
 
-// The fields in the order of docs/avro/result-v2.avsc.
+// The fields in the order of docs/avro/result-v3.avsc.
 void ResultEncoder::encode(const wp_result& r, std::string& out) {
   text(out, view(r.result_id));
   text(out, view(r.target_id));
@@ -104,6 +104,9 @@ void ResultEncoder::encode(const wp_result& r, std::string& out) {
   wp_str region = wp_result_region(&r);
   branch(out, region.size > 0);
   if (region.size > 0) text(out, view(region));
+  wp_str window = wp_result_maintenance(&r);
+  branch(out, window.size > 0);
+  if (window.size > 0) text(out, view(window));
 }
 
 }  // namespace watchpost::avro

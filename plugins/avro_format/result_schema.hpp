@@ -1,4 +1,4 @@
-// The Avro schema of the result record. The current version is docs/avro/result-v2.avsc,
+// The Avro schema of the result record. The current version is docs/avro/result-v3.avsc,
 // built into the plugins; docs/kafka.md says which changes to it are compatible.
 #pragma once
 
@@ -6,9 +6,9 @@
 
 namespace watchpost::avro {
 
-constexpr int kResultSchemaVersion = 2;
+constexpr int kResultSchemaVersion = 3;
 
-// The current schema's JSON text, as docs/avro/result-v2.avsc has it.
+// The current schema's JSON text, as docs/avro/result-v3.avsc has it.
 const std::string& result_schema_json();
 
 }  // namespace watchpost::avro

@@ -41,15 +41,38 @@ std::string entry_definition(const CatalogEntry& e, std::string& error) {
   if (e.must_match) evaluate.push_back({{"plugin", "regex"}, {"pattern", *e.must_match}, {"mode", "must_match"}});
   if (e.must_not_match) evaluate.push_back({{"plugin", "regex"}, {"pattern", *e.must_not_match}, {"mode", "must_not_match"}});
   if (!evaluate.empty()) d["evaluate"] = evaluate;
+  // The catalogue's maintenance windows that choose this row (docs/maintenance.md), as the
+  // target's own `maintenance:` list: they travel with the definition to every checker.
+  if (!e.maintenance_json.empty()) {
+    json windows = json::parse(e.maintenance_json, nullptr, false);
+    if (!windows.is_array()) {
+      error = "its maintenance windows do not read as a JSON list";
+      return {};
+    }
+    for (auto& w : windows)
+      for (auto it = w.begin(); it != w.end();) it = it.value().is_null() ? w.erase(it) : std::next(it);
+    if (!windows.empty()) d["maintenance"] = windows;
+  }
   d.erase("id");  // the row's id is the id
   return d.dump();
 }
 
-std::string entry_columns(const std::string& alias) {
+std::string entry_columns(const std::string& schema, const std::string& alias) {
   std::string a = alias.empty() ? "" : alias + ".";
+  std::string row = alias.empty() ? "target_catalog." : a;
+  // The windows that choose the row: those listing it (or none), whose labels it has, of its
+  // owner or the operator's. NULL when there are none.
+  std::string windows = with_schema(
+      "(SELECT json_agg(json_build_object('name', w.name, 'schedule', w.schedule, 'duration', "
+      "w.duration_ms::text || 'ms', 'start', to_char(w.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+      "'end', to_char(w.ends_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), 'timezone', w.timezone) "
+      "ORDER BY w.name)::text FROM {schema}.maintenance_windows w WHERE (cardinality(w.target_ids) = 0 OR " + row +
+          "id = ANY (w.target_ids)) AND " + row + "labels @> w.labels AND (w.owner IS NULL OR w.owner = " + row +
+          "owner))",
+      schema);
   return a + "id, " + a + "pipeline, " + a + "url, " + a + "enabled, " + a + "interval_ms, " + a + "timeout_ms, " + a +
          "attempts, " + a + "method, array_to_json(" + a + "expected_status)::text, " + a + "must_match, " + a +
-         "must_not_match, " + a + "labels::text, " + a + "options::text, " + a + "owner";
+         "must_not_match, " + a + "labels::text, " + a + "options::text, " + a + "owner, " + windows;
 }
 
 CatalogEntry entry_from_row(const pqxx::row& r) {
@@ -74,6 +97,7 @@ CatalogEntry entry_from_row(const pqxx::row& r) {
   e.labels_json = r[11].c_str();
   e.options_json = r[12].c_str();
   e.owner = text(13);
+  e.maintenance_json = text(14).value_or("");
   return e;
 }
 
@@ -113,7 +137,7 @@ std::string insert_sql(pqxx::transaction_base& tx, const std::string& schema, co
 
 std::optional<CatalogEntry> get_entry(pqxx::connection& c, const std::string& schema, const std::string& id) {
   pqxx::work tx(c);
-  auto rows = tx.exec("SELECT " + entry_columns() + " FROM " + table(schema) + " WHERE id = " + tx.quote(id));
+  auto rows = tx.exec("SELECT " + entry_columns(schema) + " FROM " + table(schema) + " WHERE id = " + tx.quote(id));
   tx.commit();
   if (rows.empty()) return std::nullopt;
   return entry_from_row(rows[0]);
@@ -121,7 +145,7 @@ std::optional<CatalogEntry> get_entry(pqxx::connection& c, const std::string& sc
 
 std::vector<CatalogEntry> list_entries(pqxx::connection& c, const std::string& schema, const std::string& pipeline) {
   pqxx::work tx(c);
-  auto rows = tx.exec("SELECT " + entry_columns() + " FROM " + table(schema) +
+  auto rows = tx.exec("SELECT " + entry_columns(schema) + " FROM " + table(schema) +
                       (pipeline.empty() ? std::string() : " WHERE pipeline = " + tx.quote(pipeline)) + " ORDER BY pipeline, id");
   tx.commit();
   std::vector<CatalogEntry> out;

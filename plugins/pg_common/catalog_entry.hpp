@@ -24,15 +24,16 @@ struct CatalogEntry {
   std::string labels_json = "{}";   // a JSON object of strings
   std::string options_json = "{}";  // a JSON object: any other option of the pipeline's probe
   std::optional<std::string> owner;
+  std::string maintenance_json;     // read only: the windows that choose it (a JSON list), "" when none
 };
 
 // The definition, or empty with `error` set when a JSON column is not what it must be.
 std::string entry_definition(const CatalogEntry& entry, std::string& error);
 
-// The columns every query below reads, in CatalogEntry's order (14); `alias`: the table's
-// alias in a join.
-std::string entry_columns(const std::string& alias = "");
-constexpr int kEntryColumnCount = 14;
+// The columns every query below reads, in CatalogEntry's order (15; the last one reads the
+// schema's maintenance_windows); `alias`: the table's alias in a join.
+std::string entry_columns(const std::string& schema, const std::string& alias = "");
+constexpr int kEntryColumnCount = 15;
 CatalogEntry entry_from_row(const pqxx::row& row);
 
 // Reading and writing (each in a transaction of its own). `schema` is a checked identifier.

@@ -215,6 +215,45 @@ CREATE TABLE {schema}.status_page_targets (
   PRIMARY KEY (slug, target_id)
 );
 )SQL"},
+    // Maintenance windows (docs/maintenance.md). Results carry the window they fell in; the
+    // catalogue keeps windows beside the targets: each target row read (pg_targets, the fleet's
+    // publisher, the API) brings the windows that choose it, so they reach every checker as part
+    // of its definition. A change to a window makes every reader read the catalogue again.
+    {9, "maintenance windows: results marked in_maintenance, windows in the catalogue",
+     R"SQL(
+-- A constant default is a catalogue change only (no rewrite), even on a large partitioned table.
+ALTER TABLE {schema}.check_results ADD COLUMN in_maintenance boolean NOT NULL DEFAULT false;
+ALTER TABLE {schema}.check_results ADD COLUMN maintenance_window text;
+ALTER TABLE {schema}.targets ADD COLUMN in_maintenance boolean NOT NULL DEFAULT false;
+
+CREATE TABLE {schema}.maintenance_windows (
+  name         text NOT NULL CHECK (name ~ '^[A-Za-z0-9._-]{1,64}$'),
+  owner        text,
+  schedule     text,
+  duration_ms  bigint CHECK (duration_ms IS NULL OR duration_ms BETWEEN 60000 AND 2678400000),
+  starts_at    timestamptz,
+  ends_at      timestamptz,
+  timezone     text NOT NULL DEFAULT 'UTC',
+  target_ids   text[] NOT NULL DEFAULT '{}',
+  labels       jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(labels) = 'object'),
+  comment      text,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  updated_at   timestamptz NOT NULL DEFAULT now(),
+  CHECK ((schedule IS NOT NULL AND duration_ms IS NOT NULL AND starts_at IS NULL AND ends_at IS NULL) OR
+         (schedule IS NULL AND starts_at IS NOT NULL AND ends_at IS NOT NULL AND ends_at > starts_at))
+);
+-- Names are unique across owners: a target's windows are told apart by name.
+CREATE UNIQUE INDEX maintenance_windows_name ON {schema}.maintenance_windows (name);
+
+-- Readers of the catalogue take an empty payload as "read everything again" (no id is empty).
+CREATE FUNCTION {schema}.maintenance_windows_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('watchpost_catalog.' || TG_TABLE_SCHEMA, '');
+  RETURN NULL;
+END $$;
+CREATE TRIGGER maintenance_windows_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {schema}.maintenance_windows
+  FOR EACH STATEMENT EXECUTE FUNCTION {schema}.maintenance_windows_notify();
+)SQL"},
 };
 
 }  // namespace

@@ -13,7 +13,7 @@ namespace watchpost::pg {
 const char* const kCopyColumns =
     "result_id, scheduled_at, started_at, pipeline, target_id, url, node, labels, outcome, error_kind, "
     "error_message, http_status, dns_us, connect_us, tls_us, first_byte_us, total_us, bytes_received, "
-    "resolved_ip, ip_family, tls_days_left, attempts, redirects, verdicts, region";
+    "resolved_ip, ip_family, tls_days_left, attempts, redirects, verdicts, region, in_maintenance, maintenance_window";
 
 namespace {
 
@@ -125,6 +125,9 @@ void fill_copy_row(CopyRow& row, const wp_result& r) {
   verdicts += ']';
   text(verdicts);
   text_or_null(wp_result_region(&r));
+  wp_str window = wp_result_maintenance(&r);
+  text(window.size ? "t" : "f");
+  text_or_null(window);
 }
 
 }  // namespace watchpost::pg

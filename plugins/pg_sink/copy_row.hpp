@@ -12,7 +12,8 @@
 namespace watchpost::pg {
 
 extern const char* const kCopyColumns;  // "result_id, scheduled_at, ..."
-inline constexpr size_t kCopyColumnCount = 25;
+inline constexpr size_t kCopyColumnCount = 27;
+inline constexpr size_t kCopyInMaintenance = 25;  // its index in kCopyColumns
 
 // "a, b, c" as {"a", "b", "c"}: the column list libpqxx's stream_to takes.
 std::vector<std::string> column_list(const char* columns);

@@ -8,7 +8,7 @@ namespace watchpost::pg {
 
 const char* const kLatestColumns =
     "pipeline, target_id, url, node, labels, outcome, http_status, total_us, error_kind, error_message, "
-    "tls_days_left, scheduled_at, result_id, batch_last_up, batch_last_down, fails, had_up";
+    "tls_days_left, scheduled_at, result_id, batch_last_up, batch_last_down, fails, had_up, in_maintenance";
 
 namespace {
 
@@ -57,6 +57,7 @@ std::vector<LatestRow> latest_per_target(const Batch& batch) {
     for (int64_t at : s.down_at) fails += at > s.last_up;  // INT64_MIN when none: all count
     row.set(n + 2, std::to_string(fails));
     row.set(n + 3, s.last_up != INT64_MIN ? "t" : "f");
+    row.set(n + 4, copy.fields[kCopyInMaintenance]);
   }
   return out;
 }

@@ -13,8 +13,8 @@
 
 namespace watchpost::pg {
 
-extern const char* const kLatestColumns;  // "pipeline, target_id, ..., fails, had_up"
-inline constexpr size_t kLatestColumnCount = 17;
+extern const char* const kLatestColumns;  // "pipeline, target_id, ..., fails, had_up, in_maintenance"
+inline constexpr size_t kLatestColumnCount = 18;
 
 using LatestRow = TextRow<kLatestColumnCount>;
 

@@ -38,7 +38,7 @@ WITH ins AS (
   INSERT INTO {schema}.check_results SELECT * FROM pg_temp.wp_staging
   ON CONFLICT (result_id, scheduled_at) DO NOTHING
   RETURNING pipeline, target_id, url, node, labels, outcome, http_status, total_us, error_kind, error_message,
-            tls_days_left, scheduled_at, result_id)
+            tls_days_left, scheduled_at, result_id, in_maintenance)
 INSERT INTO pg_temp.wp_inserted SELECT * FROM ins;
 
 WITH b AS (
@@ -55,7 +55,7 @@ INSERT INTO pg_temp.wp_latest
 SELECT DISTINCT ON (b.pipeline, b.target_id)
        b.pipeline, b.target_id, b.url, b.node, b.labels, b.outcome, b.http_status, b.total_us, b.error_kind,
        b.error_message, b.tls_days_left, b.scheduled_at, b.result_id, b.batch_last_up, b.batch_last_down,
-       c.fails, c.had_up
+       c.fails, c.had_up, b.in_maintenance
 FROM b JOIN c USING (pipeline, target_id)
 ORDER BY b.pipeline, b.target_id, b.scheduled_at DESC;
 )SQL";
@@ -66,9 +66,9 @@ ORDER BY b.pipeline, b.target_id, b.scheduled_at DESC;
 const char* kUpdateTargetsSql = R"SQL(
 INSERT INTO {schema}.targets AS t (pipeline, target_id, url, node, labels, outcome, http_status, total_us,
     error_kind, error_message, tls_days_left, consecutive_failures, last_checked_at, last_result_id,
-    last_up_at, last_down_at, updated_at)
+    last_up_at, last_down_at, updated_at, in_maintenance)
 SELECT pipeline, target_id, url, node, labels, outcome, http_status, total_us, error_kind, error_message,
-       tls_days_left, fails, scheduled_at, result_id, batch_last_up, batch_last_down, now()
+       tls_days_left, fails, scheduled_at, result_id, batch_last_up, batch_last_down, now(), in_maintenance
 FROM pg_temp.wp_latest
 ON CONFLICT (pipeline, target_id) DO UPDATE SET
   url = excluded.url, node = excluded.node, labels = excluded.labels, outcome = excluded.outcome,
@@ -79,7 +79,7 @@ ON CONFLICT (pipeline, target_id) DO UPDATE SET
   last_checked_at = excluded.last_checked_at, last_result_id = excluded.last_result_id,
   last_up_at = coalesce(excluded.last_up_at, t.last_up_at),
   last_down_at = coalesce(excluded.last_down_at, t.last_down_at),
-  updated_at = now()
+  updated_at = now(), in_maintenance = excluded.in_maintenance
 WHERE t.last_checked_at < excluded.last_checked_at;
 )SQL";
 
@@ -88,12 +88,12 @@ CREATE TEMP TABLE IF NOT EXISTS wp_staging (LIKE {schema}.check_results INCLUDIN
 CREATE TEMP TABLE IF NOT EXISTS wp_inserted (
   pipeline text, target_id text, url text, node text, labels jsonb, outcome text, http_status smallint,
   total_us bigint, error_kind text, error_message text, tls_days_left integer, scheduled_at timestamptz,
-  result_id char(26)) ON COMMIT DELETE ROWS;
+  result_id char(26), in_maintenance boolean) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS wp_latest (
   pipeline text, target_id text, url text, node text, labels jsonb, outcome text, http_status smallint,
   total_us bigint, error_kind text, error_message text, tls_days_left integer, scheduled_at timestamptz,
-  result_id char(26), batch_last_up timestamptz, batch_last_down timestamptz, fails bigint, had_up boolean)
-  ON COMMIT DELETE ROWS;
+  result_id char(26), batch_last_up timestamptz, batch_last_down timestamptz, fails bigint, had_up boolean,
+  in_maintenance boolean) ON COMMIT DELETE ROWS;
 )SQL";
 
 void copy_results(pqxx::transaction_base& tx, const std::string& table, const Batch& batch) {

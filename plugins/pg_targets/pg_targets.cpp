@@ -13,6 +13,7 @@ class PgTargets::Receiver final : public pqxx::notification_receiver {
  public:
   Receiver(pqxx::connection_base& c, const std::string& channel, std::set<std::string>& ids)
       : pqxx::notification_receiver(c, channel), ids_(ids) {}
+  // An empty payload (a maintenance window changed) stands for every row: see `changed`.
   void operator()(const std::string& payload, int) override { ids_.insert(payload); }
 
  private:
@@ -67,7 +68,7 @@ void PgTargets::connect() {
 }
 
 std::string PgTargets::select_sql() const {
-  return "SELECT " + entry_columns() + " FROM " + with_schema("{schema}.target_catalog", schema_);
+  return "SELECT " + entry_columns(schema_) + " FROM " + with_schema("{schema}.target_catalog", schema_);
 }
 
 namespace {
@@ -124,6 +125,12 @@ void PgTargets::snapshot(TargetEmitter& emit) {
 }
 
 void PgTargets::changed(TargetEmitter& emit) {
+  if (pending_.count("")) {
+    // A maintenance window changed: which rows it chooses is for the catalogue to say again.
+    need_snapshot_ = true;
+    pending_.clear();
+    return;
+  }
   while (!pending_.empty()) {
     // At most 1,000 ids a query: a big transaction's changes arrive in a few reads.
     std::vector<std::string> ids;

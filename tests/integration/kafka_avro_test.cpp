@@ -119,7 +119,7 @@ TEST(KafkaAvro, PythonsAvroReadsWhatTheSinkWritesInBothFramings) {
     std::vector<std::string> ids;
   };
   for (const Case& c : {Case{"framed", {"decode", "--registry", registry.url()}, 0, framed_ids},
-                        Case{"plain", {"decode", "--framing", "plain", "--schema", schema_file(2)}, 200, plain_ids}}) {
+                        Case{"plain", {"decode", "--framing", "plain", "--schema", schema_file(wt::kCurrentResultSchema)}, 200, plain_ids}}) {
     std::vector<std::string> lines;
     for (auto& m : wt::read_topic(kafka.bootstrap(), c.topic, 200)) lines.push_back(base64(m.payload));
     ASSERT_EQ(lines.size(), 200u) << c.topic;
@@ -143,7 +143,7 @@ TEST(KafkaAvro, TheSourceReadsWhatPythonsAvroWritesInBothFramingsAndThePreviousV
   kafka.create_topic("framed", 2, 1);
   kafka.create_topic("plain", 1, 1);
   Registry registry;
-  uint32_t v2 = registry.add("framed-value", wt::read_file(schema_file(2)));
+  uint32_t v2 = registry.add("framed-value", wt::read_file(schema_file(wt::kCurrentResultSchema)));
   uint32_t v1 = registry.add("framed-value", wt::read_file(schema_file(1)));
   ASSERT_NE(v1, v2);
   std::map<std::string, nlohmann::json> expected;
@@ -157,7 +157,7 @@ TEST(KafkaAvro, TheSourceReadsWhatPythonsAvroWritesInBothFramingsAndThePreviousV
     }
     return out;
   };
-  auto framed_now = python({"encode", "--schema", schema_file(2), "--id", std::to_string(v2)}, json_lines(0, 100));
+  auto framed_now = python({"encode", "--schema", schema_file(wt::kCurrentResultSchema), "--id", std::to_string(v2)}, json_lines(0, 100));
   auto framed_old = python({"encode", "--schema", schema_file(1), "--id", std::to_string(v1)}, json_lines(100, 100));
   auto plain_old = python({"encode", "--framing", "plain", "--schema", schema_file(1)}, json_lines(200, 100));
   ASSERT_EQ(framed_now.size() + framed_old.size() + plain_old.size(), 300u);
@@ -191,7 +191,7 @@ TEST(KafkaAvro, UndecodableMessagesAreDeadLetteredByReasonAndGoodOnesFlow) {
   kafka.create_topic("results-dlq", 1, 1);
   Registry registry;
   auto good = wt::produce(kafka.bootstrap(), "results", 0, 2, {{"format", "avro"}, {"schema_registry", registry.url()}});
-  auto schema = nlohmann::json::parse(wt::read_file(schema_file(2)));
+  auto schema = nlohmann::json::parse(wt::read_file(schema_file(wt::kCurrentResultSchema)));
   schema["fields"].erase(1);  // no target_id: not a result this watchpost can read
   uint32_t incompatible = registry.add("results-value", schema.dump());
   auto first = wt::read_topic(kafka.bootstrap(), "results", 1);
@@ -256,7 +256,7 @@ TEST(KafkaAvro, ARegistryThatIsDownDelaysResultsAndLosesNone) {
                              std::chrono::seconds(30)));
   EXPECT_EQ(writer.seen.unique(), 0u);
   Registry registry(port);
-  registry.add("results-value", wt::read_file(schema_file(2)));
+  registry.add("results-value", wt::read_file(schema_file(wt::kCurrentResultSchema)));
   ASSERT_TRUE(wt::wait_until([&] { return writer.seen.unique() >= checked.size(); }, std::chrono::seconds(30)))
       << writer.seen.unique() << " of " << checked.size();
   for (auto& id : checked) EXPECT_TRUE(writer.seen.has(id)) << "lost " << id;

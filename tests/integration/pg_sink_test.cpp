@@ -342,6 +342,57 @@ TEST(PgSink, RetentionDropsOldDailyPartitions) {
       << "only today's partition remains";
 }
 
+// Checks in a maintenance window are stored, marked, and left out of uptime, latency and the
+// up/down/unknown counts — by the report, the latest status and the API's numbers alike.
+TEST(Report, ChecksInAMaintenanceWindowAreStoredMarkedAndLeftOutOfUptime) {
+  REQUIRE_POSTGRES();
+  wt::PostgresServer pg;
+  Sink sink(pg.dsn());
+  int64_t now = now_us();
+  std::vector<ResultPtr> batch;
+  // 30 checks: 0-9 up, 10-19 down inside the window "deploys", 20-27 up, 28 down, 29 down in a window.
+  for (int i = 0; i < 30; ++i) {
+    bool in_window = (i >= 10 && i < 20) || i == 29;
+    bool down = (i >= 10 && i < 20) || i >= 28;
+    auto r = std::const_pointer_cast<Result>(result("shop", now - (30 - i) * 60'000'000LL,
+                                                    down ? WP_OUTCOME_DOWN : WP_OUTCOME_UP, down ? 9'000'000 : 20'000,
+                                                    down ? WP_ERR_HTTP_STATUS : WP_ERR_NONE, down ? "HTTP 503" : ""));
+    if (in_window) r->maintenance_window = "deploys";
+    batch.push_back(r);
+  }
+  ASSERT_EQ(sink.write(batch), WP_OK);
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM watchpost.check_results WHERE in_maintenance AND "
+                             "maintenance_window = 'deploys'"),
+            11)
+      << "stored, and marked";
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT count(*) FROM watchpost.check_results WHERE NOT in_maintenance AND "
+                             "maintenance_window IS NULL"),
+            19);
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT in_maintenance::int FROM watchpost.targets WHERE target_id = 'shop'"), 1)
+      << "the latest status says its newest check was in a window";
+
+  auto r = wt::run_process({WATCHPOST_BIN, "report", "--dsn", pg.dsn(), "--since", "24h", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto shop = nlohmann::json::parse(r.out)["targets"][0];
+  EXPECT_EQ(shop["checks"], 30);
+  EXPECT_EQ(shop["in_maintenance"], 11);
+  EXPECT_EQ(shop["up"], 18);
+  EXPECT_EQ(shop["down"], 1) << "the ten downs inside the window are not the site's";
+  EXPECT_NEAR(shop["uptime_percent"].get<double>(), 100.0 * 18 / 19, 1e-9);
+  EXPECT_DOUBLE_EQ(shop["latency_ms"]["max"].get<double>(), 20.0);
+  auto table = wt::run_process({WATCHPOST_BIN, "report", "--dsn", pg.dsn(), "--since", "24h"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("MAINT"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("11 checks fell in maintenance windows (MAINT): left out of UP, DOWN, UNKNOWN, UPTIME"),
+            std::string::npos)
+      << table.out;
+  EXPECT_NE(table.out.find("94.74%"), std::string::npos) << table.out;
+
+  // The next batch is outside any window: the latest status says so.
+  ASSERT_EQ(sink.write({result("shop", now, WP_OUTCOME_UP, 20'000)}), WP_OK);
+  EXPECT_EQ(scalar(pg.dsn(), "SELECT in_maintenance::int FROM watchpost.targets WHERE target_id = 'shop'"), 0);
+}
+
 TEST(Report, NumbersEqualThoseComputedByHand) {
   REQUIRE_POSTGRES();
   wt::PostgresServer pg;

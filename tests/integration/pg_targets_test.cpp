@@ -5,6 +5,7 @@
 // YAML list to the catalogue and back.
 #include "http_target.hpp"
 #include "migrations.hpp"
+#include "pg_statements.hpp"
 #include "observe/metrics.hpp"
 #include "postgres_server.hpp"
 #include "process.hpp"
@@ -25,17 +26,8 @@ using watchpost::target::HttpTarget;
 
 namespace {
 
-void sql(const std::string& dsn, const std::string& statement) {
-  pqxx::connection c(dsn);
-  pqxx::work w(c);
-  w.exec(statement);
-  w.commit();
-}
-
-void migrate(const std::string& dsn) {
-  pqxx::connection c(dsn);
-  pg::apply_migrations(c, "watchpost");
-}
+using wt::migrate;
+using wt::sql;
 
 int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -61,6 +61,7 @@ def to_record(result, field_names):
         "redirects": result.get("redirects", 0),
         "verdicts": result.get("verdicts", []),
         "region": result.get("region"),
+        "maintenance_window": result.get("maintenance_window"),
     }
     return {k: v for k, v in record.items() if k in field_names}
 
@@ -71,8 +72,10 @@ def to_result(record):
     for key, value in record.items():
         if isinstance(value, datetime.datetime):
             value = format_time(value)
-        if key == "region" and value is None:
-            continue  # the JSON form leaves an absent region out
+        if key in ("region", "maintenance_window") and value is None:
+            continue  # the JSON form leaves an absent region (or window) out
+        if key == "maintenance_window":
+            result["in_maintenance"] = True
         result[key] = value
     return result
 

@@ -24,6 +24,8 @@ inline const char* const kPython = "/usr/bin/python3";
 inline bool python_avro_missing() { return run_process({kPython, "-c", "import avro.io"}).exit_code != 0; }
 
 inline std::string kafka_script(const char* name) { return std::string(TESTS_DIR) + "/kafka/" + name; }
+// The version the plugins write (docs/avro/result-v3.avsc).
+constexpr int kCurrentResultSchema = 3;
 inline std::string schema_file(int version) { return std::string(DOCS_DIR) + "/avro/result-v" + std::to_string(version) + ".avsc"; }
 
 // The registry script on 127.0.0.1: `port` 0 picks a free one.

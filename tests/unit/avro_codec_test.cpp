@@ -41,6 +41,7 @@ Result full_result() {
   r.url = "https://shop.example/health";
   r.node = "node-1";
   r.region = "eu";
+  r.maintenance_window = "sunday-deploys";
   auto labels = std::make_shared<Labels>();
   labels->emplace_back("team", "payments");
   labels->emplace_back("tier", "1");
@@ -109,7 +110,7 @@ std::string edited_schema(const std::function<void(nlohmann::json& fields)>& edi
 }  // namespace
 
 TEST(AvroCodec, TheBuiltInSchemaIsTheOneInDocs) {
-  EXPECT_EQ(avro::result_schema_json(), read_file(std::string(DOCS_DIR) + "/avro/result-v2.avsc"));
+  EXPECT_EQ(avro::result_schema_json(), read_file(std::string(DOCS_DIR) + "/avro/result-v3.avsc"));
 }
 
 TEST(AvroCodec, TheEncoderWritesTheBytesLibavroWrites) {
@@ -155,14 +156,15 @@ TEST(AvroCodec, TextThatIsNotUtf8IsWrittenWithReplacementCharacters) {
   EXPECT_NE(json.find("bad \xEF\xBF\xBD byte"), std::string::npos) << json;
 }
 
-// Version 2 only appended `region` (a union whose null is the byte 0), so a version 1 datum is
-// a version 2 datum without its region, less that last byte.
-TEST(AvroCodec, ADatumOfThePreviousVersionIsReadWithTheDefaultRegion) {
+// Versions 2 and 3 only appended `region` and `maintenance_window` (unions whose null is the
+// byte 0), so a version 1 datum is a version 3 datum without them, less those last two bytes.
+TEST(AvroCodec, ADatumOfAnOlderVersionIsReadWithTheDefaultRegionAndWindow) {
   Result r = full_result();
   r.region.clear();
-  std::string v2 = encode(r);
-  ASSERT_EQ(v2.back(), '\0');
-  std::string v1 = v2.substr(0, v2.size() - 1);
+  r.maintenance_window.clear();
+  std::string v3 = encode(r);
+  ASSERT_EQ(v3.substr(v3.size() - 2), std::string(2, '\0'));
+  std::string v1 = v3.substr(0, v3.size() - 2);
   ResultDecoder old_writer(schema_v1());
   EXPECT_EQ(decode_to_json(old_writer, v1), json_of(ResultViews(r).data()[0]));
 }
@@ -173,7 +175,7 @@ TEST(AvroCodec, ANewerWriterWithAnExtraFieldIsRead) {
     f.push_back({{"name", "probe_version"}, {"type", "string"}, {"default", ""}});
   });
   Result r = bare_result();
-  std::string datum = encode(r) + std::string("\x06" "1.0", 4);  // the string "1.0" after region
+  std::string datum = encode(r) + std::string("\x06" "1.0", 4);  // the string "1.0" after the last field
   ResultDecoder decoder(v3);
   EXPECT_EQ(decode_to_json(decoder, datum), json_of(ResultViews(r).data()[0]));
 }

@@ -34,11 +34,11 @@ class ReferenceEncoder {
 
 namespace reference_detail {
 
-// The current schema's field positions (docs/avro/result-v2.avsc).
+// The current schema's field positions (docs/avro/result-v3.avsc).
 enum Field {
   kResultId, kTargetId, kPipeline, kUrl, kNode, kLabels, kScheduledAt, kStartedAt, kOutcome, kErrorKind,
   kErrorMessage, kHttpStatus, kTimings, kBytesReceived, kResolvedIp, kIpFamily, kTlsDaysLeft, kAttempts,
-  kRedirects, kVerdicts, kRegion, kFieldCount
+  kRedirects, kVerdicts, kRegion, kMaintenanceWindow, kFieldCount
 };
 
 inline avro_value_t field(avro_value_t* record, int index) {
@@ -146,6 +146,7 @@ inline void ReferenceEncoder::encode(const wp_result& r, std::string& out) {
     part = field(&element, 2), set_text(&part, verdict->message);
   }
   f = field(v, kRegion), set_optional_text(&f, wp_result_region(&r));
+  f = field(v, kMaintenanceWindow), set_optional_text(&f, wp_result_maintenance(&r));
 
   for (;;) {
     avro_writer_memory_set_dest(writer_.get(), buffer_.data(), static_cast<int64_t>(buffer_.size()));

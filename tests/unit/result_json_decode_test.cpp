@@ -131,3 +131,27 @@ TEST(Rfc3339, ParsesWhatWeWriteAndRejectsTheRest) {
                           "2026-11-21T13:37:43+01:00"})
     EXPECT_FALSE(parse_rfc3339_us(bad, us)) << bad;
 }
+
+// A result inside a maintenance window (ABI 1.5) says so and names the window; one outside
+// says nothing; a message that says one without the other is refused.
+TEST(ResultDecode, TheMaintenanceWindowRoundTripsAndMustAgreeWithInMaintenance) {
+  Result in = full();
+  EXPECT_EQ(encode(in).find("maintenance"), std::string::npos) << "outside a window: no field at all";
+  in.maintenance_window = "sunday-deploys";
+  std::string text = encode(in);
+  EXPECT_NE(text.find("\"in_maintenance\":true,\"maintenance_window\":\"sunday-deploys\""), std::string::npos) << text;
+  Result out;
+  ASSERT_EQ(decode_result_json(text, out), "");
+  EXPECT_EQ(out.maintenance_window, "sunday-deploys");
+  EXPECT_EQ(encode(out), text);
+  auto edit = [&](const std::string& from, const std::string& to) {
+    std::string s = text;
+    return s.replace(s.find(from), from.size(), to);
+  };
+  EXPECT_NE(decode_result_json(edit("\"in_maintenance\":true", "\"in_maintenance\":false"), out).find("exactly when"),
+            std::string::npos);
+  EXPECT_NE(decode_result_json(edit("\"in_maintenance\":true", "\"in_maintenance\":\"yes\""), out).find("true or false"),
+            std::string::npos);
+  EXPECT_NE(decode_result_json(edit("sunday-deploys", std::string(300, 'w')), out).find("'maintenance_window' is longer"),
+            std::string::npos);
+}

@@ -153,6 +153,7 @@ void AlertEngine::observe(const Result& r, std::vector<AlertRecord>& out) {
   t.rules.resize(rules_.size());
   t.url = r.url;
   t.labels = r.labels;
+  if (!r.maintenance_window.empty()) return;  // checked and stored, but evidence for no rule
   update_overrides(r.target_id, t);
   bool judged = r.outcome == WP_OUTCOME_UP || r.outcome == WP_OUTCOME_DOWN;  // unknown: no evidence either way
   for (size_t i = 0; i < rules_.size(); ++i) {

@@ -36,7 +36,10 @@ class AlertEngine {
   bool shared_store() const;
 
   // Judges one result; the events it causes are appended to `out`. A result not newer than the
-  // last one judged for its target and region (a replay from the spool) changes nothing.
+  // last one judged for its target and region (a replay from the spool) changes nothing, nor
+  // does one in a maintenance window: no rule counts it, so nothing fires or resolves in one.
+  // (Reminders go on: they only keep receivers that expire alerts, Alertmanager, from ending
+  // one by themselves, and tell no one again; docs/maintenance.md.)
   void observe(const Result& r, std::vector<AlertRecord>& out);
   // Reminders (AlertRecord::reminder) for the firing alerts whose rule's `remind_every` has
   // passed since they were last announced; at most one look a second.

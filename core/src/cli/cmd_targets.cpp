@@ -383,7 +383,9 @@ int publish_catalogue(const Args& args) {
     if (poll(fds, 2, static_cast<int>(std::max<int64_t>(left.count(), 0))) > 0 && fds[1].revents) break;
     s.conn->get_notifs();
     CataloguePublisher::Summary sum;
-    if (std::chrono::steady_clock::now() >= next_full || changed->ids.size() > kMostChangesByNotification) {
+    // An empty id: a maintenance window changed, and with it any number of definitions.
+    if (std::chrono::steady_clock::now() >= next_full || changed->ids.size() > kMostChangesByNotification ||
+        changed->ids.count("")) {
       changed->ids.clear();
       sum = publisher.publish(published_definitions(s, pipeline));
       next_full = std::chrono::steady_clock::now() + period;

@@ -12,5 +12,6 @@ int cmd_targets(int argc, char** argv);
 int cmd_alerts(int argc, char** argv);
 int cmd_serve(int argc, char** argv);
 int cmd_users(int argc, char** argv);
+int cmd_maintenance(int argc, char** argv);
 
 }  // namespace watchpost::cli

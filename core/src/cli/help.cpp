@@ -100,6 +100,23 @@ Targets it writes are the catalogue, which pipelines with pg_targets check withi
 The REST API's accounts. The password comes from $WATCHPOST_PASSWORD or one line on stdin
 (never the command line). The first account of a database is an admin.
 )"},
+      {"maintenance", R"(Usage: watchpost maintenance SUBCOMMAND [--dsn DSN] [--schema watchpost] [options]
+
+Maintenance windows in the catalogue (SCHEMA.maintenance_windows, docs/maintenance.md).
+During a window the targets it chooses are still checked and their results stored, marked
+in_maintenance; alerts neither fire nor notify; report and the API leave those checks out of
+uptime. Pipelines reading the catalogue (pg_targets) apply a change within 2 s.
+
+  add NAME --schedule CRON --duration 1h [--timezone Europe/Berlin]     recurring
+  add NAME --start TIME (--end TIME | --duration 2h) [--timezone TZ]     one-off
+      TIME: 2026-12-01T22:00:00Z, or local 2026-12-01 22:00 in --timezone
+      [--target ID ...] [--label KEY=VALUE ...]   which targets (none: every target)
+      [--owner NAME] [--comment TEXT]
+  list [--json]                           every window, whom it applies to, open or next
+  remove NAME
+
+  CRON: minute hour day-of-month month day-of-week ("0 2 * * SUN"), or @daily, @weekly...
+)"},
       {"targets", R"(Usage: watchpost targets SUBCOMMAND [--dsn DSN] [--schema watchpost] [options]
 
 The target catalogue in PostgreSQL (SCHEMA.target_catalog), which pipelines with
@@ -152,6 +169,7 @@ Usage:
   watchpost alerts [--dsn DSN | --spool DIR] [--history 20] [--json]
   watchpost serve [--dsn DSN] [--listen 127.0.0.1:8080] ...
   watchpost users add|list [--dsn DSN] ...
+  watchpost maintenance add|list|remove [--dsn DSN] ...
   watchpost COMMAND --help | --version | --help
 
 Commands:
@@ -168,6 +186,7 @@ Commands:
   alerts     The alerts firing now and the latest resolved, from PostgreSQL or a spool folder.
   serve      The REST API and the dashboard: accounts, targets, statistics, alerts.
   users      The REST API's accounts: add, list.
+  maintenance  Maintenance windows in the catalogue: checks go on, marked; no alerts; not in uptime.
 )") + kCommon + R"(
 Documentation: docs/ in the source tree; examples/quickstart.yaml to start from.
 )";

@@ -86,6 +86,7 @@ int main(int raw_argc, char** raw_argv) {
     if (cmd == "alerts") return watchpost::cli::cmd_alerts(argc, argv);
     if (cmd == "serve") return watchpost::cli::cmd_serve(argc, argv);
     if (cmd == "users") return watchpost::cli::cmd_users(argc, argv);
+    if (cmd == "maintenance") return watchpost::cli::cmd_maintenance(argc, argv);
     std::fprintf(stderr, "watchpost: unknown command '%s': the commands are run, validate, plugins, check, report, targets, "
                  "alerts, serve and users "
                  "(try: watchpost --help)\n", cmd.c_str());

@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include "alerting/alert_override.hpp"
+#include "maintenance/maintenance_window.hpp"
 
 #include "observe/listen_address.hpp"
 #include <watchpost/result_limits.hpp>
@@ -113,6 +114,22 @@ const OptionSchema& rule_schema() {
   return s;
 }
 
+const OptionSchema& window_schema() {
+  static const std::vector<wp_option_spec> specs = {
+      required_option("name", WP_OPT_STRING, "The window's name: results in it carry it as maintenance_window"),
+      option("schedule", WP_OPT_STRING, nullptr,
+             "Recurring: a cron schedule of its openings (minute hour day month weekday, e.g. \"0 2 * * SUN\")"),
+      option("duration", WP_OPT_DURATION, nullptr, "How long each opening lasts (one-off: instead of 'end')"),
+      option("start", WP_OPT_STRING, nullptr, "One-off: when it opens (2026-12-01T22:00:00Z, or local time in 'timezone')"),
+      option("end", WP_OPT_STRING, nullptr, "One-off: when it closes"),
+      option("timezone", WP_OPT_STRING, "UTC", "The time zone of 'schedule' and of local times (IANA name: Europe/Berlin)"),
+      option("targets", WP_OPT_STRING_LIST, nullptr, "Top level: the target ids it applies to"),
+      option("labels", WP_OPT_STRING_MAP, nullptr, "Top level: it applies to targets with all these labels"),
+  };
+  static const OptionSchema s = OptionSchema::from_table(specs.data(), specs.size(), nullptr);
+  return s;
+}
+
 const OptionSchema& notifier_shared_schema() {
   static const std::vector<wp_option_spec> specs = {
       option("name", WP_OPT_STRING, nullptr, "What rules' `notify` lists call it (default: the plugin's name)"),
@@ -155,7 +172,7 @@ class Parser {
       finish();
     }
     static const std::vector<std::string> keys = {"node", "region", "log", "spool", "admin", "redact",
-                                                  "pipelines", "probe_modules", "notifiers"};
+                                                  "pipelines", "probe_modules", "notifiers", "maintenance"};
     // Read first: the targets' default ids (their URLs) are redacted with it.
     if (root["redact"]) parse_redact(root["redact"], cfg);
     secret_params_ = cfg.secret_params;
@@ -203,6 +220,7 @@ class Parser {
       }
       else if (key == "probe_modules") parse_modules(it.second, cfg);
       else if (key == "notifiers") parse_notifiers(it.second, cfg);
+      else if (key == "maintenance") cfg.maintenance = parse_maintenance(it.second, true);
       else if (key == "pipelines") {
         if (!it.second.IsSequence()) issue(it.second, "'pipelines' must be a list");
         else
@@ -222,6 +240,7 @@ class Parser {
       if (!names.insert(p.name).second) issues_.push_back({p.pos, "duplicate pipeline name '" + p.name + "'"});
       p.spool = cfg.spool;
       p.secret_params = cfg.secret_params;
+      p.maintenance = cfg.maintenance;
     }
     for (auto& p : cfg.pipelines)
       for (auto& rule : p.alerts)
@@ -602,6 +621,66 @@ class Parser {
     return out;
   }
 
+  // `maintenance:` windows (docs/maintenance.md): the file's, with selectors, or a target's own.
+  // Each is made once here, so what is wrong with it is said with its position.
+  std::vector<MaintenanceConfig> parse_maintenance(const YAML::Node& n, bool top_level) {
+    std::vector<MaintenanceConfig> out;
+    if (!n.IsSequence()) {
+      issue(n, "'maintenance' must be a list of windows, e.g. - {name: deploys, schedule: \"0 2 * * SUN\", duration: 1h}");
+      return out;
+    }
+    const OptionSchema& schema = window_schema();
+    for (auto w : n) {
+      if (!w.IsMap()) {
+        issue(w, "a maintenance window must be a mapping (name, schedule and duration, or start and end, timezone)");
+        continue;
+      }
+      MaintenanceConfig m;
+      m.pos = pos(w);
+      OptionList o;
+      for (auto it : w) {
+        std::string key = it.first.Scalar();
+        if (auto* spec = schema.find(key)) {
+          if (!top_level && (key == "targets" || key == "labels")) {
+            issue(it.first, "'" + key + "' chooses targets for a window of the file's 'maintenance:'; a target's own "
+                                        "window applies to it alone (drop '" + key + "')");
+            continue;
+          }
+          OptionValue v;
+          if (parse_value(*spec, it.second, v)) put_option(o, std::move(v));
+        } else {
+          unknown_key(it.first, key, schema.names(), "maintenance window");
+        }
+      }
+      size_t before = issues_.size();
+      fill_defaults(schema, o, m.pos);
+      check_required(schema, o, m.pos, "maintenance window");
+      if (issues_.size() != before) continue;
+      m.name = find_option(o, "name")->text;
+      if (!plain_name(m.name))
+        issues_.push_back({find_option(o, "name")->pos, "a maintenance window's 'name' must be 1 to 64 letters, digits, "
+                                                        "'-', '_' or '.'"});
+      for (auto& earlier : out)
+        if (earlier.name == m.name) issues_.push_back({m.pos, "duplicate maintenance window name '" + m.name + "'"});
+      if (auto* v = find_option(o, "schedule")) m.schedule = v->text;
+      if (auto* v = find_option(o, "duration")) m.duration_ms = v->integer;
+      if (auto* v = find_option(o, "start")) m.start = v->text;
+      if (auto* v = find_option(o, "end")) m.end = v->text;
+      m.timezone = find_option(o, "timezone")->text;
+      if (auto* v = find_option(o, "targets")) m.targets = v->items;
+      if (auto* v = find_option(o, "labels"))
+        for (size_t i = 0; i + 1 < v->items.size(); i += 2) m.labels.emplace_back(v->items[i], v->items[i + 1]);
+      try {
+        MaintenanceWindow check(m);
+      } catch (const MaintenanceError& e) {
+        auto* at = find_option(o, e.field());
+        issues_.push_back({at ? at->pos : m.pos, "maintenance window '" + m.name + "': " + e.what()});
+      }
+      out.push_back(std::move(m));
+    }
+    return out;
+  }
+
   // Top-level `notifiers:`: plugin blocks, each with a name rules can use.
   void parse_notifiers(const YAML::Node& n, Config& cfg) {
     if (!n.IsSequence()) {
@@ -801,6 +880,8 @@ class Parser {
       std::string key = it.first.Scalar();
       if (key == "evaluate") {
         t.evaluators = parse_evaluators(it.second, "target");
+      } else if (key == "maintenance") {
+        t.maintenance = parse_maintenance(it.second, false);
       } else if (auto* spec = schema->find(key)) {
         OptionValue v;
         if (parse_value(*spec, it.second, v)) put_option(own, std::move(v));
@@ -809,7 +890,7 @@ class Parser {
         if (parse_value(*sspec, it.second, v)) put_option(shared, std::move(v));
       } else {
         // Listed only when needed: a million targets would build the list a million times.
-        std::vector<std::string> valid = {"evaluate"};
+        std::vector<std::string> valid = {"evaluate", "maintenance"};
         for (auto& k : schema->names()) valid.push_back(k);
         for (auto& k : target_shared_schema().names()) valid.push_back(k);
         unknown_key(it.first, key, valid, "target of probe '" + p.probe->plugin + "'");
@@ -917,6 +998,8 @@ ConfigError::ConfigError(std::vector<ConfigIssue> issues)
 
 ConfigError::ConfigError(std::vector<ConfigIssue> sorted, int)
     : std::runtime_error(format_issues(sorted)), issues_(std::move(sorted)) {}
+
+const OptionSchema& maintenance_window_schema() { return window_schema(); }
 
 const OptionSchema& alert_rule_schema() { return rule_schema(); }
 

@@ -4,6 +4,7 @@
 
 #include "options.hpp"
 #include "alerting/alert_rule.hpp"
+#include "maintenance/maintenance_config.hpp"
 #include "results/result.hpp"
 
 #include <watchpost/redact.hpp>
@@ -71,6 +72,7 @@ struct TargetConfig {
   OptionList probe_options;  // the target's own and its pipeline's probe options; not the defaults
   int64_t repeat = 1;        // > 1: expands into `repeat` targets, {n} = 0..repeat-1
   std::optional<std::vector<PluginBlock>> evaluators;  // replaces the pipeline's when set
+  std::vector<MaintenanceConfig> maintenance;  // the target's own windows (no selectors)
   Position pos;
 };
 
@@ -94,6 +96,7 @@ struct PipelineConfig {
   std::optional<PluginBlock> source;
   std::vector<SinkConfig> sinks;
   std::vector<AlertRuleConfig> alerts;  // `alerts:` rules judged on this pipeline's results
+  std::vector<MaintenanceConfig> maintenance;  // the file's `maintenance:` windows, copied
 };
 
 struct Config {
@@ -113,12 +116,14 @@ struct Config {
   // probe and its evaluators, with no targets (the request names one) and no sinks.
   std::vector<PipelineConfig> probe_modules;
   std::vector<NotifierConfig> notifiers;  // top-level `notifiers:`: where alert events go
+  std::vector<MaintenanceConfig> maintenance;  // top-level `maintenance:` windows (docs/maintenance.md)
 };
 
 // The options the core itself declares (documented by `watchpost plugins`).
 const OptionSchema& target_shared_schema();
 const OptionSchema& sink_shared_schema();
 const OptionSchema& alert_rule_schema();
+const OptionSchema& maintenance_window_schema();
 
 // Throws ConfigError. `display_name` is what messages call the file.
 Config parse_config(const std::string& yaml_text, const std::string& display_name, const SchemaCatalog& catalog);

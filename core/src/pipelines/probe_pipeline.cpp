@@ -64,6 +64,7 @@ std::shared_ptr<ProbePipeline> ProbePipeline::build(const PipelineConfig& config
   const std::string prefix = config.name + "/";
 
   p->plugins_ = &catalog;
+  p->calendar_ = std::make_unique<MaintenanceCalendar>(config.maintenance);
   p->default_evaluators_ = p->make_evaluator_set(config.evaluators);
 
   const Plugin* probe_plugin = catalog.find(config.probe->plugin);
@@ -139,6 +140,7 @@ ProbePipeline::Target ProbePipeline::make_target(const TargetConfig& tc, const O
   t.attempts = static_cast<uint32_t>(tc.attempts);
   t.retry_delay_ms = tc.retry_delay_ms;
   t.evaluators = std::move(evaluators);
+  t.windows = calendar_->windows_for(t.id, *labels, tc.maintenance);
   OptionList expanded;
   OptionsView view(n >= 0 ? (expanded = expand_options(options, n)) : options);
   wp_error err = ProbeInstance::blank_error();
@@ -446,6 +448,8 @@ void ProbePipeline::identify(const InFlight& f, Result& r) const {
   r.url = t.url;
   r.node = node_;
   r.region = region_;
+  if (t.windows)
+    if (const std::string* window = open_window(*t.windows, f.scheduled_at_us)) r.maintenance_window = *window;
   r.labels = t.labels;
   r.scheduled_at_us = f.scheduled_at_us;
   r.started_at_us = f.started_at_us;

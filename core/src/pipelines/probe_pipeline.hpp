@@ -14,6 +14,7 @@
 #include "results/result.hpp"
 #include "schedule/scheduler.hpp"
 #include "delivery/sink_worker.hpp"
+#include "maintenance/maintenance_calendar.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -80,6 +81,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
     uint32_t attempts;
     int64_t retry_delay_ms;
     std::shared_ptr<const EvaluatorSet> evaluators;
+    std::shared_ptr<const MaintenanceWindows> windows;  // null: none apply
     void* probe_target = nullptr;  // null: a free slot
     uint32_t in_flight = 0;
     bool removed = false;  // waits for its checks in flight, then the slot is freed
@@ -135,6 +137,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
 
   std::unique_ptr<ProbeInstance> probe_;
   std::vector<Target> targets_;
+  std::unique_ptr<MaintenanceCalendar> calendar_;
   const PluginCatalog* plugins_ = nullptr;
   const OptionSchema* probe_schema_ = nullptr;  // completes each target's options with defaults
   // Targets as data (`targets: {plugin: ...}`): the plugin's feed, and what applies it here.

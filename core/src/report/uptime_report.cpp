@@ -20,19 +20,33 @@ std::unique_ptr<pqxx::connection> connect(const Query& q) {
   }
 }
 
+namespace {
+
+// "NOT in_maintenance", or "true" for a schema written before maintenance windows (a report
+// reads; it does not migrate).
+std::string counted(pqxx::work& w, const Query& q) {
+  auto has = w.exec("SELECT 1 FROM information_schema.columns WHERE table_schema = " + w.quote(q.schema) +
+                    " AND table_name = 'check_results' AND column_name = 'in_maintenance'");
+  return has.empty() ? "true" : "NOT in_maintenance";
+}
+
+}  // namespace
+
 std::vector<TargetReport> run_query(pqxx::connection& conn, const Query& q) {
   pqxx::work w(conn);
-  std::string sql =
+  const std::string in = counted(w, q);
+  const std::string sql =
       "SELECT pipeline, target_id, count(*), "
-      "  count(*) FILTER (WHERE outcome = 'up'), count(*) FILTER (WHERE outcome = 'down'), "
-      "  count(*) FILTER (WHERE outcome = 'unknown'), "
-      "  percentile_disc(0.5) WITHIN GROUP (ORDER BY total_us) FILTER (WHERE outcome = 'up' AND total_us IS NOT NULL), "
-      "  percentile_disc(0.95) WITHIN GROUP (ORDER BY total_us) FILTER (WHERE outcome = 'up' AND total_us IS NOT NULL), "
-      "  max(total_us) FILTER (WHERE outcome = 'up'), "
+      "  count(*) FILTER (WHERE outcome = 'up' AND " + in + "), count(*) FILTER (WHERE outcome = 'down' AND " + in + "), "
+      "  count(*) FILTER (WHERE outcome = 'unknown' AND " + in + "), "
+      "  percentile_disc(0.5) WITHIN GROUP (ORDER BY total_us) FILTER (WHERE outcome = 'up' AND " + in + " AND total_us IS NOT NULL), "
+      "  percentile_disc(0.95) WITHIN GROUP (ORDER BY total_us) FILTER (WHERE outcome = 'up' AND " + in + " AND total_us IS NOT NULL), "
+      "  max(total_us) FILTER (WHERE outcome = 'up' AND " + in + "), "
       "  (array_agg(error_kind ORDER BY scheduled_at DESC) FILTER (WHERE outcome <> 'up'))[1], "
       "  (array_agg(error_message ORDER BY scheduled_at DESC) FILTER (WHERE outcome <> 'up'))[1], "
       "  to_char(max(scheduled_at) FILTER (WHERE outcome <> 'up') AT TIME ZONE 'UTC', "
-      "          'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+      "          'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+      "  count(*) FILTER (WHERE NOT (" + in + ")) "
       "FROM \"" + q.schema + "\".check_results "
       "WHERE scheduled_at >= now() - make_interval(secs => " + std::to_string(q.since_ms / 1000.0) + ")" +
       (q.target.empty() ? std::string() : " AND target_id = " + w.quote(q.target)) +
@@ -69,6 +83,7 @@ std::vector<TargetReport> run_query(pqxx::connection& conn, const Query& q) {
     t.last_error_kind = text(row[9]);
     t.last_error_message = text(row[10]);
     t.last_error_at = text(row[11]);
+    t.in_maintenance = row[12].as<int64_t>();
     out.push_back(std::move(t));
   }
   return out;
@@ -116,8 +131,10 @@ std::string render_table(const std::vector<TargetReport>& rows, const Query& q) 
     w_pipe = std::max(w_pipe, r.pipeline.size());
     w_target = std::max(w_target, r.target_id.size());
   }
-  out += pad("PIPELINE", w_pipe + 2) + pad("TARGET", w_target + 2) +
-         "CHECKS      UP    DOWN  UNKNOWN  UPTIME    P50      P95      MAX      LAST ERROR\n";
+  int64_t maintenance = 0;
+  for (auto& r : rows) maintenance += r.in_maintenance;
+  out += pad("PIPELINE", w_pipe + 2) + pad("TARGET", w_target + 2) + "CHECKS      UP    DOWN  UNKNOWN  " +
+         (maintenance ? "MAINT  " : "") + "UPTIME    P50      P95      MAX      LAST ERROR\n";
   for (auto& r : rows) {
     char nums[160];
     std::string uptime = "-";
@@ -126,8 +143,10 @@ std::string render_table(const std::vector<TargetReport>& rows, const Query& q) 
       std::snprintf(u, sizeof u, "%.2f%%", *r.uptime_percent);
       uptime = u;
     }
-    std::snprintf(nums, sizeof nums, "%6lld  %6lld  %6lld  %7lld  %-8s  %-7s  %-7s  %-7s  ", static_cast<long long>(r.checks),
-                  static_cast<long long>(r.up), static_cast<long long>(r.down), static_cast<long long>(r.unknown),
+    char maint[24] = "";
+    if (maintenance) std::snprintf(maint, sizeof maint, "%5lld  ", static_cast<long long>(r.in_maintenance));
+    std::snprintf(nums, sizeof nums, "%6lld  %6lld  %6lld  %7lld  %s%-8s  %-7s  %-7s  %-7s  ", static_cast<long long>(r.checks),
+                  static_cast<long long>(r.up), static_cast<long long>(r.down), static_cast<long long>(r.unknown), maint,
                   uptime.c_str(), fmt_ms(r.p50_ms).c_str(), fmt_ms(r.p95_ms).c_str(), fmt_ms(r.max_ms).c_str());
     std::string last = "-";
     if (r.last_error_kind)
@@ -135,6 +154,9 @@ std::string render_table(const std::vector<TargetReport>& rows, const Query& q) 
              (r.last_error_message ? ": " + *r.last_error_message : "");
     out += pad(r.pipeline, w_pipe + 2) + pad(r.target_id, w_target + 2) + nums + last + "\n";
   }
+  if (maintenance)
+    out += "\n" + std::to_string(maintenance) + (maintenance == 1 ? " check" : " checks") +
+           " fell in maintenance windows (MAINT): left out of UP, DOWN, UNKNOWN, UPTIME and latency\n";
   return out;
 }
 
@@ -160,6 +182,7 @@ std::string render_json(const std::vector<TargetReport>& rows, const Query& q) {
     j.field("up", r.up);
     j.field("down", r.down);
     j.field("unknown", r.unknown);
+    j.field("in_maintenance", r.in_maintenance);  // left out of up, down, unknown, uptime and latency
     num("uptime_percent", r.uptime_percent);
     j.key("latency_ms");
     j.begin_object();

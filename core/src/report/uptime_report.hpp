@@ -15,6 +15,9 @@ struct TargetReport {
   std::string pipeline;
   std::string target_id;
   int64_t checks = 0, up = 0, down = 0, unknown = 0;
+  // Checks whose slot fell in a maintenance window: in `checks`, in none of up/down/unknown,
+  // nor in uptime or latency (docs/maintenance.md).
+  int64_t in_maintenance = 0;
   std::optional<double> uptime_percent;  // up / (up + down); unknown checks are not counted
   std::optional<double> p50_ms, p95_ms, max_ms;  // over checks that were up
   std::optional<std::string> last_error_kind, last_error_message, last_error_at;

@@ -26,6 +26,7 @@ Result result_from_c(const wp_result& raw) {
   r.url = owned(raw.url);
   r.node = owned(raw.node);
   r.region = owned(region_of(raw));
+  r.maintenance_window = owned(wp_result_maintenance(&raw));
   auto labels = std::make_shared<Labels>();
   for (size_t i = 0; i < raw.label_count; ++i)
     labels->emplace_back(owned(raw.labels[i].key), owned(raw.labels[i].value));
@@ -90,6 +91,7 @@ void ResultViews::add(const Result& r, bool with_body) {
   v.url = s(r.url);
   v.node = s(r.node);
   v.region = s(r.region);
+  v.maintenance_window = s(r.maintenance_window);
   if (r.labels && !r.labels->empty()) {
     v.labels = labels_.data() + labels_.size();
     v.label_count = r.labels->size();

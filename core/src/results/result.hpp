@@ -29,6 +29,7 @@ struct Result {
   std::string url;
   std::string node;
   std::string region;  // where the check ran from (config `region:`), empty when none
+  std::string maintenance_window;  // the window its slot fell in (ABI 1.5): `in_maintenance`; empty: none
   std::shared_ptr<const Labels> labels;  // shared by every result of one target
   int64_t scheduled_at_us = 0;
   int64_t started_at_us = 0;

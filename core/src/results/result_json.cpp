@@ -60,6 +60,10 @@ void append_result_json(std::string& out, const wp_result& r) {
   j.field("url", sv(r.url));
   j.field("node", sv(r.node));
   if (wp_str region = region_of(r); region.size) j.field("region", sv(region));
+  if (wp_str window = wp_result_maintenance(&r); window.size) {
+    j.field("in_maintenance", true);
+    j.field("maintenance_window", sv(window));
+  }
   j.key("labels");
   j.begin_object();
   for (size_t i = 0; i < r.label_count; ++i) j.field(sv(r.labels[i].key), sv(r.labels[i].value));

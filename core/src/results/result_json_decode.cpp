@@ -135,6 +135,14 @@ std::string decode_result_json(std::string_view input, Result& r) {
     r.region = text(j, "region", false);
     if (r.region.size() > limits::kIdBytes)
       throw Bad{"'region' is longer than " + std::to_string(limits::kIdBytes) + " bytes"};
+    r.maintenance_window = text(j, "maintenance_window", false);
+    if (r.maintenance_window.size() > limits::kIdBytes)
+      throw Bad{"'maintenance_window' is longer than " + std::to_string(limits::kIdBytes) + " bytes"};
+    if (const json* in = member(j, "in_maintenance", false)) {
+      if (!in->is_boolean()) throw Bad{"'in_maintenance' must be true or false"};
+      if (in->get<bool>() != !r.maintenance_window.empty())
+        throw Bad{"'in_maintenance' is true exactly when 'maintenance_window' names the window"};
+    }
     auto labels = std::make_shared<Labels>();
     if (const json* lj = member(j, "labels", false)) {
       if (!lj->is_object()) throw Bad{"'labels' must be an object"};

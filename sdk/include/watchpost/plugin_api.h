@@ -47,7 +47,7 @@ extern "C" {
 #endif
 
 #define WP_ABI_MAJOR 1
-#define WP_ABI_MINOR 4
+#define WP_ABI_MINOR 5
 
 /* The one exported symbol's name, for loaders. */
 #define WP_ENTRY_SYMBOL "watchpost_plugin_descriptor"
@@ -235,6 +235,9 @@ struct wp_result {
    * evaluators and empty for sinks. Read them with wp_result_headers. */
   const wp_label* headers;
   size_t header_count;
+  /* ABI 1.5: the maintenance window the check's slot fell in (docs/maintenance.md), empty
+   * when none: the result is then `in_maintenance`. Read it with wp_result_maintenance. */
+  wp_str maintenance_window;
 };
 
 /* A record's region (ABI 1.2), or an empty string when the record is older than the field. */
@@ -251,6 +254,13 @@ static inline const wp_label* wp_result_headers(const wp_result* r, size_t* coun
   }
   *count = r->header_count;
   return r->headers;
+}
+
+/* The maintenance window a record's check fell in (ABI 1.5), or an empty string when none
+ * (or when the record is older than the field). */
+static inline wp_str wp_result_maintenance(const wp_result* r) {
+  wp_str none = {NULL, 0};
+  return r->struct_size >= offsetof(wp_result, maintenance_window) + sizeof(wp_str) ? r->maintenance_window : none;
 }
 
 /* ======================================================================================

@@ -56,6 +56,7 @@ void add_stats_routes(Router& router, const ApiService& api) {
     out["up"] = r.up;
     out["down"] = r.down;
     out["unknown"] = r.unknown;
+    out["in_maintenance"] = r.in_maintenance;  // checks left out of the counts above and of uptime
     out["uptime_percent"] = or_null(r.uptime_percent);
     out["latency_ms"] = {{"p50", or_null(r.p50_ms)}, {"p95", or_null(r.p95_ms)}, {"max", or_null(r.max_ms)}};
     out["last_error"] = r.last_error_kind ? json{{"kind", *r.last_error_kind},
@@ -67,7 +68,8 @@ void add_stats_routes(Router& router, const ApiService& api) {
       auto rows = tx.exec(pg::with_schema(
           "SELECT extract(epoch from date_bin(" + tx.quote(std::to_string(*step / 1000) + " seconds") +
               "::interval, scheduled_at, timestamptz 'epoch'))::bigint AS at, count(*), "
-              "count(*) FILTER (WHERE outcome = 'up'), count(*) FILTER (WHERE outcome = 'down'), "
+              "count(*) FILTER (WHERE outcome = 'up' AND NOT in_maintenance), "
+              "count(*) FILTER (WHERE outcome = 'down' AND NOT in_maintenance), "
               "percentile_disc(0.95) WITHIN GROUP (ORDER BY total_us) FILTER (WHERE outcome = 'up' AND total_us IS NOT NULL), "
               "max(total_us) FILTER (WHERE outcome = 'up'), "
               "avg(dns_us) FILTER (WHERE outcome = 'up'), avg(connect_us) FILTER (WHERE outcome = 'up'), "

@@ -36,14 +36,15 @@ json public_page(const ApiService& api, pqxx::work& tx, const std::string& slug)
   bool show_urls = page[0][1].as<bool>();
   const std::string results = table(api, "check_results"), catalog = table(api, "target_catalog"),
                     latest = table(api, "targets");
-  // Per target: its state now and its uptime over three windows (up / (up + down)).
+  // Per target: its state now and its uptime over three windows (up / (up + down)); checks in
+  // a maintenance window count in neither (docs/maintenance.md).
   auto rows = tx.exec(
       "SELECT p.target_id, coalesce(p.label, p.target_id), c.url, c.enabled, s.outcome, "
-      "  (SELECT round(100.0 * count(*) FILTER (WHERE r.outcome = 'up') / nullif(count(*) FILTER (WHERE r.outcome <> 'unknown'), 0), 3) "
+      "  (SELECT round(100.0 * count(*) FILTER (WHERE r.outcome = 'up' AND NOT r.in_maintenance) / nullif(count(*) FILTER (WHERE r.outcome <> 'unknown' AND NOT r.in_maintenance), 0), 3) "
       "     FROM " + results + " r WHERE r.target_id = p.target_id AND r.scheduled_at > now() - interval '1 day'), "
-      "  (SELECT round(100.0 * count(*) FILTER (WHERE r.outcome = 'up') / nullif(count(*) FILTER (WHERE r.outcome <> 'unknown'), 0), 3) "
+      "  (SELECT round(100.0 * count(*) FILTER (WHERE r.outcome = 'up' AND NOT r.in_maintenance) / nullif(count(*) FILTER (WHERE r.outcome <> 'unknown' AND NOT r.in_maintenance), 0), 3) "
       "     FROM " + results + " r WHERE r.target_id = p.target_id AND r.scheduled_at > now() - interval '7 days'), "
-      "  (SELECT round(100.0 * count(*) FILTER (WHERE r.outcome = 'up') / nullif(count(*) FILTER (WHERE r.outcome <> 'unknown'), 0), 3) "
+      "  (SELECT round(100.0 * count(*) FILTER (WHERE r.outcome = 'up' AND NOT r.in_maintenance) / nullif(count(*) FILTER (WHERE r.outcome <> 'unknown' AND NOT r.in_maintenance), 0), 3) "
       "     FROM " + results + " r WHERE r.target_id = p.target_id AND r.scheduled_at > now() - interval '30 days') "
       "FROM " + table(api, "status_page_targets") + " p "
       "LEFT JOIN " + catalog + " c ON c.id = p.target_id "
@@ -52,13 +53,13 @@ json public_page(const ApiService& api, pqxx::work& tx, const std::string& slug)
   // One bar per day for the last 90 days.
   auto days = tx.exec(
       "SELECT p.target_id, to_char(date_trunc('day', r.scheduled_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD'), "
-      "  count(*) FILTER (WHERE r.outcome = 'up'), count(*) FILTER (WHERE r.outcome = 'down') "
+      "  count(*) FILTER (WHERE r.outcome = 'up' AND NOT r.in_maintenance), count(*) FILTER (WHERE r.outcome = 'down' AND NOT r.in_maintenance), count(*) FILTER (WHERE r.in_maintenance) "
       "FROM " + table(api, "status_page_targets") + " p JOIN " + results + " r ON r.target_id = p.target_id "
       "WHERE p.slug = " + tx.quote(slug) + " AND r.scheduled_at > now() - interval '90 days' GROUP BY 1, 2 ORDER BY 1, 2");
   std::map<std::string, json> bars;
   for (auto d : days)
     bars[d[0].as<std::string>()].push_back({{"date", d[1].as<std::string>()}, {"up", d[2].as<int64_t>()},
-                                            {"down", d[3].as<int64_t>()}});
+                                            {"down", d[3].as<int64_t>()}, {"maintenance", d[4].as<int64_t>()}});
   json targets = json::array();
   int down = 0, known = 0;
   for (auto r : rows) {

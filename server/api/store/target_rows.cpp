@@ -12,7 +12,7 @@ namespace {
 // The catalogue's columns (entry_columns, prefixed), then the status columns from `targets`.
 std::string select_from(const std::string& schema) {
   return pg::with_schema(
-      "SELECT " + pg::entry_columns("c") + ", s.outcome, coalesce(s.http_status, 0), coalesce(s.total_us, -1), "
+      "SELECT " + pg::entry_columns(schema, "c") + ", s.outcome, coalesce(s.http_status, 0), coalesce(s.total_us, -1), "
       "coalesce(extract(epoch from s.last_checked_at)::bigint, 0), coalesce(s.error_kind, ''), coalesce(s.error_message, '') "
       "FROM {schema}.target_catalog c LEFT JOIN {schema}.targets s ON s.pipeline = c.pipeline AND s.target_id = c.id",
       schema);
@@ -52,9 +52,9 @@ std::pair<std::vector<TargetRow>, int64_t> find_targets(pqxx::connection& c, con
     else if (*f.status == "unchecked") where += " AND c.enabled AND s.outcome IS NULL";
     else where += " AND c.enabled AND s.outcome = " + tx.quote(*f.status);
   }
-  std::string base = select_from(schema);  // aliases: c (catalogue), s (status)
+  std::string base = select_from(schema);  // aliases: c (catalogue), s (status); the last FROM is the query's
   auto rows = tx.exec(base + where + " ORDER BY c.id LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset));
-  int64_t total = tx.exec("SELECT count(*)" + base.substr(base.find(" FROM ")) + where)[0][0].as<int64_t>();
+  int64_t total = tx.exec("SELECT count(*)" + base.substr(base.rfind(" FROM ")) + where)[0][0].as<int64_t>();
   std::vector<TargetRow> out;
   for (auto r : rows) out.push_back(row_of(r));
   if (f.uptime && !out.empty()) {
@@ -62,8 +62,9 @@ std::pair<std::vector<TargetRow>, int64_t> find_targets(pqxx::connection& c, con
     for (size_t i = 0; i < out.size(); ++i) ids += (i ? "," : "") + tx.quote(out[i].entry.id);
     ids += "]::text[]";
     auto window = [](const char* interval) {
-      return std::string("round(100.0 * count(*) FILTER (WHERE outcome = 'up' AND scheduled_at > now() - interval '") +
-             interval + "') / nullif(count(*) FILTER (WHERE outcome <> 'unknown' AND scheduled_at > now() - interval '" +
+      // Checks in a maintenance window are left out (docs/maintenance.md).
+      return std::string("round(100.0 * count(*) FILTER (WHERE outcome = 'up' AND NOT in_maintenance AND scheduled_at > now() - interval '") +
+             interval + "') / nullif(count(*) FILTER (WHERE outcome <> 'unknown' AND NOT in_maintenance AND scheduled_at > now() - interval '" +
              interval + "'), 0), 3)";
     };
     auto up = tx.exec(pg::with_schema("SELECT pipeline, target_id, " + window("1 day") + ", " + window("7 days") + ", " +

@@ -1,0 +1,18 @@
+// A maintenance window for the catalogue, checked by the code that checks a pipeline file's
+// windows (so the same errors), and made the row stored: one-off times become instants, local
+// times read in the window's time zone. Used by `watchpost maintenance` and the REST API.
+#pragma once
+
+#include "maintenance/maintenance_config.hpp"
+#include "maintenance_rows.hpp"
+
+#include <optional>
+#include <string>
+
+namespace watchpost {
+
+// Throws MaintenanceError (field and fix) when the window is not one.
+pg::WindowRow window_row(const MaintenanceConfig& window, const std::optional<std::string>& owner,
+                         const std::optional<std::string>& comment);
+
+}  // namespace watchpost

@@ -51,7 +51,11 @@ std::string entry_definition(const CatalogEntry& e, std::string& error) {
     }
     for (auto& w : windows)
       for (auto it = w.begin(); it != w.end();) it = it.value().is_null() ? w.erase(it) : std::next(it);
-    if (!windows.empty()) d["maintenance"] = windows;
+    // After the target's own (an imported target's `maintenance:` is kept in its options).
+    if (!windows.empty() && d.contains("maintenance") && d["maintenance"].is_array())
+      for (auto& w : windows) d["maintenance"].push_back(w);
+    else if (!windows.empty())
+      d["maintenance"] = windows;
   }
   d.erase("id");  // the row's id is the id
   return d.dump();

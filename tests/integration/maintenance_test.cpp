@@ -98,6 +98,7 @@ TEST(Maintenance, NoNotificationInsideAWindowAndOneAfterItWhileTheTargetIsStillD
 
 // ---- windows in the catalogue ---------------------------------------------------------
 
+#include "catalog_entry.hpp"
 #include "pg_statements.hpp"
 #include "postgres_server.hpp"
 #include "runtime_harness.hpp"
@@ -181,4 +182,39 @@ TEST(Maintenance, AWindowAddedToTheCatalogueReachesARunningPipelineWithinTwoSeco
       std::chrono::seconds(4)))
       << "removing it ends it";
   EXPECT_EQ(rt.seen.duplicates(), 0u);
+}
+
+// A target's own window survives an import into the catalogue and an export back; the
+// catalogue's windows join it in the definition checkers get, and stay out of the export.
+TEST(Maintenance, ATargetsOwnWindowSurvivesImportAndExportBesideTheCataloguesWindows) {
+  SKIP_WITHOUT_POSTGRES();
+  wt::PostgresServer pg;
+  std::string file = wt::temp_dir() + "/site.yaml";
+  wt::write_file(file, "pipelines:\n  - name: default\n    probe: {plugin: http}\n    targets:\n"
+                       "      - id: shop\n        url: https://shop.example/\n        maintenance:\n"
+                       "          - {name: vendor, start: \"2026-12-03 06:00\", duration: 2h, timezone: America/New_York}\n"
+                       "    sinks: [{plugin: stdout}]\n");
+  auto imported = wt::run_process({WATCHPOST_BIN, "targets", "import", file, "--dsn", pg.dsn(), "--plugin-dir",
+                                   WATCHPOST_PLUGIN_DIR});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  auto added = wt::run_process({WATCHPOST_BIN, "maintenance", "add", "all-nights", "--dsn", pg.dsn(), "--schedule",
+                                "0 1 * * *", "--duration", "30m"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  pqxx::connection c(pg.dsn());
+  auto entry = watchpost::pg::get_entry(c, "watchpost", "shop");
+  ASSERT_TRUE(entry);
+  std::string error;
+  auto definition = nlohmann::json::parse(watchpost::pg::entry_definition(*entry, error));
+  ASSERT_EQ(definition["maintenance"].size(), 2u) << definition.dump();
+  EXPECT_EQ(definition["maintenance"][0].value("name", ""), "vendor");
+  EXPECT_EQ(definition["maintenance"][1].value("name", ""), "all-nights");
+  EXPECT_EQ(definition["maintenance"][1].value("schedule", ""), "0 1 * * *");
+  auto exported = wt::run_process({WATCHPOST_BIN, "targets", "export", "--dsn", pg.dsn()});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_NE(exported.out.find("vendor"), std::string::npos) << exported.out;
+  EXPECT_EQ(exported.out.find("all-nights"), std::string::npos) << exported.out;
+  // And the exported file is a valid pipeline file with the window in it.
+  wt::write_file(file, exported.out);
+  auto valid = wt::run_process({WATCHPOST_BIN, "validate", file, "--plugin-dir", WATCHPOST_PLUGIN_DIR});
+  EXPECT_EQ(valid.exit_code, 0) << valid.out << valid.err;
 }

@@ -165,6 +165,16 @@ CatalogEntry entry_of(const TargetConfig& t, const std::string& pipeline, const 
     else if (o.name == "expected_status") e.expected_status = o.items;
     else options[o.name] = option_json(o);
   }
+  // A target's own windows travel in its options (the catalogue's own windows are rows of
+  // maintenance_windows; both reach the target's definition).
+  for (auto& w : t.maintenance) {
+    json j = {{"name", w.name}, {"timezone", w.timezone}};
+    if (!w.schedule.empty()) j["schedule"] = w.schedule;
+    if (w.duration_ms > 0) j["duration"] = std::to_string(w.duration_ms) + "ms";
+    if (!w.start.empty()) j["start"] = w.start;
+    if (!w.end.empty()) j["end"] = w.end;
+    options["maintenance"].push_back(std::move(j));
+  }
   e.options_json = options.dump();
   if (t.evaluators) {
     for (auto& ev : *t.evaluators) {
@@ -227,7 +237,11 @@ int export_rows(const Args& args) {
   for (auto& e : entries) {
     if (!e.enabled) continue;  // a file has no "disabled": leaving it out is what it means
     std::string error;
-    YAML::Node definition = YAML::Load(pg::entry_definition(e, error));
+    // The catalogue's windows are rows of their own (`watchpost maintenance`), not the target's:
+    // an import of this file must not copy them into it.
+    pg::CatalogEntry own = e;
+    own.maintenance_json.clear();
+    YAML::Node definition = YAML::Load(pg::entry_definition(own, error));
     definition["id"] = e.id;
     y << YAML::Flow << definition;
   }

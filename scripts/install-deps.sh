@@ -11,6 +11,7 @@ packages=(
   libpcre2-dev               # regex evaluator
   libyaml-cpp-dev            # pipeline files
   nlohmann-json3-dev         # reading results back from JSON (kafka_source)
+  libsimdjson-dev            # conditions on JSON bodies (simdjson)
   libcctz-dev tzdata         # maintenance windows: cron schedules in a time zone (Google's CCTZ, IANA zones)
   python3-jsonschema         # tests validate messages against docs/result.schema.json
   kcat                       # benchmarks: the peer kafka_sink is measured against

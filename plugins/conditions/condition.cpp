@@ -2,7 +2,10 @@
 
 #include "regex_evaluator.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cctype>
+#include <charconv>
 #include <cstdlib>
 #include <cmath>
 #include <climits>
@@ -27,12 +30,13 @@ struct Node {
   // Field
   Field field = Field::Status;
   std::string header;
-  nlohmann::json::json_pointer pointer;
+  std::string pointer;  // a JSON Pointer (RFC 6901), checked at load
   // Literal
   bool boolean = false;
   int64_t integer = 0;  // Int, or Duration in µs
   std::string text;
-  nlohmann::json json;  // a null literal
+  double number = 0;    // a literal with a fraction (Type::Json); a null literal has none
+  bool is_number = false;
   std::unique_ptr<regex::Pattern> regex;
 };
 
@@ -312,7 +316,8 @@ class Parser {
       }
     }
     try {
-      n.pointer = nlohmann::json::json_pointer(pointer);
+      nlohmann::json::json_pointer checked(pointer);  // nlohmann-json's reading of RFC 6901 says what is one
+      n.pointer = pointer;
     } catch (const nlohmann::json::exception& e) {
       fail(start + 1, "'" + pointer + "' is not a JSON Pointer: write [BODY]/a/b or [BODY].a.b");
     }
@@ -401,7 +406,8 @@ class Parser {
       fail(at_ + 1, "unknown unit after " + digits + ": durations take ms, s, m or h");
     if (fraction) {
       auto n = make(Op::Literal, Type::Json, column);
-      n->json = value;
+      n->number = value;
+      n->is_number = true;
       n->source = digits;
       return n;
     }
@@ -421,7 +427,33 @@ class Parser {
 struct Missing {
   std::string why;
 };
-using Value = std::variant<Missing, bool, int64_t, std::string_view, const nlohmann::json*>;
+struct Null {};
+// An array or an object of the body (its scalars are read into the other kinds).
+struct Composite {
+  simdjson::dom::element element;
+};
+using Value = std::variant<Missing, bool, int64_t, double, std::string_view, Null, Composite>;
+
+std::string number_text(double d) {
+  char buf[32];
+  auto end = std::to_chars(buf, buf + sizeof buf, d).ptr;
+  return std::string(buf, end);
+}
+
+// A body's value as a condition sees it. Strings point into the parser's buffers, which the
+// Subject keeps while the conditions run.
+Value value_of(const simdjson::dom::element& e) {
+  using simdjson::dom::element_type;
+  switch (e.type()) {
+    case element_type::STRING: return e.get_string().value_unsafe();
+    case element_type::INT64: return e.get_int64().value_unsafe();
+    case element_type::UINT64: return static_cast<double>(e.get_uint64().value_unsafe());
+    case element_type::DOUBLE: return e.get_double().value_unsafe();
+    case element_type::BOOL: return e.get_bool().value_unsafe();
+    case element_type::NULL_VALUE: return Null{};
+    default: return Composite{e};
+  }
+}
 
 std::string duration_text(int64_t us) {
   char buf[32];
@@ -441,8 +473,9 @@ std::string describe(const Value& v, Type type) {
   if (auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
   if (auto* i = std::get_if<int64_t>(&v)) return type == Type::Duration ? duration_text(*i) : std::to_string(*i);
   if (auto* s = std::get_if<std::string_view>(&v)) return "\"" + excerpt(*s) + "\"";
-  auto* j = std::get<const nlohmann::json*>(v);
-  return excerpt(j->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  if (auto* d = std::get_if<double>(&v)) return number_text(*d);
+  if (std::holds_alternative<Null>(v)) return "null";
+  return excerpt(simdjson::minify(std::get<Composite>(v).element));
 }
 
 struct Undecided {
@@ -459,15 +492,17 @@ class Evaluation {
         if (n.type == Type::Bool) return n.boolean;
         if (n.type == Type::Int || n.type == Type::Duration) return n.integer;
         if (n.type == Type::Text) return std::string_view(n.text);
-        return &n.json;
+        if (n.is_number) return n.number;
+        return Null{};
       case Op::Field: return field(n);
       case Op::Len: {
         Value inner = value(*n.left);
         if (std::holds_alternative<Missing>(inner)) return inner;
         if (auto* s = std::get_if<std::string_view>(&inner)) return static_cast<int64_t>(s->size());
-        auto* j = std::get<const nlohmann::json*>(inner);
-        if (j->is_string()) return static_cast<int64_t>(j->get_ref<const std::string&>().size());
-        if (j->is_array() || j->is_object()) return static_cast<int64_t>(j->size());
+        if (auto* c = std::get_if<Composite>(&inner)) {
+          if (auto a = c->element.get_array(); !a.error()) return static_cast<int64_t>(a.value_unsafe().size());
+          return static_cast<int64_t>(c->element.get_object().value_unsafe().size());
+        }
         return Missing{n.left->source + " was " + describe(inner, Type::Json) + ", which has no length"};
       }
       case Op::Has: return !std::holds_alternative<Missing>(value(*n.left));
@@ -531,10 +566,11 @@ class Evaluation {
       case Field::Body: return std::string_view(r.body.data ? r.body.data : "", r.body.size);
       case Field::BodyJson: {
         std::string not_json;
-        const nlohmann::json* j = s_.json(not_json);
-        if (!j) return Missing{not_json};
-        if (!j->contains(n.pointer)) return Missing{n.source + " was absent"};
-        return &(*j)[n.pointer];
+        const simdjson::dom::element* root = s_.json(not_json);
+        if (!root) return Missing{not_json};
+        auto found = root->at_pointer(n.pointer);
+        if (found.error()) return Missing{n.source + " was absent"};
+        return value_of(found.value_unsafe());
       }
     }
     return Missing{"?"};
@@ -546,13 +582,8 @@ class Evaluation {
       if (std::holds_alternative<Missing>(l)) return note(*n.left, false, l);
       std::string_view subject;
       std::string owned;
-      if (auto* s = std::get_if<std::string_view>(&l)) {
-        subject = *s;
-      } else {
-        auto* j = std::get<const nlohmann::json*>(l);
-        if (!j->is_string()) return note(*n.left, false, l);
-        subject = j->get_ref<const std::string&>();
-      }
+      if (auto* s = std::get_if<std::string_view>(&l)) subject = *s;
+      else return note(*n.left, false, l);  // a pattern matches text only
       size_t offset = 0;
       std::string error;
       auto found = n.right->regex->search(subject, kMatchLimit, kDepthLimit, offset, error);
@@ -588,8 +619,8 @@ class Evaluation {
         out = static_cast<double>(*i);
         return true;
       }
-      if (auto* j = std::get_if<const nlohmann::json*>(&v); j && (*j)->is_number()) {
-        out = (*j)->get<double>();
+      if (auto* d = std::get_if<double>(&v)) {
+        out = *d;
         return !std::isnan(out);
       }
       return false;
@@ -597,10 +628,6 @@ class Evaluation {
     auto text = [](const Value& v, std::string_view& out) {
       if (auto* s = std::get_if<std::string_view>(&v)) {
         out = *s;
-        return true;
-      }
-      if (auto* j = std::get_if<const nlohmann::json*>(&v); j && (*j)->is_string()) {
-        out = (*j)->get_ref<const std::string&>();
         return true;
       }
       return false;
@@ -620,10 +647,6 @@ class Evaluation {
         out = *b;
         return true;
       }
-      if (auto* j = std::get_if<const nlohmann::json*>(&v); j && (*j)->is_boolean()) {
-        out = (*j)->get<bool>();
-        return true;
-      }
       return false;
     };
     bool p, q;
@@ -631,10 +654,14 @@ class Evaluation {
       order = p == q ? 0 : 1;
       return true;
     }
-    auto* jl = std::get_if<const nlohmann::json*>(&l);
-    auto* jr = std::get_if<const nlohmann::json*>(&r);
-    if (jl && jr) {
-      order = **jl == **jr ? 0 : 1;
+    if (std::holds_alternative<Null>(l) || std::holds_alternative<Null>(r)) {
+      order = std::holds_alternative<Null>(l) && std::holds_alternative<Null>(r) ? 0 : 1;
+      return true;
+    }
+    auto* cl = std::get_if<Composite>(&l);
+    auto* cr = std::get_if<Composite>(&r);
+    if (cl && cr) {
+      order = simdjson::minify(cl->element) == simdjson::minify(cr->element) ? 0 : 1;
       return true;
     }
     return false;

@@ -123,6 +123,13 @@ TEST(Conditions, ABodyThatIsNotJsonFailsItsJsonConditionsAndSaysWhy) {
   EXPECT_EQ(judge("[BODY] =~ /html/", r), "holds");
   r.body = std::string(100, '[') + std::string(100, ']');
   EXPECT_EQ(judge("has([BODY]/0)", r), "fails: [BODY] is nested deeper than 64 levels");
+  r.body = std::string(64, '[') + "1" + std::string(64, ']');
+  EXPECT_EQ(judge("has([BODY]/0)", r), "holds") << "64 levels are read";
+  r.body = std::string(65, '[') + "1" + std::string(65, ']');
+  EXPECT_EQ(judge("has([BODY]/0)", r), "fails: [BODY] is nested deeper than 64 levels");
+  r.body = "{\"big\": [123456789012345678901234567890], \"deep\": " + std::string(70, '[') + std::string(70, ']') + "}";
+  EXPECT_EQ(judge("has([BODY]/big)", r), "fails: [BODY] is nested deeper than 64 levels")
+      << "a body with a huge number is read another way, with the same bound";
   r.body = "{\"n\": 1e999999, \"s\": \"\xff\"}";
   EXPECT_EQ(judge("[BODY].n > 1", r).rfind("fails: [BODY] is not JSON", 0), 0u);
   r.body = "{\"n\": 123456789012345678901234567890}";

@@ -20,6 +20,7 @@ ApiService::ApiService(DbPool& db, AccessTokens tokens, ApiSettings settings, Ta
   add_target_routes(router_, *this);
   add_stats_routes(router_, *this);
   add_alert_routes(router_, *this);
+  add_maintenance_routes(router_, *this);
   add_status_page_routes(router_, *this);
   add_web_routes(router_, *this);
   router_.add("GET", "/api/v1/openapi.json", [this](Context&) { return json_response(200, settings_.openapi_json); },

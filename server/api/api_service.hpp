@@ -53,6 +53,7 @@ void add_account_routes(Router& router, const ApiService& api);
 void add_target_routes(Router& router, const ApiService& api);
 void add_stats_routes(Router& router, const ApiService& api);
 void add_alert_routes(Router& router, const ApiService& api);
+void add_maintenance_routes(Router& router, const ApiService& api);
 void add_status_page_routes(Router& router, const ApiService& api);
 void add_web_routes(Router& router, const ApiService& api);
 

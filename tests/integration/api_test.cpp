@@ -4,6 +4,7 @@
 // slowed down, bad requests get a clear 4xx, and a target added through the API is checked
 // within 2 s by a pipeline that follows the catalogue.
 #include "api_service.hpp"
+#include "catalog_entry.hpp"
 #include "http_client.hpp"
 #include "http_target.hpp"
 #include "self_signed.hpp"
@@ -602,4 +603,52 @@ TEST(Api, APublicStatusPageShowsChosenTargetsToAnyoneAndLeaksNothingPrivate) {
   EXPECT_EQ(api.ok("GET", "/status-pages", "", admin)["items"].size(), 1u);
   api.ok("DELETE", "/status-pages/shop", "", admin, 204);
   EXPECT_EQ(api.call("GET", "/public/status-pages/shop").status, 404);
+}
+
+// Maintenance windows through the API: checked like a file's (field named), a member's choose
+// among their own targets only and are seen and removed by them alone; an admin's choose all.
+TEST(Api, MaintenanceWindowsAreCheckedOwnedAndReachOnlyTheirOwnersTargets) {
+  SKIP_WITHOUT_POSTGRES();
+  wt::PostgresServer pg;
+  Serve api(pg);
+  std::string admin = api.user("admin@example.com");
+  std::string a = api.user("a@example.com"), b = api.user("b@example.com");
+  api.ok("POST", "/targets", target_body("a-site", "http://127.0.0.1:9/a"), a, 201);
+  api.ok("POST", "/targets", target_body("b-site", "http://127.0.0.1:9/b"), b, 201);
+
+  auto bad = api.call("POST", "/maintenance", R"({"name": "w", "schedule": "0 2 * * FUNDAY", "duration": "1h"})", a);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(json::parse(bad.body).value("field", ""), "schedule") << bad.body;
+  auto typo = api.call("POST", "/maintenance", R"({"name": "w", "shedule": "@daily", "duration": "1h"})", a);
+  EXPECT_EQ(typo.status, 400) << typo.body;
+
+  // A's window names no targets: it chooses every target of A's, and none of B's.
+  json made = api.ok("POST", "/maintenance",
+                     R"({"name": "a-nightly", "schedule": "* * * * *", "duration": "1h", "timezone": "Europe/Berlin"})",
+                     a, 201);
+  EXPECT_TRUE(made.value("open", false)) << made.dump();
+  EXPECT_EQ(api.call("POST", "/maintenance", R"({"name": "a-nightly", "start": "2030-01-01T00:00:00Z", "duration": "1h"})", b)
+                .status,
+            409);
+  pqxx::connection c(pg.dsn());
+  auto a_site = watchpost::pg::get_entry(c, "watchpost", "a-site");
+  auto b_site = watchpost::pg::get_entry(c, "watchpost", "b-site");
+  ASSERT_TRUE(a_site && b_site);
+  EXPECT_NE(a_site->maintenance_json.find("a-nightly"), std::string::npos) << a_site->maintenance_json;
+  EXPECT_EQ(b_site->maintenance_json, "") << "another user's window never reaches B's targets";
+
+  EXPECT_EQ(api.ok("GET", "/maintenance", "", a)["items"].size(), 1u);
+  EXPECT_EQ(api.ok("GET", "/maintenance", "", b)["items"].size(), 0u) << "B does not see A's window";
+  EXPECT_EQ(api.call("DELETE", "/maintenance/a-nightly", "", b).status, 404) << "nor remove it";
+
+  // The admin's window chooses among everyone's targets.
+  api.ok("POST", "/maintenance", R"({"name": "all-b", "start": "2030-01-01 00:00", "end": "2030-01-01 02:00", "targets": ["b-site"]})",
+         admin, 201);
+  b_site = watchpost::pg::get_entry(c, "watchpost", "b-site");
+  EXPECT_NE(b_site->maintenance_json.find("all-b"), std::string::npos) << b_site->maintenance_json;
+  json listed = api.ok("GET", "/maintenance", "", admin);
+  ASSERT_EQ(listed["items"].size(), 2u);
+  EXPECT_EQ(listed["items"][1].value("opens_at", int64_t{0}), 1893456000) << listed.dump();  // by name: all-b second
+  api.ok("DELETE", "/maintenance/a-nightly", "", a, 204);
+  EXPECT_EQ(api.ok("GET", "/maintenance", "", a)["items"].size(), 0u);
 }

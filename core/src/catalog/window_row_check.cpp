@@ -1,6 +1,7 @@
 #include "window_row_check.hpp"
 
 #include "maintenance/maintenance_window.hpp"
+#include "observe/utc_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -30,6 +31,39 @@ pg::WindowRow window_row(const MaintenanceConfig& c, const std::optional<std::st
     row.ends_at_us = opening->second;
   }
   return row;
+}
+
+WindowState window_state(const pg::WindowRow& w, int64_t now_us) {
+  MaintenanceConfig c;
+  c.name = w.name;
+  c.timezone = w.timezone;
+  if (w.schedule) {
+    c.schedule = *w.schedule;
+    c.duration_ms = w.duration_ms.value_or(0);
+  } else {
+    c.start = utc_text(w.starts_at_us.value_or(0) / 1000000);
+    c.end = utc_text(w.ends_at_us.value_or(0) / 1000000);
+  }
+  WindowState s;
+  try {
+    MaintenanceWindow window(c);
+    auto o = window.opening_from(now_us);
+    if (!o) {
+      s.text = "over";
+    } else if (o->first <= now_us) {
+      s.kind = WindowState::open;
+      s.at_us = o->second;
+      s.text = "OPEN until " + utc_text(o->second / 1000000);
+    } else {
+      s.kind = WindowState::next;
+      s.at_us = o->first;
+      s.text = "next " + utc_text(o->first / 1000000);
+    }
+  } catch (const std::exception& e) {
+    s.kind = WindowState::unreadable;
+    s.text = std::string("unreadable: ") + e.what();
+  }
+  return s;
 }
 
 }  // namespace watchpost

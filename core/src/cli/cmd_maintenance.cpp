@@ -75,29 +75,6 @@ std::string which(const pg::WindowRow& w) {
   return out.empty() ? "every target" : out;
 }
 
-// Open now, or when it next opens (an instant) — "never" once a one-off window is over.
-std::string state(const pg::WindowRow& w, int64_t now_us) {
-  MaintenanceConfig c;
-  c.name = w.name;
-  c.timezone = w.timezone;
-  if (w.schedule) {
-    c.schedule = *w.schedule;
-    c.duration_ms = *w.duration_ms;
-  } else {
-    c.start = utc_text(*w.starts_at_us / 1000000);
-    c.end = utc_text(*w.ends_at_us / 1000000);
-  }
-  try {
-    MaintenanceWindow window(c);
-    auto o = window.opening_from(now_us);
-    if (!o) return "over";
-    if (o->first <= now_us) return "OPEN until " + utc_text(o->second / 1000000);
-    return "next " + utc_text(o->first / 1000000);
-  } catch (const std::exception& e) {
-    return std::string("unreadable: ") + e.what();
-  }
-}
-
 int list(const Args& args) {
   std::string schema;
   auto conn = open(args, schema);
@@ -108,7 +85,7 @@ int list(const Args& args) {
     json out = json::array();
     for (auto& w : rows) {
       json j = {{"name", w.name}, {"timezone", w.timezone}, {"targets", w.target_ids},
-                {"labels", json::parse(w.labels_json)}, {"state", state(w, now)}};
+                {"labels", json::parse(w.labels_json)}, {"state", window_state(w, now).text}};
       if (w.schedule) {
         j["schedule"] = *w.schedule;
         j["duration_ms"] = *w.duration_ms;
@@ -128,7 +105,7 @@ int list(const Args& args) {
     return 0;
   }
   for (auto& w : rows)
-    std::printf("%-24s %-44s %-28s %s\n", w.name.c_str(), when(w).c_str(), which(w).c_str(), state(w, now).c_str());
+    std::printf("%-24s %-44s %-28s %s\n", w.name.c_str(), when(w).c_str(), which(w).c_str(), window_state(w, now).text.c_str());
   return 0;
 }
 

@@ -1,4 +1,5 @@
 // The watchpost binary as a user runs it.
+#include "http_client.hpp"
 #include "http_target.hpp"
 #include "process.hpp"
 #include "wait.hpp"
@@ -217,23 +218,43 @@ TEST(Cli, ABasicAuthPasswordFromTheEnvironmentIsNeverWrittenOut) {
   HttpTarget server;
   std::string dir = wt::temp_dir();
   std::string results = dir + "/results.jsonl";
+  uint16_t admin = wt::free_port();
   wt::write_file(dir + "/auth.yaml",
+                 "admin: {listen: \"127.0.0.1:" + std::to_string(admin) + "\"}\n"
                  "pipelines:\n  - name: auth\n    probe: {plugin: http, interval: 1s}\n"
                  "    targets:\n      - url: \"" + server.url("/status/401") + "\"\n"
                  "        basic_auth: {username: ops, password: \"${WP_TEST_SECRET}\"}\n"
+                 "      - id: api\n        url: \"" + server.url("/echo") + "\"\n"
+                 "        bearer_token: \"${WP_TEST_TOKEN}\"\n"
                  "    sinks: [{plugin: stdout, format: json, path: \"" + results + "\", batch_delay: 0ms}]\n");
   setenv("WP_TEST_SECRET", "pa55-in-env", 1);
+  setenv("WP_TEST_TOKEN", "t0ken-in-env", 1);
   wt::ChildProcess run({WATCHPOST_BIN, "run", dir + "/auth.yaml", "--log-level", "debug"});
-  ASSERT_TRUE(wt::wait_until([&] { return wt::read_file(results).find("\"http_status\":401") != std::string::npos; },
-                             std::chrono::seconds(20)))
+  ASSERT_TRUE(wt::wait_until(
+      [&] {
+        std::string r = wt::read_file(results);
+        return r.find("\"http_status\":401") != std::string::npos && r.find("\"target_id\":\"api\"") != std::string::npos;
+      },
+      std::chrono::seconds(20)))
       << run.err_so_far();
+  // What the admin endpoint shows of the targets, while they run.
+  std::string base = "http://127.0.0.1:" + std::to_string(admin);
+  auto status = wt::http_get(base + "/status");
+  auto metrics = wt::http_get(base + "/metrics");
+  EXPECT_EQ(status.first, 200);
+  EXPECT_NE(status.second.find("api"), std::string::npos) << "the /status page lists the targets";
   run.signal(SIGTERM);
   auto ended = run.wait();
   unsetenv("WP_TEST_SECRET");
+  unsetenv("WP_TEST_TOKEN");
   EXPECT_EQ(ended.exit_code, 0) << ended.err;
   EXPECT_EQ(server.requests_to("/status/401") > 0, true);
-  for (auto& text : {wt::read_file(results), ended.out, ended.err})
+  ASSERT_FALSE(server.echoed().empty());
+  EXPECT_EQ(server.echoed().back().header("authorization"), "Bearer t0ken-in-env") << "the token was sent";
+  for (auto& text : {wt::read_file(results), ended.out, ended.err, status.second, metrics.second}) {
     EXPECT_EQ(text.find("pa55-in-env"), std::string::npos) << "the password is written out: " << text.substr(0, 2000);
+    EXPECT_EQ(text.find("t0ken-in-env"), std::string::npos) << "the token is written out: " << text.substr(0, 2000);
+  }
 }
 
 // Every example file is a valid pipeline file (with the environment's defaults), so the

@@ -225,6 +225,9 @@ CREATE TABLE {schema}.status_page_targets (
 ALTER TABLE {schema}.check_results ADD COLUMN in_maintenance boolean NOT NULL DEFAULT false;
 ALTER TABLE {schema}.check_results ADD COLUMN maintenance_window text;
 ALTER TABLE {schema}.targets ADD COLUMN in_maintenance boolean NOT NULL DEFAULT false;
+-- A slot some region checked inside a window is judged 'maintenance', whatever the regions saw.
+ALTER TABLE {schema}.verdicts DROP CONSTRAINT verdicts_verdict_check,
+  ADD CONSTRAINT verdicts_verdict_check CHECK (verdict IN ('up', 'down', 'degraded', 'unknown', 'maintenance'));
 
 CREATE TABLE {schema}.maintenance_windows (
   name         text NOT NULL CHECK (name ~ '^[A-Za-z0-9._-]{1,64}$'),

@@ -19,7 +19,8 @@ WITH agg AS (
          coalesce(array_agg(DISTINCT c.region) FILTER (WHERE c.outcome = 'up'), '{}') AS up,
          coalesce(array_agg(DISTINCT c.region) FILTER (WHERE c.outcome = 'down'), '{}') AS down,
          coalesce(array_agg(DISTINCT c.region) FILTER (WHERE c.outcome = 'unknown'), '{}') AS unknown,
-         array_agg(DISTINCT c.region) AS reported
+         array_agg(DISTINCT c.region) AS reported,
+         bool_or(c.in_maintenance) AS maintenance
   FROM {schema}.check_results c
   JOIN (SELECT DISTINCT pipeline, target_id, scheduled_at FROM pg_temp.wp_slots) k
     ON c.pipeline = k.pipeline AND c.target_id = k.target_id AND c.scheduled_at = k.scheduled_at
@@ -28,7 +29,8 @@ WITH agg AS (
 INSERT INTO {schema}.verdicts AS v (pipeline, target_id, scheduled_at, verdict, quorum, regions_up, regions_down,
                                     regions_unknown, regions_missing, updated_at)
 SELECT pipeline, target_id, scheduled_at,
-       CASE WHEN cardinality(down) >= {quorum} THEN 'down'
+       CASE WHEN maintenance THEN 'maintenance'
+            WHEN cardinality(down) >= {quorum} THEN 'down'
             WHEN cardinality(down) > 0 THEN 'degraded'
             WHEN cardinality(up) > 0 THEN 'up'
             ELSE 'unknown' END,

@@ -595,6 +595,14 @@ TEST(PgSink, QuorumVerdictsJoinTheRegionsOfEachSlot) {
   EXPECT_EQ(verdict("one-down"), "degraded down=eu missing=");
   EXPECT_EQ(verdict("two-down"), "down down=eu,us missing=") << "two of three with quorum 2";
   EXPECT_EQ(verdict("ap-silent"), "up down= missing=ap") << "a region that did not report is missing, not down";
+  // A slot checked inside a maintenance window is judged so, whatever the regions saw.
+  auto in_window = [&](const std::string& region) {
+    auto r = from("in-window", region, WP_OUTCOME_DOWN);
+    r->maintenance_window = "deploys";
+    return r;
+  };
+  ASSERT_EQ(write({in_window("eu"), in_window("us"), in_window("ap")}), WP_OK);
+  EXPECT_EQ(verdict("in-window"), "maintenance down=ap,eu,us missing=");
   // A result without a region (a single node) makes no verdict.
   ASSERT_EQ(write({result("plain", slot, WP_OUTCOME_DOWN)}), WP_OK);
   EXPECT_EQ(verdict("plain"), "none");
@@ -622,8 +630,10 @@ TEST(PgSink, QuorumVerdictsJoinTheRegionsOfEachSlot) {
   for (auto& v : j["verdicts"]) by_target[v["target_id"].get<std::string>()] = v;
   EXPECT_EQ(by_target["two-down"]["down"], 1);
   EXPECT_EQ(by_target["one-down"]["degraded"], 1);
+  EXPECT_EQ(by_target["in-window"]["maintenance"], 1);
+  EXPECT_TRUE(by_target["in-window"]["uptime_percent"].is_null()) << "no slot left to judge: " << as_json.out;
   EXPECT_EQ(by_target.count("plain"), 0u);
-  EXPECT_EQ(j["regions"].size(), 8u) << "one-down and two-down from 3 regions, ap-silent from 2";
+  EXPECT_EQ(j["regions"].size(), 11u) << "one-down, two-down and in-window from 3 regions, ap-silent from 2";
   EXPECT_TRUE(j["targets"].is_array()) << "the per-target report is still there";
 }
 

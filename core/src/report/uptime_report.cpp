@@ -20,21 +20,15 @@ std::unique_ptr<pqxx::connection> connect(const Query& q) {
   }
 }
 
-namespace {
-
-// "NOT in_maintenance", or "true" for a schema written before maintenance windows (a report
-// reads; it does not migrate).
-std::string counted(pqxx::work& w, const Query& q) {
+std::string counted_checks(pqxx::work& w, const Query& q) {
   auto has = w.exec("SELECT 1 FROM information_schema.columns WHERE table_schema = " + w.quote(q.schema) +
                     " AND table_name = 'check_results' AND column_name = 'in_maintenance'");
   return has.empty() ? "true" : "NOT in_maintenance";
 }
 
-}  // namespace
-
 std::vector<TargetReport> run_query(pqxx::connection& conn, const Query& q) {
   pqxx::work w(conn);
-  const std::string in = counted(w, q);
+  const std::string in = counted_checks(w, q);
   const std::string sql =
       "SELECT pipeline, target_id, count(*), "
       "  count(*) FILTER (WHERE outcome = 'up' AND " + in + "), count(*) FILTER (WHERE outcome = 'down' AND " + in + "), "

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <pqxx/connection>
+#include <pqxx/transaction>
 
 #include <cstdint>
 #include <memory>
@@ -33,6 +34,10 @@ struct Query {
 // One connection for every part of a report. Throws std::runtime_error with a readable
 // message (a schema name that is not one, a server that cannot be reached).
 std::unique_ptr<pqxx::connection> connect(const Query& q);
+
+// "NOT in_maintenance", or "true" for a schema written before maintenance windows: the filter
+// for checks that count towards up, down and uptime (a report reads; it does not migrate).
+std::string counted_checks(pqxx::work& w, const Query& q);
 
 // Throws std::runtime_error with a readable message (missing schema, ...).
 std::vector<TargetReport> run_query(pqxx::connection& c, const Query& q);

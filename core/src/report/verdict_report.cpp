@@ -47,12 +47,14 @@ std::vector<VerdictReport> verdicts(pqxx::connection& c, const Query& q) {
   auto rows = rows_or_none(
       w, "SELECT pipeline, target_id, count(*), count(*) FILTER (WHERE verdict = 'up'), "
          "count(*) FILTER (WHERE verdict = 'degraded'), count(*) FILTER (WHERE verdict = 'down'), "
-         "count(*) FILTER (WHERE verdict = 'unknown') FROM \"" + q.schema + "\".verdicts WHERE " +
+         "count(*) FILTER (WHERE verdict = 'unknown'), count(*) FILTER (WHERE verdict = 'maintenance') FROM \"" +
+         q.schema + "\".verdicts WHERE " +
          window_filter(w, q) + " GROUP BY pipeline, target_id ORDER BY pipeline, target_id");
   for (auto row : rows) {
     VerdictReport v{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int64_t>(), row[3].as<int64_t>(),
-                    row[4].as<int64_t>(),     row[5].as<int64_t>(),     row[6].as<int64_t>(), std::nullopt};
-    v.uptime_percent = percent(v.up + v.degraded, v.slots - v.unknown);
+                    row[4].as<int64_t>(),     row[5].as<int64_t>(),     row[6].as<int64_t>(), row[7].as<int64_t>(),
+                    std::nullopt};
+    v.uptime_percent = percent(v.up + v.degraded, v.slots - v.unknown - v.maintenance);
     out.push_back(std::move(v));
   }
   return out;
@@ -61,9 +63,10 @@ std::vector<VerdictReport> verdicts(pqxx::connection& c, const Query& q) {
 std::vector<RegionReport> regions(pqxx::connection& c, const Query& q) {
   pqxx::work w(c);
   std::vector<RegionReport> out;
+  const std::string in = counted_checks(w, q);
   auto rows = rows_or_none(
-      w, "SELECT pipeline, target_id, region, count(*), count(*) FILTER (WHERE outcome = 'up'), "
-         "count(*) FILTER (WHERE outcome = 'down') FROM \"" + q.schema + "\".check_results WHERE region IS "
+      w, "SELECT pipeline, target_id, region, count(*), count(*) FILTER (WHERE outcome = 'up' AND " + in + "), "
+         "count(*) FILTER (WHERE outcome = 'down' AND " + in + ") FROM \"" + q.schema + "\".check_results WHERE region IS "
          "NOT NULL AND " + window_filter(w, q) + " GROUP BY pipeline, target_id, region ORDER BY pipeline, target_id, region");
   for (auto row : rows) {
     RegionReport r{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
@@ -79,12 +82,13 @@ std::string render_verdicts_table(const std::vector<VerdictReport>& v, const std
   char line[512];
   if (!v.empty()) {
     out += "\nVerdicts across regions (a slot is down when a quorum of regions saw it down)\n\n";
-    out += "PIPELINE      TARGET                SLOTS      UP  DEGRADED    DOWN  UNKNOWN  UPTIME\n";
+    out += "PIPELINE      TARGET                SLOTS      UP  DEGRADED    DOWN  UNKNOWN  MAINT  UPTIME\n";
     for (auto& x : v) {
-      std::snprintf(line, sizeof line, "%-13s %-20s %6lld  %6lld  %8lld  %6lld  %7lld  %s\n", x.pipeline.c_str(),
+      std::snprintf(line, sizeof line, "%-13s %-20s %6lld  %6lld  %8lld  %6lld  %7lld  %5lld  %s\n", x.pipeline.c_str(),
                     x.target_id.c_str(), static_cast<long long>(x.slots), static_cast<long long>(x.up),
                     static_cast<long long>(x.degraded), static_cast<long long>(x.down),
-                    static_cast<long long>(x.unknown), percent_text(x.uptime_percent).c_str());
+                    static_cast<long long>(x.unknown), static_cast<long long>(x.maintenance),
+                    percent_text(x.uptime_percent).c_str());
       out += line;
     }
   }
@@ -122,6 +126,7 @@ std::string verdicts_json_members(const std::vector<VerdictReport>& v, const std
     j.field("degraded", x.degraded);
     j.field("down", x.down);
     j.field("unknown", x.unknown);
+    j.field("maintenance", x.maintenance);
     pct(x.uptime_percent);
     j.end_object();
   }

@@ -14,12 +14,13 @@ namespace watchpost::report {
 struct VerdictReport {
   std::string pipeline, target_id;
   int64_t slots = 0, up = 0, degraded = 0, down = 0, unknown = 0;
-  std::optional<double> uptime_percent;  // slots not down / slots decided (unknown not counted)
+  int64_t maintenance = 0;               // slots in a maintenance window: in `slots`, not in uptime
+  std::optional<double> uptime_percent;  // slots not down / slots decided (unknown, maintenance not counted)
 };
 
 struct RegionReport {
   std::string pipeline, target_id, region;
-  int64_t checks = 0, up = 0, down = 0;
+  int64_t checks = 0, up = 0, down = 0;  // up and down leave out checks in maintenance windows
   std::optional<double> uptime_percent;
 };
 

@@ -147,6 +147,11 @@ TEST(Maintenance, AWrongWindowSaysWhichFieldAndTheFix) {
   EXPECT_NE(error_of(recurring("0 2 * * SUN", kHour, "Mars/Olympus")).find("timezone: 'Mars/Olympus' is not a time zone"),
             std::string::npos);
   EXPECT_NE(error_of(recurring("0 2 * *", kHour)).find("schedule: 'schedule': a schedule has 5 fields"), std::string::npos);
+  // A zone is a name, never a path to open (a FIFO would hang the API request that named it).
+  for (const char* path : {"/etc/localtime", "/dev/zero", "../../etc/passwd", "Europe/../../../dev/zero", "Europe/Berlin\n"})
+    EXPECT_NE(error_of(recurring("@daily", kHour, path)).find("is not a time zone"), std::string::npos) << path;
+  EXPECT_EQ(error_of(recurring("@daily", kHour, "America/Argentina/Buenos_Aires")), "");
+  EXPECT_EQ(error_of(recurring("@daily", kHour, "Etc/GMT+5")), "");
   MaintenanceConfig c;
   c.name = "x";
   EXPECT_NE(error_of(c).find("start: a window needs 'schedule' and 'duration'"), std::string::npos) << error_of(c);

@@ -3,6 +3,7 @@
 #include "cron_expression.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 
 namespace watchpost {
@@ -40,7 +41,13 @@ std::optional<int64_t> parse_window_time(const std::string& text, const cctz::ti
 MaintenanceWindow::MaintenanceWindow(const MaintenanceConfig& c)
     : name_(c.name), targets_(c.targets), labels_(c.labels) {
   if (name_.empty()) throw MaintenanceError("name", "a maintenance window needs a 'name' (it marks the results)");
-  if (!cctz::load_time_zone(c.timezone, &zone_))
+  // A zone is a name under the system's zoneinfo, never a path: cctz would open "/dev/..." or
+  // "../x" as a file (a FIFO would hang whoever asked, an API request included).
+  bool name_ok = !c.timezone.empty() && c.timezone.size() <= 64 && c.timezone[0] != '/' &&
+                 c.timezone.find("..") == std::string::npos;
+  for (char ch : c.timezone)
+    name_ok = name_ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '/' || ch == '_' || ch == '-' || ch == '+');
+  if (!name_ok || !cctz::load_time_zone(c.timezone, &zone_))
     throw MaintenanceError("timezone", "'" + c.timezone + "' is not a time zone this machine knows (an IANA name such as "
                                       "Europe/Berlin or America/New_York, or UTC; they come from the tzdata package)");
   if (c.duration_ms < 0 || c.duration_ms > kLongestDurationMs)

@@ -19,6 +19,11 @@
 
 #include <sstream>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 using namespace watchpost;
 namespace wt = watchpost::testing;
 using watchpost::devbroker::MockKafka;
@@ -262,6 +267,55 @@ TEST(KafkaAvro, ARegistryThatIsDownDelaysResultsAndLosesNone) {
   for (auto& id : checked) EXPECT_TRUE(writer.seen.has(id)) << "lost " << id;
   EXPECT_EQ(plugin_metric("dead_lettered", source), dead_before) << "an outage is not bad data";
   EXPECT_EQ(writer.stop(), 0);
+}
+
+// A registry that takes the connection and never answers (an idle attacker, a hung proxy)
+// costs each try its `schema_registry_timeout`, no more: the sink keeps retrying, a SIGTERM
+// still ends the process, and the URL's password never reaches the log.
+TEST(KafkaAvro, ASilentRegistryTimesOutEachTryAndItsPasswordIsNeverLogged) {
+  MockKafka kafka(1);
+  kafka.create_topic("results", 1, 1);
+  int silent = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(silent, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(bind(silent, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(silent, 64), 0);  // the kernel completes handshakes; nobody ever reads
+  ASSERT_EQ(getsockname(silent, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  std::string dir = wt::temp_dir();
+  wt::write_file(dir + "/c.yaml",
+                 "pipelines:\n  - name: checker\n    probe: {plugin: cprobe, interval: 1s}\n"
+                 "    targets: [{id: a, name: a}]\n"
+                 "    sinks: [{plugin: kafka_sink, brokers: \"" + kafka.bootstrap() + "\", topic: results, format: avro, "
+                 "schema_registry: \"http://ops:s3cret-pw@127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) +
+                 "\", schema_registry_timeout: 1s, max_retry_delay: 500ms}]\n");
+  wt::ChildProcess run({WATCHPOST_BIN, "run", dir + "/c.yaml", "--plugin-dir", WATCHPOST_PLUGIN_DIR, "--plugin-dir",
+                        TEST_PLUGIN_DIR, "--log-level", "debug", "--drain-timeout", "3s"});
+  auto started = std::chrono::steady_clock::now();
+  ASSERT_TRUE(wt::wait_until(
+      [&] {
+        std::string err = run.err_so_far();
+        size_t first = err.find("schema registry http://");
+        return first != std::string::npos && err.find("schema registry http://", first + 1) != std::string::npos;
+      },
+      std::chrono::seconds(20)))
+      << run.err_so_far().substr(0, 3000);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(15))
+      << "two tries of 1 s each, with backoff, need far less than 15 s";
+  run.signal(SIGTERM);
+  auto ended = run.wait(std::chrono::seconds(30));
+  close(silent);
+  EXPECT_EQ(ended.exit_code, 0) << "a hung registry does not hang the shutdown past the drain deadline";
+  std::string said;
+  for (size_t at = ended.err.find("schema registry http://"); at != std::string::npos && said.size() < 2000;
+       at = ended.err.find("schema registry http://", at + 1))
+    said += ended.err.substr(at, ended.err.find('\n', at) - at) + "\n";
+  EXPECT_NE(said.find("Timeout was reached"), std::string::npos) << said;
+  EXPECT_NE(said.find("schema registry http://***@127.0.0.1:"), std::string::npos) << "credentials masked: " << said;
+  EXPECT_EQ(ended.err.find("s3cret-pw"), std::string::npos) << "the registry's password is logged";
+  EXPECT_EQ(ended.out.find("s3cret-pw"), std::string::npos);
 }
 
 TEST(KafkaAvro, AvroOptionsAreCheckedAtLoadNamingTheOption) {

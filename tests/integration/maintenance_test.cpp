@@ -3,12 +3,17 @@
 // checks go on and are marked; nothing is notified; after it, the target still down, exactly
 // one notification. And a window in the catalogue reaches a running pipeline_targets node.
 #include "alerting_node.hpp"
+#include "catalog_entry.hpp"
 #include "http_target.hpp"
+#include "pg_statements.hpp"
+#include "postgres_server.hpp"
 #include "process.hpp"
+#include "runtime_harness.hpp"
 #include "wait.hpp"
 #include "webhook_events.hpp"
 
 #include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
 
 #include <gtest/gtest.h>
 
@@ -57,6 +62,8 @@ std::vector<Line> results(const std::string& path) {
 }  // namespace
 
 TEST(Maintenance, NoNotificationInsideAWindowAndOneAfterItWhileTheTargetIsStillDown) {
+  SKIP_WITHOUT_POSTGRES();
+  wt::PostgresServer pg;
   HttpTarget site, receiver;
   site.set_switch(503);
   // Whole seconds: the window opens 1-2 s from now and lasts 6 s. Checks every second (the
@@ -68,6 +75,9 @@ TEST(Maintenance, NoNotificationInsideAWindowAndOneAfterItWhileTheTargetIsStillD
   s.rules = "      - {name: down, down: 4, up: 1}\n";
   s.notifiers = wt::webhook_notifier(receiver.url("/hook"));
   s.extra = "maintenance:\n  - {name: deploy, start: \"" + rfc3339(opens) + "\", end: \"" + rfc3339(closes) + "\"}\n";
+  const std::string out = wt::temp_dir() + "/out.jsonl";
+  s.sinks = "[{plugin: stdout, format: json, path: \"" + out + "\"}, {plugin: pg_sink, dsn: \"" + pg.dsn() +
+            "\", batch_delay: 50ms}]";
   wt::AlertingNode node(s);
   ASSERT_TRUE(wt::wait_until([&] { return !receiver.received().empty(); }, std::chrono::seconds(40)))
       << node.stop().err.substr(0, 3000);
@@ -82,7 +92,7 @@ TEST(Maintenance, NoNotificationInsideAWindowAndOneAfterItWhileTheTargetIsStillD
   EXPECT_EQ(node.stop().exit_code, 0);
 
   // Every check ran and was written; exactly those in the window are marked, with its name.
-  auto lines = results(node.dir + "/out.jsonl");
+  auto lines = results(out);
   size_t inside = 0, after = 0;
   for (auto& l : lines) {
     bool within = l.scheduled_at >= result_time(opens) && l.scheduled_at < result_time(closes);
@@ -94,16 +104,19 @@ TEST(Maintenance, NoNotificationInsideAWindowAndOneAfterItWhileTheTargetIsStillD
   }
   EXPECT_GE(inside, 5u) << "a check every second through a 6 s window";
   EXPECT_GE(after, 3u);
+
+  // Stored too, and the window's checks are out of the uptime: every counted check was down.
+  auto report = wt::run_process({WATCHPOST_BIN, "report", "--dsn", pg.dsn(), "--since", "1h", "--json"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  auto row = nlohmann::json::parse(report.out)["targets"][0];
+  EXPECT_EQ(row.value("checks", 0), static_cast<int64_t>(lines.size())) << report.out;
+  EXPECT_EQ(row.value("in_maintenance", 0), static_cast<int64_t>(inside)) << report.out;
+  EXPECT_EQ(row.value("down", 0), static_cast<int64_t>(lines.size() - inside)) << report.out;
+  EXPECT_EQ(row.value("uptime_percent", -1.0), 0.0) << report.out;
 }
 
 // ---- windows in the catalogue ---------------------------------------------------------
 
-#include "catalog_entry.hpp"
-#include "pg_statements.hpp"
-#include "postgres_server.hpp"
-#include "runtime_harness.hpp"
-
-#include <pqxx/pqxx>
 
 namespace {
 

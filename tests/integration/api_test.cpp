@@ -636,6 +636,8 @@ TEST(Api, MaintenanceWindowsAreCheckedOwnedAndReachOnlyTheirOwnersTargets) {
   ASSERT_TRUE(a_site && b_site);
   EXPECT_NE(a_site->maintenance_json.find("a-nightly"), std::string::npos) << a_site->maintenance_json;
   EXPECT_EQ(b_site->maintenance_json, "") << "another user's window never reaches B's targets";
+  EXPECT_EQ(api.ok("GET", "/targets/a-site", "", a)["maintenance_windows"], json::array({"a-nightly"}));
+  EXPECT_EQ(api.ok("GET", "/targets/b-site", "", b)["maintenance_windows"], json::array());
 
   EXPECT_EQ(api.ok("GET", "/maintenance", "", a)["items"].size(), 1u);
   EXPECT_EQ(api.ok("GET", "/maintenance", "", b)["items"].size(), 0u) << "B does not see A's window";

@@ -47,11 +47,17 @@ json target_json(const TargetRow& t) {
                    {"total_ms", s.total_us >= 0 ? json(static_cast<double>(s.total_us) / 1000.0) : json(nullptr)},
                    {"checked_at", s.last_checked_at},
                    {"error_kind", s.error_kind.empty() ? json(nullptr) : json(s.error_kind)},
-                   {"error_message", s.error_message.empty() ? json(nullptr) : json(s.error_message)}};
+                   {"error_message", s.error_message.empty() ? json(nullptr) : json(s.error_message)},
+                   {"in_maintenance", s.in_maintenance}};
   } else {
     j["status"] = nullptr;
   }
   j["state"] = !e.enabled ? "paused" : t.status ? t.status->outcome : "unchecked";
+  // The catalogue's windows that choose it (docs/maintenance.md), by name.
+  json windows = json::array();
+  if (!e.maintenance_json.empty())
+    for (auto& w : json::parse(e.maintenance_json, nullptr, false)) windows.push_back(w.value("name", ""));
+  j["maintenance_windows"] = windows;
   if (t.uptime) {
     auto pct = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
     j["uptime_percent"] = {{"24h", pct(t.uptime->day)}, {"7d", pct(t.uptime->week)}, {"30d", pct(t.uptime->month)}};

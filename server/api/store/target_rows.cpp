@@ -13,7 +13,8 @@ namespace {
 std::string select_from(const std::string& schema) {
   return pg::with_schema(
       "SELECT " + pg::entry_columns(schema, "c") + ", s.outcome, coalesce(s.http_status, 0), coalesce(s.total_us, -1), "
-      "coalesce(extract(epoch from s.last_checked_at)::bigint, 0), coalesce(s.error_kind, ''), coalesce(s.error_message, '') "
+      "coalesce(extract(epoch from s.last_checked_at)::bigint, 0), coalesce(s.error_kind, ''), coalesce(s.error_message, ''), "
+      "coalesce(s.in_maintenance, false) "
       "FROM {schema}.target_catalog c LEFT JOIN {schema}.targets s ON s.pipeline = c.pipeline AND s.target_id = c.id",
       schema);
 }
@@ -30,6 +31,7 @@ TargetRow row_of(const pqxx::row& r) {
     s.last_checked_at = r[base + 3].as<int64_t>();
     s.error_kind = r[base + 4].as<std::string>();
     s.error_message = r[base + 5].as<std::string>();
+    s.in_maintenance = r[base + 6].as<bool>();
     t.status = std::move(s);
   }
   return t;

@@ -17,6 +17,7 @@ struct TargetStatus {
   std::string outcome;  // up | down | unknown
   int64_t http_status = 0, total_us = -1, last_checked_at = 0;
   std::string error_kind, error_message;
+  bool in_maintenance = false;  // the newest check fell in a maintenance window
 };
 
 struct Uptime {

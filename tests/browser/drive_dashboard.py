@@ -12,15 +12,22 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import WebDriverWait as SeleniumWait
 
 base, site, shots = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
 
 
 def say(line):
     print(line, flush=True)
+
+
+def WebDriverWait(driver, seconds):
+    # The page redraws its table every few seconds: an element found just before a redraw is
+    # stale when read. That is a reason to look again, not a failure.
+    return SeleniumWait(driver, seconds, ignored_exceptions=[StaleElementReferenceException])
 
 
 def state_of(driver, target):
@@ -53,9 +60,10 @@ try:
     say("UP-SEEN")
     WebDriverWait(driver, 40).until(lambda d: state_of(d, "shop") == "down")
     say("DOWN-SEEN")
-    cells = driver.find_elements(By.CSS_SELECTOR, 'tr[data-id="shop"] td')
-    assert cells[2].text.endswith("%") and cells[2].text != "100.00 %", "24 h uptime shows the failure: " + cells[2].text
-    driver.find_element(By.CSS_SELECTOR, 'tr[data-id="shop"] td').click()
+    uptime = WebDriverWait(driver, 20).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, 'tr[data-id="shop"] td')[2].text or None)
+    assert uptime.endswith("%") and uptime != "100.00 %", "24 h uptime shows the failure: " + uptime
+    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, 'tr[data-id="shop"] td').click() or True)
     WebDriverWait(driver, 20).until(lambda d: "Uptime: 24 h" in d.find_element(By.ID, "details-uptime").text)
     bars = driver.find_elements(By.CSS_SELECTOR, "#details-bars span")
     assert len(bars) == 90, "90 bars, got %d" % len(bars)

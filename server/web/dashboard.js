@@ -81,6 +81,8 @@ async function refresh() {
                text("td", ago(t.status && t.status.checked_at)), document.createElement("td"));
     row.children[1].append(text("span", t.state, "state " + t.state));
     if (t.status && t.status.error_message) row.children[1].title = t.status.error_message;
+    // In a maintenance window the state is shown as checked, marked: it alerts no one.
+    if (t.status && t.status.in_maintenance) row.children[1].append(text("span", "maintenance", "state maintenance"));
     const pause = text("button", t.enabled ? "Pause" : "Resume");
     pause.addEventListener("click", (ev) => { ev.stopPropagation(); call("PATCH", "/targets/" + encodeURIComponent(t.id), { enabled: !t.enabled }).then(refresh); });
     const del = text("button", "Delete");

@@ -118,8 +118,17 @@ TEST(Maintenance, AWindowInATimeZoneFollowsItsWallClockAcrossDaylightSaving) {
   // that day's opening starts at the change, as cron implementations that run skipped jobs do.
   EXPECT_TRUE(w.open_at(utc_us("2026-03-29T01:10:00Z")));
   EXPECT_FALSE(w.open_at(utc_us("2026-03-29T01:31:00Z")));
-  // 25 October 2026: 02:00-03:00 happens twice; the first (00:00 UTC) opens it.
+  // 25 October 2026: 02:00-03:00 happens twice (00:00-01:00 and 01:00-02:00 UTC): both open it.
   EXPECT_TRUE(w.open_at(utc_us("2026-10-25T00:10:00Z")));
+  EXPECT_FALSE(w.open_at(utc_us("2026-10-25T00:40:00Z")));
+  EXPECT_TRUE(w.open_at(utc_us("2026-10-25T01:10:00Z"))) << "the second pass of 02:10";
+  EXPECT_FALSE(w.open_at(utc_us("2026-10-25T01:40:00Z")));
+  // A window open all the time stays open through the repeated hour (its second pass is
+  // 01:00-02:00 UTC, where every local start maps to the first pass): asked minute by minute.
+  MaintenanceWindow always(recurring("*/5 * * * *", 5 * 60 * 1000, "Europe/Berlin"));
+  for (int64_t t = utc_us("2026-10-24T23:00:00Z"); t < utc_us("2026-10-25T03:00:00Z"); t += 60'000'000)
+    ASSERT_TRUE(always.open_at(t)) << "closed at " << (t / 1'000'000) << " (Unix seconds)";
+  EXPECT_TRUE(always.open_at(utc_us("2026-10-26T12:00:00Z"))) << "and after it";
 }
 
 TEST(Maintenance, AOneOffWindowTakesAnEndOrADurationAndLocalTimes) {

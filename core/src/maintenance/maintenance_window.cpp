@@ -91,17 +91,28 @@ std::optional<std::pair<int64_t, int64_t>> MaintenanceWindow::opening_from(int64
     if (at_us >= end_us_) return std::nullopt;
     return std::make_pair(start_us_, end_us_);
   }
-  // The first start after at - duration: if it is not after `at`, that opening holds `at`.
-  int64_t after_us = at_us - duration_us_;
-  cctz::civil_minute c(cctz::convert(seconds_of(after_us), zone_));
-  for (int guard = 0; guard < 4; ++guard) {  // a minute can start before `after` (and DST can repeat one)
+  // The first start after `at - duration`: if it is not after `at`, that opening holds `at`.
+  // Starts are wall-clock minutes; a minute that happens twice (clocks set back) starts twice,
+  // once in each pass (so a window open "all the time" stays open through both); one that
+  // never happens (clocks set forward) starts at the change. An absolute start after `after` is at most a clock change
+  // earlier on the wall: the search begins two hours before, and ends once a minute's first
+  // instant (never decreasing with the minute, cctz guarantees) is past the best start found.
+  const int64_t after_us = at_us - duration_us_;
+  cctz::civil_minute c = cctz::civil_minute(cctz::convert(seconds_of(after_us), zone_)) - 120;
+  std::optional<int64_t> best;
+  for (int guard = 0; guard < 10000; ++guard) {
     auto next = schedule_->next(c);
-    if (!next) return std::nullopt;
-    int64_t start = us_of(cctz::convert(cctz::civil_second(*next), zone_));
-    if (start > after_us) return std::make_pair(start, start + duration_us_);
+    if (!next) break;
+    const auto look = zone_.lookup(cctz::civil_second(*next));
+    const int64_t first = us_of(look.kind == cctz::time_zone::civil_lookup::SKIPPED ? look.trans : look.pre);
+    if (best && first > *best) break;
+    const int64_t second = look.kind == cctz::time_zone::civil_lookup::REPEATED ? us_of(look.post) : first;
+    for (int64_t start : {first, second})
+      if (start > after_us && (!best || start < *best)) best = start;
     c = *next + 1;
   }
-  return std::nullopt;
+  if (!best) return std::nullopt;
+  return std::make_pair(*best, *best + duration_us_);
 }
 
 bool MaintenanceWindow::open_at(int64_t at_us) const {

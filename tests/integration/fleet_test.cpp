@@ -256,6 +256,16 @@ TEST(Fleet, ThePublisherMirrorsTheCatalogueAndTombstonesWhatWasDeletedWhileItWas
     auto now = topic_state(kafka.bootstrap(), 4);
     return now.count("d") == 1 && now.count("a") == 0 && now.count("c") == 0;
   }, std::chrono::seconds(5))) << "added, disabled and removed targets reach the topic as they happen";
+  // A maintenance window changes the definitions of the targets it chooses (docs/maintenance.md):
+  // its one notification brings them all, with the window in them.
+  auto window = wt::run_process({WATCHPOST_BIN, "maintenance", "add", "nightly", "--dsn", pg.dsn(), "--schedule",
+                                 "0 3 * * *", "--duration", "30m", "--target", "d"});
+  ASSERT_EQ(window.exit_code, 0) << window.err;
+  EXPECT_TRUE(wt::wait_until([&] {
+    auto now = topic_state(kafka.bootstrap(), 4);
+    return now.count("d") == 1 && now["d"].find("nightly") != std::string::npos;
+  }, std::chrono::seconds(5))) << "the window reaches the topic with the target it chooses";
+  EXPECT_EQ(topic_state(kafka.bootstrap(), 4)["b"].find("nightly"), std::string::npos) << "and no other";
   follower.signal(SIGTERM);
   auto ended = follower.wait(std::chrono::seconds(10));
   EXPECT_EQ(ended.exit_code, 0) << ended.err;

@@ -1,5 +1,6 @@
 #include "window_row_check.hpp"
 
+#include "config/plain_name.hpp"
 #include "maintenance/maintenance_window.hpp"
 #include "observe/utc_text.hpp"
 
@@ -9,9 +10,7 @@ namespace watchpost {
 
 pg::WindowRow window_row(const MaintenanceConfig& c, const std::optional<std::string>& owner,
                          const std::optional<std::string>& comment) {
-  bool plain = !c.name.empty() && c.name.size() <= 64;
-  for (char ch : c.name) plain = plain && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.');
-  if (!plain) throw MaintenanceError("name", "a maintenance window's name must be 1 to 64 letters, digits, '-', '_' or '.'");
+  if (!plain_name(c.name)) throw MaintenanceError("name", "a maintenance window's name must be 1 to 64 letters, digits, '-', '_' or '.'");
   MaintenanceWindow checked(c);  // throws what is wrong
   pg::WindowRow row;
   row.name = c.name;

@@ -1,4 +1,5 @@
 #include "config.hpp"
+#include "plain_name.hpp"
 
 #include "alerting/alert_override.hpp"
 #include "maintenance/maintenance_window.hpp"
@@ -145,13 +146,16 @@ bool status_pattern_ok(const std::string& p) {
   return dash == std::string::npos ? num(p) : num(p.substr(0, dash)) && num(p.substr(dash + 1));
 }
 
-// A name that is part of an alert's id and of file names: plain.
+}  // namespace
+
 bool plain_name(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
   for (char c : s)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
   return true;
 }
+
+namespace {
 
 class Parser {
  public:

@@ -1,12 +1,14 @@
 #include "copy_row.hpp"
 
+#include <watchpost/civil_time.hpp>
 #include <watchpost/plugin.hpp>
 #include <watchpost/utf8.hpp>
 
 #include <climits>
 #include <cstddef>
 #include <cstdio>
-#include <ctime>
+#include <charconv>
+#include <cstring>
 
 namespace watchpost::pg {
 
@@ -17,25 +19,39 @@ const char* const kCopyColumns =
 
 namespace {
 
-// JSON string literal (for the jsonb columns), before COPY escaping. Text first made valid
-// for PostgreSQL (jsonb refuses \u0000 and bytes that are not UTF-8).
-void json_string(std::string& out, std::string_view raw) {
+// JSON string literal (for the jsonb columns), before COPY escaping, in one pass: text made
+// valid for PostgreSQL first (jsonb refuses \u0000 and bytes that are not UTF-8: U+FFFD).
+void json_string(std::string& out, std::string_view s) {
   static const char hex[] = "0123456789abcdef";
-  std::string s;
-  utf8::append_text(s, raw);
   out += '"';
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
+  size_t run = 0, i = 0;
+  auto flush = [&] { out.append(s.data() + run, i - run); };
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      if (size_t n = utf8::sequence_length(s, i)) {
+        i += n;
+        continue;
+      }
+    }
+    flush();
+    if (c == 0 || c >= 0x80) {
+      out += utf8::kReplacement;
+    } else if (c == '"' || c == '\\') {
       out += '\\';
       out += static_cast<char>(c);
-    } else if (c < 0x20) {
+    } else {
       out += "\\u00";
       out += hex[c >> 4];
       out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
     }
+    run = ++i;
   }
+  flush();
   out += '"';
 }
 
@@ -52,13 +68,26 @@ std::vector<std::string> column_list(const char* columns) {
 }
 
 std::string timestamp_text(int64_t us) {
-  std::time_t secs = static_cast<std::time_t>(us / 1'000'000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06d+00", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(us % 1'000'000));
-  return buf;
+  char buf[kTimestampTextMax];
+  return std::string(buf, timestamp_chars(buf, us));
+}
+
+size_t timestamp_chars(char (&buf)[kTimestampTextMax], int64_t us) {
+  civil::Utc t = civil::from_unix_us(us);
+  if (t.year < 0 || t.year > 9999) {  // past four digits: as snprintf would write them
+    int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02u:%02u:%02u.%06u+00", static_cast<long long>(t.year),
+                          t.month, t.day, t.hour, t.minute, t.second, t.micros);
+    return static_cast<size_t>(n);
+  }
+  std::memcpy(buf, "0000-00-00 00:00:00.000000+00", 29);
+  civil::put_digits(buf, static_cast<uint64_t>(t.year), 4);
+  civil::put_digits(buf + 5, t.month, 2);
+  civil::put_digits(buf + 8, t.day, 2);
+  civil::put_digits(buf + 11, t.hour, 2);
+  civil::put_digits(buf + 14, t.minute, 2);
+  civil::put_digits(buf + 17, t.second, 2);
+  civil::put_digits(buf + 20, t.micros, 6);
+  return 29;
 }
 
 void fill_copy_row(CopyRow& row, const wp_result& r) {
@@ -67,21 +96,27 @@ void fill_copy_row(CopyRow& row, const wp_result& r) {
   auto null = [&] { row.set_null(n++); };
   auto number = [&](int64_t v, bool is_null) {
     if (is_null) return null();
-    text(std::to_string(v));
+    char buf[24];
+    row.set(n++, std::string_view(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf)));
+  };
+  auto timestamp = [&](int64_t us) {
+    char buf[kTimestampTextMax];
+    row.set(n++, std::string_view(buf, timestamp_chars(buf, us)));
   };
   auto text_or_null = [&](wp_str v) {
     if (v.size == 0) return null();
     text(view(v));
   };
   text(view(r.result_id));
-  text(timestamp_text(r.scheduled_at_us));
-  if (r.started_at_us > 0) text(timestamp_text(r.started_at_us));
+  timestamp(r.scheduled_at_us);
+  if (r.started_at_us > 0) timestamp(r.started_at_us);
   else null();
   text(view(r.pipeline));
   text(view(r.target_id));
   text(view(r.url));
   text(view(r.node));
-  std::string labels = "{";
+  std::string& labels = row.storage[n];  // built in place: valid text already, no second pass
+  labels = "{";
   for (size_t i = 0; i < r.label_count; ++i) {
     if (i) labels += ',';
     json_string(labels, view(r.labels[i].key));
@@ -89,7 +124,7 @@ void fill_copy_row(CopyRow& row, const wp_result& r) {
     json_string(labels, view(r.labels[i].value));
   }
   labels += '}';
-  text(labels);
+  row.fields[n++] = labels.c_str();
   text(r.outcome == WP_OUTCOME_UP ? "up" : r.outcome == WP_OUTCOME_DOWN ? "down" : "unknown");
   if (r.error_kind == WP_ERR_NONE) null();
   else text(wp_error_kind_name(r.error_kind));
@@ -106,7 +141,8 @@ void fill_copy_row(CopyRow& row, const wp_result& r) {
   number(r.tls_days_left, r.tls_days_left == INT32_MIN);
   number(r.attempts, false);
   number(r.redirects, false);
-  std::string verdicts = "[";
+  std::string& verdicts = row.storage[n];
+  verdicts = "[";
   if (r.verdict_count > 0) {
     const char* base = reinterpret_cast<const char*>(r.verdicts);
     size_t stride = r.verdicts[0].struct_size;
@@ -123,7 +159,7 @@ void fill_copy_row(CopyRow& row, const wp_result& r) {
     }
   }
   verdicts += ']';
-  text(verdicts);
+  row.fields[n++] = verdicts.c_str();
   text_or_null(wp_result_region(&r));
   wp_str window = wp_result_maintenance(&r);
   text(window.size ? "t" : "f");

@@ -24,5 +24,7 @@ void fill_copy_row(CopyRow& row, const wp_result& r);
 
 // Microseconds since the epoch as "2026-11-21 13:37:43.057000+00".
 std::string timestamp_text(int64_t us);
+inline constexpr size_t kTimestampTextMax = 64;
+size_t timestamp_chars(char (&buf)[kTimestampTextMax], int64_t us);  // the same, into buf; its length
 
 }  // namespace watchpost::pg

@@ -11,6 +11,7 @@
 #include <pqxx/pqxx>
 
 #include <cctype>
+#include <functional>
 
 namespace watchpost::pg {
 namespace {
@@ -96,7 +97,10 @@ CREATE TEMP TABLE IF NOT EXISTS wp_latest (
   in_maintenance boolean) ON COMMIT DELETE ROWS;
 )SQL";
 
-void copy_results(pqxx::transaction_base& tx, const std::string& table, const Batch& batch) {
+// `meanwhile` runs once every row is sent and before the COPY's end is awaited: the client's
+// own work there overlaps the server's on the rows still in flight.
+void copy_results(pqxx::transaction_base& tx, const std::string& table, const Batch& batch,
+                  const std::function<void()>& meanwhile = {}) {
   static const std::vector<std::string> columns = column_list(kCopyColumns);
   pqxx::stream_to copy(tx, table, columns);
   CopyRow row;
@@ -104,6 +108,7 @@ void copy_results(pqxx::transaction_base& tx, const std::string& table, const Ba
     fill_copy_row(row, batch[i]);
     copy << row.fields;
   }
+  if (meanwhile) meanwhile();
   copy.complete();
 }
 
@@ -193,10 +198,10 @@ void PgSink::apply_retention() {
 // check_results with one COPY, as fast as PostgreSQL takes rows. A redelivered batch (after
 // a crash or a lost commit) hits the primary key; the savepoint is rolled back and the batch
 // takes the staging path, which skips the rows already there.
-bool PgSink::insert_if_all_new(pqxx::work& tx, const Batch& batch) {
+bool PgSink::insert_if_all_new(pqxx::work& tx, const Batch& batch, std::vector<LatestRow>& latest) {
   pqxx::subtransaction sub(tx, "all_new");
   try {
-    copy_results(sub, "\"" + schema_ + "\".check_results", batch);
+    copy_results(sub, "\"" + schema_ + "\".check_results", batch, [&] { latest = latest_per_target(batch); });
     sub.commit();
     return true;
   } catch (const pqxx::unique_violation&) {
@@ -214,10 +219,11 @@ Status PgSink::write(const Batch& batch) {
     pqxx::work tx(*conn_);
     ensure_partitions(tx, days);
     size_t stored = batch.size();
-    if (insert_if_all_new(tx, batch)) {
+    std::vector<LatestRow> latest;
+    if (insert_if_all_new(tx, batch, latest)) {
       static const std::vector<std::string> columns = column_list(kLatestColumns);
       pqxx::stream_to copy(tx, "pg_temp.wp_latest", columns);
-      for (const LatestRow& row : latest_per_target(batch)) copy << row.fields;
+      for (const LatestRow& row : latest) copy << row.fields;
       copy.complete();
     } else {
       copy_results(tx, "pg_temp.wp_staging", batch);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "conninfo.hpp"
+#include "latest_status.hpp"
 #include "verdicts.hpp"
 
 #include <watchpost/plugin.hpp>
@@ -36,7 +37,7 @@ class PgSink final : public Sink {
   void connect();
   void ensure_partitions(pqxx::transaction_base& tx, const std::set<int64_t>& days);
   void apply_retention();
-  bool insert_if_all_new(pqxx::work& tx, const Batch& batch);
+  bool insert_if_all_new(pqxx::work& tx, const Batch& batch, std::vector<LatestRow>& latest);
 
   Host host_;
   Conninfo conninfo_;

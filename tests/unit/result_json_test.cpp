@@ -1,11 +1,16 @@
 #include "results/result.hpp"
+#include "results/json_chars.hpp"
 #include "results/json_writer.hpp"
 #include "results/result_json.hpp"
 #include "results/result_json_decode.hpp"
 #include "results/ulid.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
+#include <cstdio>
+#include <ctime>
+#include <random>
 #include <set>
 
 using namespace watchpost;
@@ -146,4 +151,65 @@ TEST(ResultViews, HeadersGoToEvaluatorsOnly) {
   std::string json;
   append_result_json(json, *for_evaluators.data());
   EXPECT_EQ(json.find("X-Version"), std::string::npos) << "headers are not part of the stored record";
+}
+
+// The escaper skips plain text eight bytes at a time: a character that needs escaping must
+// be found at every offset of such a word and across its edge, and the text read back whole.
+TEST(JsonWriter, EscapesACharacterAtEveryOffsetOfTheWordSkip) {
+  const std::string specials[] = {"\"", "\\", "\n", std::string(1, '\x01'), std::string(1, '\0'), "\x7f",
+                                  "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x99\x82"};
+  for (const std::string& special : specials) {
+    for (size_t at = 0; at < 24; ++at) {
+      std::string s = std::string(at, 'a') + special + std::string(23 - at, 'b');
+      std::string out;
+      JsonWriter(out).value(s);
+      EXPECT_EQ(nlohmann::json::parse(out).get<std::string>(), s) << "offset " << at << ": " << out;
+    }
+  }
+  std::string out;
+  JsonWriter(out).value(std::string(17, 'x') + "\xFF");
+  EXPECT_EQ(out, "\"" + std::string(17, 'x') + "\xEF\xBF\xBD\"") << "a stray byte after two plain words";
+}
+
+// Times are formatted by arithmetic, not gmtime_r: both must agree, leap days and centuries
+// included.
+TEST(ResultJson, TimesAgreeWithGmtimeAcrossLeapDaysAndCenturies) {
+  auto by_gmtime = [](int64_t us) {
+    std::time_t secs = static_cast<std::time_t>(us / 1'000'000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(us % 1'000'000));
+    return std::string(buf);
+  };
+  std::vector<int64_t> times = {0, 951'782'399'999'999, 951'782'400'000'000, 951'868'800'000'001,
+                                4'107'542'400'000'000, 253'402'300'799'999'999};
+  std::mt19937_64 random(17);
+  for (int i = 0; i < 20000; ++i) times.push_back(static_cast<int64_t>(random() % 253'402'300'800'000'000ULL));
+  for (int64_t us : times) {
+    char buf[json_chars::kTimeSize];
+    json_chars::rfc3339_us(buf, us);
+    ASSERT_EQ(std::string(buf, sizeof buf), by_gmtime(us)) << us;
+  }
+}
+
+// The host's result_to_json: a buffer too small is left alone and the exact size returned, so
+// a sink can size its buffer once and get the same bytes append_result_json writes.
+TEST(ResultJson, WritingIntoASmallBufferReturnsTheExactSizeNeeded) {
+  Result r = sample();
+  r.error_message = std::string(300, '\x01');  // six bytes each once escaped: the bound is far off
+  ResultViews v(r);
+  std::string expected;
+  append_result_json(expected, *v.data());
+  std::string small(16, '#');
+  EXPECT_EQ(write_result_json(*v.data(), small.data(), small.size()), expected.size());
+  EXPECT_EQ(small, std::string(16, '#')) << "nothing written when it does not fit";
+  EXPECT_EQ(write_result_json(*v.data(), nullptr, 0), expected.size());
+  std::string exact(expected.size(), '#');
+  ASSERT_EQ(write_result_json(*v.data(), exact.data(), exact.size()), expected.size());
+  EXPECT_EQ(exact, expected);
+  std::string roomy(expected.size() * 8, '#');
+  ASSERT_EQ(write_result_json(*v.data(), roomy.data(), roomy.size()), expected.size());
+  EXPECT_EQ(roomy.substr(0, expected.size()), expected);
 }

@@ -60,11 +60,7 @@ HostContext::HostContext(std::string instance_name) : name_(std::move(instance_n
   raw_.counter_add = [](void* ctx, const char* name, double v) { metrics().add(metric_name(*self(ctx), name, "_total"), v); };
   raw_.gauge_set = [](void* ctx, const char* name, double v) { metrics().set(metric_name(*self(ctx), name, ""), v); };
   raw_.result_to_json = [](void*, const wp_result* r, char* out, size_t cap) -> size_t {
-    thread_local std::string s;  // reused: a sink encodes thousands of results a second
-    s.clear();
-    append_result_json(s, *r);
-    if (s.size() <= cap) std::memcpy(out, s.data(), s.size());
-    return s.size();
+    return write_result_json(*r, out, cap);
   };
   raw_.result_from_json = [](void*, const char* data, size_t size, void (*fn)(void*, const wp_result*), void* user,
                              wp_error* error) -> int {

@@ -1,122 +1,188 @@
 #include "result_json.hpp"
 
-#include "json_writer.hpp"
+#include "json_chars.hpp"
 #include "result.hpp"
 
+#include <charconv>
 #include <climits>
 #include <cstring>
-#include <ctime>
+#include <memory>
 
 namespace watchpost {
 namespace {
 
 std::string_view sv(wp_str s) { return s.data ? std::string_view(s.data, s.size) : std::string_view(); }
 
-// RFC 3339 with microseconds, UTC: sortable and readable by every JSON consumer. Digits by
-// hand: snprintf was a twentieth of the encoding time.
-void rfc3339(char (&buf)[28], int64_t us) {
-  if (us < 0) us = 0;  // never before the epoch: the decoder refuses such times
-  std::time_t secs = static_cast<std::time_t>(us / 1'000'000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  std::memcpy(buf, "0000-00-00T00:00:00.000000Z", sizeof buf);
-  auto put = [&](size_t at, int value, int digits) {
-    for (int d = digits - 1; d >= 0; --d, value /= 10) buf[at + static_cast<size_t>(d)] = static_cast<char>('0' + value % 10);
-  };
-  put(0, tm.tm_year + 1900, 4);
-  put(5, tm.tm_mon + 1, 2);
-  put(8, tm.tm_mday, 2);
-  put(11, tm.tm_hour, 2);
-  put(14, tm.tm_min, 2);
-  put(17, tm.tm_sec, 2);
-  put(20, static_cast<int>(us % 1'000'000), 6);
+// Writes one result into memory sized by bound() beforehand: no capacity check per byte.
+// Keys are literals in the order the schema documents (docs/result-format.md).
+class Encoder {
+ public:
+  explicit Encoder(char* p) : p_(p) {}
+  char* end() const { return p_; }
+
+  template <size_t N>
+  void lit(const char (&s)[N]) {
+    std::memcpy(p_, s, N - 1);
+    p_ += N - 1;
+  }
+  void str(std::string_view s) { p_ = json_chars::quoted(p_, s); }
+  void plain(std::string_view s) {  // a name from a fixed list: nothing to escape
+    *p_++ = '"';
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
+    *p_++ = '"';
+  }
+  template <class Int>
+  void num(Int v) {
+    p_ = std::to_chars(p_, p_ + 24, v).ptr;
+  }
+  void time(int64_t us) {
+    *p_++ = '"';
+    p_ = json_chars::rfc3339_us(p_, us);
+    *p_++ = '"';
+  }
+  template <class Int>
+  void num_or_null(bool is_null, Int v) {
+    if (is_null) lit("null");
+    else num(v);
+  }
+  void duration(int64_t us) { num_or_null(us < 0, us); }
+
+ private:
+  char* p_;
+};
+
+// Fixed text (keys, punctuation, numbers, times) is under 1 KiB; each label or verdict adds
+// its own punctuation; every string byte may grow to six.
+size_t bound(const wp_result& r, wp_str region, wp_str window) {
+  size_t text = r.result_id.size + r.target_id.size + r.pipeline.size + r.url.size + r.node.size + region.size +
+                window.size + r.error_message.size + r.resolved_ip.size;
+  for (size_t i = 0; i < r.label_count; ++i) text += r.labels[i].key.size + r.labels[i].value.size;
+  const char* base = reinterpret_cast<const char*>(r.verdicts);
+  for (size_t i = 0; i < r.verdict_count; ++i) {
+    auto* v = reinterpret_cast<const wp_verdict_view*>(base + i * r.verdicts[0].struct_size);
+    text += v->evaluator.size + v->message.size;
+  }
+  return 1024 + 16 * r.label_count + 64 * r.verdict_count + json_chars::quoted_bound(text);
 }
 
-template <size_t N>
-void time_field(JsonWriter& j, const char (&key)[N], int64_t us) {
-  char buf[28];
-  rfc3339(buf, us);
-  j.key(key);
-  j.plain_value(std::string_view(buf, sizeof buf - 1));
-}
-
-template <size_t N>
-void duration(JsonWriter& j, const char (&key)[N], int64_t us) {
-  j.key(key);
-  if (us < 0) j.null();
-  else j.value(us);
+void encode(Encoder& e, const wp_result& r, wp_str region, wp_str window) {
+  e.lit("{\"schema_version\":");
+  e.num(kResultSchemaVersion);
+  e.lit(",\"result_id\":");
+  e.str(sv(r.result_id));
+  e.lit(",\"target_id\":");
+  e.str(sv(r.target_id));
+  e.lit(",\"pipeline\":");
+  e.str(sv(r.pipeline));
+  e.lit(",\"url\":");
+  e.str(sv(r.url));
+  e.lit(",\"node\":");
+  e.str(sv(r.node));
+  if (region.size) {
+    e.lit(",\"region\":");
+    e.str(sv(region));
+  }
+  if (window.size) {
+    e.lit(",\"in_maintenance\":true,\"maintenance_window\":");
+    e.str(sv(window));
+  }
+  e.lit(",\"labels\":{");
+  for (size_t i = 0; i < r.label_count; ++i) {
+    if (i) e.lit(",");
+    e.str(sv(r.labels[i].key));
+    e.lit(":");
+    e.str(sv(r.labels[i].value));
+  }
+  e.lit("},\"scheduled_at\":");
+  e.time(r.scheduled_at_us);
+  e.lit(",\"started_at\":");
+  e.time(r.started_at_us);
+  e.lit(",\"outcome\":");
+  e.plain(outcome_name(r.outcome));
+  e.lit(",\"error_kind\":");
+  if (r.error_kind == WP_ERR_NONE) e.lit("null");
+  else e.plain(error_kind_name(r.error_kind));
+  e.lit(",\"error_message\":");
+  if (r.error_message.size == 0) e.lit("null");
+  else e.str(sv(r.error_message));
+  e.lit(",\"http_status\":");
+  e.num_or_null(r.http_status == 0, r.http_status);
+  e.lit(",\"timings_us\":{\"dns\":");
+  e.duration(r.dns_us);
+  e.lit(",\"connect\":");
+  e.duration(r.connect_us);
+  e.lit(",\"tls\":");
+  e.duration(r.tls_us);
+  e.lit(",\"first_byte\":");
+  e.duration(r.first_byte_us);
+  e.lit(",\"total\":");
+  e.duration(r.total_us);
+  e.lit("},\"bytes_received\":");
+  e.num(r.bytes_received);
+  e.lit(",\"resolved_ip\":");
+  if (r.resolved_ip.size == 0) e.lit("null");
+  else e.str(sv(r.resolved_ip));
+  e.lit(",\"ip_family\":");
+  e.num_or_null(r.ip_family == 0, r.ip_family);
+  e.lit(",\"tls_days_left\":");
+  e.num_or_null(r.tls_days_left == INT32_MIN, r.tls_days_left);
+  e.lit(",\"attempts\":");
+  e.num(r.attempts);
+  e.lit(",\"redirects\":");
+  e.num(r.redirects);
+  e.lit(",\"verdicts\":[");
+  const char* base = reinterpret_cast<const char*>(r.verdicts);
+  for (size_t i = 0; i < r.verdict_count; ++i) {
+    auto* v = reinterpret_cast<const wp_verdict_view*>(base + i * r.verdicts[0].struct_size);
+    if (i) e.lit(",");
+    e.lit("{\"evaluator\":");
+    e.str(sv(v->evaluator));
+    e.lit(",\"pass\":");
+    e.plain(v->pass == 1 ? std::string_view("pass") : v->pass == 0 ? "fail" : "undecided");
+    e.lit(",\"message\":");
+    e.str(sv(v->message));
+    e.lit("}");
+  }
+  e.lit("]}");
 }
 
 }  // namespace
 
+size_t write_result_json(const wp_result& r, char* out, size_t cap) {
+  wp_str region = region_of(r), window = wp_result_maintenance(&r);
+  size_t need = bound(r, region, window);
+  if (need <= cap) {
+    Encoder e(out);
+    encode(e, r, region, window);
+    return static_cast<size_t>(e.end() - out);
+  }
+  // Too little room for the bound: encode aside, then copy if the exact size fits.
+  thread_local std::unique_ptr<char[]> aside;
+  thread_local size_t aside_size = 0;
+  if (aside_size < need) {
+    aside.reset(new char[need]);
+    aside_size = need;
+  }
+  Encoder e(aside.get());
+  encode(e, r, region, window);
+  size_t n = static_cast<size_t>(e.end() - aside.get());
+  if (n <= cap) std::memcpy(out, aside.get(), n);
+  return n;
+}
+
 void append_result_json(std::string& out, const wp_result& r) {
-  out.reserve(out.size() + 640);  // a typical result's size: one allocation, not several
-  JsonWriter j(out);
-  j.begin_object();
-  j.field("schema_version", int64_t{kResultSchemaVersion});
-  j.field("result_id", sv(r.result_id));
-  j.field("target_id", sv(r.target_id));
-  j.field("pipeline", sv(r.pipeline));
-  j.field("url", sv(r.url));
-  j.field("node", sv(r.node));
-  if (wp_str region = region_of(r); region.size) j.field("region", sv(region));
-  if (wp_str window = wp_result_maintenance(&r); window.size) {
-    j.field("in_maintenance", true);
-    j.field("maintenance_window", sv(window));
+  wp_str region = region_of(r), window = wp_result_maintenance(&r);
+  size_t need = bound(r, region, window);
+  thread_local std::unique_ptr<char[]> buffer;
+  thread_local size_t buffer_size = 0;
+  if (buffer_size < need) {
+    buffer_size = need < 4096 ? 4096 : need;
+    buffer.reset(new char[buffer_size]);
   }
-  j.key("labels");
-  j.begin_object();
-  for (size_t i = 0; i < r.label_count; ++i) j.field(sv(r.labels[i].key), sv(r.labels[i].value));
-  j.end_object();
-  time_field(j, "scheduled_at", r.scheduled_at_us);
-  time_field(j, "started_at", r.started_at_us);
-  j.key("outcome");
-  j.plain_value(outcome_name(r.outcome));
-  j.key("error_kind");
-  if (r.error_kind == WP_ERR_NONE) j.null();
-  else j.plain_value(error_kind_name(r.error_kind));
-  j.key("error_message");
-  if (r.error_message.size == 0) j.null();
-  else j.value(sv(r.error_message));
-  j.key("http_status");
-  if (r.http_status == 0) j.null();
-  else j.value(r.http_status);
-  j.key("timings_us");
-  j.begin_object();
-  duration(j, "dns", r.dns_us);
-  duration(j, "connect", r.connect_us);
-  duration(j, "tls", r.tls_us);
-  duration(j, "first_byte", r.first_byte_us);
-  duration(j, "total", r.total_us);
-  j.end_object();
-  j.field("bytes_received", r.bytes_received);
-  j.key("resolved_ip");
-  if (r.resolved_ip.size == 0) j.null();
-  else j.value(sv(r.resolved_ip));
-  j.key("ip_family");
-  if (r.ip_family == 0) j.null();
-  else j.value(r.ip_family);
-  j.key("tls_days_left");
-  if (r.tls_days_left == INT32_MIN) j.null();
-  else j.value(r.tls_days_left);
-  j.field("attempts", r.attempts);
-  j.field("redirects", r.redirects);
-  j.key("verdicts");
-  j.begin_array();
-  if (r.verdict_count > 0) {
-    const char* base = reinterpret_cast<const char*>(r.verdicts);
-    size_t stride = r.verdicts[0].struct_size;
-    for (size_t i = 0; i < r.verdict_count; ++i) {
-      auto* v = reinterpret_cast<const wp_verdict_view*>(base + i * stride);
-      j.begin_object();
-      j.field("evaluator", sv(v->evaluator));
-      j.field("pass", v->pass == 1 ? std::string_view("pass") : v->pass == 0 ? "fail" : "undecided");
-      j.field("message", sv(v->message));
-      j.end_object();
-    }
-  }
-  j.end_array();
-  j.end_object();
+  Encoder e(buffer.get());
+  encode(e, r, region, window);
+  out.append(buffer.get(), e.end());
 }
 
 }  // namespace watchpost

@@ -59,6 +59,11 @@ struct CurlLoop::Impl {
   std::unordered_set<Transfer*> active;
   std::vector<CURL*> pool;
   std::atomic<bool> closing{false};
+  // Transfers handed over by other threads wait here; one posted drain takes all that came
+  // meanwhile (a post per check woke this loop's epoll_wait once per check).
+  std::mutex inbox_mutex;
+  std::vector<std::unique_ptr<Transfer>> inbox;
+  bool inbox_posted = false;
   LoopLag lag{io};
   std::thread thread;
 
@@ -223,6 +228,16 @@ struct CurlLoop::Impl {
     set_timer(next);
   }
 
+  void drain_inbox() {
+    std::vector<std::unique_ptr<Transfer>> batch;
+    {
+      std::lock_guard<std::mutex> lock(inbox_mutex);
+      batch.swap(inbox);
+      inbox_posted = false;
+    }
+    for (auto& t : batch) add(std::move(t));
+  }
+
   void add(std::unique_ptr<Transfer> owned) {
     Transfer* t = owned.release();
     if (closing) return finish(t, cancelled());
@@ -275,7 +290,14 @@ CurlLoop::CurlLoop() : impl_(std::make_unique<Impl>()) {}
 CurlLoop::~CurlLoop() = default;
 
 void CurlLoop::start(std::unique_ptr<Transfer> t) {
-  asio::post(impl_->io, [impl = impl_.get(), t = std::move(t)]() mutable { impl->add(std::move(t)); });
+  Impl* impl = impl_.get();
+  {
+    std::lock_guard<std::mutex> lock(impl->inbox_mutex);
+    impl->inbox.push_back(std::move(t));
+    if (impl->inbox_posted) return;  // the drain on its way takes this one too
+    impl->inbox_posted = true;
+  }
+  asio::post(impl->io, [impl] { impl->drain_inbox(); });
 }
 
 }  // namespace watchpost::http

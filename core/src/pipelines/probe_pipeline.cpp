@@ -14,6 +14,7 @@
 
 #include <climits>
 #include <cstddef>
+#include <mutex>
 
 namespace watchpost {
 
@@ -28,8 +29,17 @@ struct ProbePipeline::Report {
 };
 
 struct ProbePipeline::DoneContext {
+  // Reports arrive on the probe's threads. They wait here and one posted handler takes all
+  // that came meanwhile: at thousands of checks a second a post per report was a wake-up of
+  // the pipeline's thread (and a contended lock) per check.
+  struct Inbox {
+    std::mutex mutex;
+    std::vector<std::unique_ptr<Report>> reports;
+    bool posted = false;
+  };
   std::weak_ptr<ProbePipeline> pipeline;
   asio::io_context* io;
+  std::shared_ptr<Inbox> inbox = std::make_shared<Inbox>();  // outlives a drain still queued
 };
 
 namespace {
@@ -429,8 +439,24 @@ void ProbePipeline::on_probe_done(void* ctx, const wp_probe_report* raw) {
       if (raw->headers[i].key.size <= 256 && raw->headers[i].value.size <= 4096)
         r.headers.emplace_back(owned(raw->headers[i].key), owned(raw->headers[i].value));
   }
-  asio::post(*done->io, [weak = done->pipeline, report = std::move(report)]() mutable {
-    if (auto self = weak.lock()) self->on_report(std::move(report));
+  bool first;
+  {
+    std::lock_guard<std::mutex> lock(done->inbox->mutex);
+    done->inbox->reports.push_back(std::move(report));
+    first = !done->inbox->posted;
+    done->inbox->posted = true;
+  }
+  if (!first) return;  // a drain is already on its way and takes this one too
+  asio::post(*done->io, [weak = done->pipeline, inbox = done->inbox] {
+    std::vector<std::unique_ptr<Report>> batch;
+    {
+      std::lock_guard<std::mutex> lock(inbox->mutex);
+      batch.swap(inbox->reports);
+      inbox->posted = false;
+    }
+    auto self = weak.lock();
+    if (!self) return;
+    for (auto& report : batch) self->on_report(std::move(report));
   });
 }
 

@@ -158,6 +158,10 @@ TEST(Maintenance, AWindowAddedToTheCatalogueReachesARunningPipelineWithinTwoSeco
   EXPECT_NE(bad.err.find("window 'deploys': 'schedule': field 5 (day of week): 'FUNDAY' is not a day of week"),
             std::string::npos)
       << bad.err;
+  auto no_key = wt::run_process({WATCHPOST_BIN, "maintenance", "add", "deploys", "--dsn", pg.dsn(), "--schedule",
+                                 "* * * * *", "--duration", "1h", "--label", "=prod"});
+  EXPECT_EQ(no_key.exit_code, 64) << no_key.err;
+  EXPECT_NE(no_key.err.find("--label takes KEY=VALUE"), std::string::npos) << no_key.err;
 
   // Always open (every minute, for an hour), for the targets labelled env=prod.
   int64_t t = now_us();

@@ -55,6 +55,16 @@ std::vector<std::string> Args::values(const std::string& name) const {
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> Args::pairs(const std::string& name) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& kv : values(name)) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError("--" + name + " takes KEY=VALUE");
+    out.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  return out;
+}
+
 std::vector<std::string> common_valued() { return {"plugin-dir", "log-format", "log-level"}; }
 
 void apply_logging(const Args& args, const std::string& format_fallback, const std::string& level_fallback) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace watchpost::cli {
@@ -22,6 +23,8 @@ class Args {
   bool flag(const std::string& name) const { return flags_.count(name) > 0; }
   std::string value(const std::string& name, const std::string& fallback = "") const;
   std::vector<std::string> values(const std::string& name) const;
+  // Every `--name KEY=VALUE` given, split; a UsageError for one without a key or an '='.
+  std::vector<std::pair<std::string, std::string>> pairs(const std::string& name) const;
   bool has(const std::string& name) const { return values_.count(name) > 0; }
 
  private:

@@ -53,11 +53,7 @@ MaintenanceConfig from_flags(const Args& args, const std::string& name) {
   c.end = args.value("end");
   c.timezone = args.value("timezone", "UTC");
   c.targets = args.values("target");
-  for (auto& kv : args.values("label")) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) throw UsageError("--label takes KEY=VALUE");
-    c.labels.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-  }
+  c.labels = args.pairs("label");
   return c;
 }
 

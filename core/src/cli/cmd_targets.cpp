@@ -99,11 +99,7 @@ void apply_flags(const Args& args, CatalogEntry& e) {
   auto pairs_into = [&](const std::string& flag, std::string& json_text) {
     if (!args.has(flag)) return;
     json object = json::parse(json_text);
-    for (auto& kv : args.values(flag)) {
-      auto eq = kv.find('=');
-      if (eq == std::string::npos || eq == 0) throw UsageError("--" + flag + " takes KEY=VALUE");
-      object[kv.substr(0, eq)] = kv.substr(eq + 1);
-    }
+    for (auto& [key, value] : args.pairs(flag)) object[key] = value;
     json_text = object.dump();
   };
   pairs_into("label", e.labels_json);

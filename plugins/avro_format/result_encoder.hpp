@@ -21,7 +21,7 @@ class ResultEncoder {
   void encode(const wp_result& result, std::string& out);
 
  private:
-  void text(std::string& out, std::string_view s);
+  char* text(char* p, std::string_view s);  // room: three bytes a byte of `s`, plus ten
   std::string repaired_;  // reused for the rare text that needs repair
 };
 

@@ -126,6 +126,16 @@ TEST(AvroCodec, TheEncoderWritesTheBytesLibavroWrites) {
   odd.labels = many;
   for (int i = 0; i < 70; ++i) odd.verdicts.push_back({"e" + std::to_string(i), i % 3 - 1, std::string(i, 'm')});
   cases.push_back(odd);
+  // The encoder writes into memory sized beforehand: text whose every byte is repaired into
+  // three (U+FFFD) is the most it can need, in every text field at once.
+  Result worst = full_result();
+  worst.url = std::string(5000, '\x80');
+  worst.error_message = std::string(20000, '\xff');
+  worst.error_kind = WP_ERR_PROTOCOL;
+  worst.resolved_ip = std::string(300, '\0');
+  worst.labels = std::make_shared<Labels>(Labels{{std::string(100, '\xfe'), std::string(900, '\xc0')}});
+  worst.verdicts = {{std::string(50, '\xff'), 0, std::string(4000, '\xed')}};
+  cases.push_back(worst);
   avro::ReferenceEncoder reference;
   for (size_t i = 0; i < cases.size(); ++i) {
     std::string theirs;

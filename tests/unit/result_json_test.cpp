@@ -213,3 +213,20 @@ TEST(ResultJson, WritingIntoASmallBufferReturnsTheExactSizeNeeded) {
   ASSERT_EQ(write_result_json(*v.data(), roomy.data(), roomy.size()), expected.size());
   EXPECT_EQ(roomy.substr(0, expected.size()), expected);
 }
+
+// The encoder's memory is sized by a bound and grown for a result that needs more: a result
+// of 16,000 bytes that each escape to six or two (64 KB of JSON) is written whole and reads back.
+TEST(ResultJson, AHugeResultOfControlCharactersIsWrittenWholeAndReadsBack) {
+  Result r = sample();
+  r.error_message = std::string(8'000, '\x01');
+  r.url = std::string(8'000, '"');
+  std::string json;
+  append_result_json(json, *ResultViews(r).data());
+  Result back;
+  ASSERT_EQ(decode_result_json(json, back), "");
+  EXPECT_EQ(back.error_message, r.error_message);
+  EXPECT_EQ(back.url, r.url);
+  std::string again;
+  append_result_json(again, *ResultViews(sample()).data());
+  EXPECT_EQ(again.find("\\u0001"), std::string::npos) << "the next, small result is not polluted by the big one";
+}

@@ -2,6 +2,7 @@
 
 #include <watchpost/utf8.hpp>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 
@@ -21,28 +22,6 @@ char* varint(char* p, int64_t n) {
 
 std::string_view view(wp_str s) { return {s.data ? s.data : "", s.size}; }
 
-// Text that can be written as it is: well-formed UTF-8 without NUL. ASCII without NUL, the
-// usual case, is passed eight bytes at a time.
-bool clean(std::string_view s) {
-  constexpr uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-  size_t i = 0;
-  for (uint64_t v; i + 8 <= s.size(); i += 8) {
-    std::memcpy(&v, s.data() + i, 8);
-    if (((v | ((v - ones) & ~v)) & highs) != 0) break;  // a byte >= 0x80, or a NUL
-  }
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c != 0 && c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n = c == 0 ? 0 : utf8::sequence_length(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
 // A ["null", T] union's branch: 0 null, 1 the value.
 char* branch(char* p, bool present) {
   *p++ = present ? '\x02' : '\x00';
@@ -52,7 +31,7 @@ char* branch(char* p, bool present) {
 }  // namespace
 
 char* ResultEncoder::text(char* p, std::string_view s) {
-  if (!clean(s)) {
+  if (!utf8::is_clean_text(s)) {
     repaired_.clear();
     utf8::append_text(repaired_, s);
     s = repaired_;
@@ -76,9 +55,13 @@ void ResultEncoder::encode(const wp_result& r, std::string& out) {
   for (size_t i = 0; i < r.label_count; ++i) text_bytes += r.labels[i].key.size + r.labels[i].value.size;
   for (size_t i = 0; i < r.verdict_count; ++i) text_bytes += verdict(i)->evaluator.size + verdict(i)->message.size;
   size_t items = 40 + 2 * r.label_count + 3 * r.verdict_count;
-  size_t at = out.size();
-  out.resize(at + 3 * text_bytes + 10 * items);
-  char* p = out.data() + at;
+  size_t need = 3 * text_bytes + 10 * items;
+  if (scratch_size_ < need) {  // written here, then appended: a resize of `out` would zero it all first
+    scratch_size_ = std::max<size_t>(need, 4096);
+    scratch_.reset(new char[scratch_size_]);
+  }
+  char* const start = scratch_.get();
+  char* p = start;
 
   p = text(p, view(r.result_id));
   p = text(p, view(r.target_id));
@@ -130,7 +113,7 @@ void ResultEncoder::encode(const wp_result& r, std::string& out) {
   if (region.size > 0) p = text(p, view(region));
   p = branch(p, window.size > 0);
   if (window.size > 0) p = text(p, view(window));
-  out.resize(static_cast<size_t>(p - out.data()));
+  out.append(start, p);
 }
 
 }  // namespace watchpost::avro

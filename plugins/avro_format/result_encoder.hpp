@@ -9,6 +9,7 @@
 
 #include <watchpost/plugin_api.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,8 @@ class ResultEncoder {
  private:
   char* text(char* p, std::string_view s);  // room: three bytes a byte of `s`, plus ten
   std::string repaired_;  // reused for the rare text that needs repair
+  std::unique_ptr<char[]> scratch_;  // a datum is written here first, sized by its bound
+  size_t scratch_size_ = 0;
 };
 
 }  // namespace watchpost::avro

@@ -3,6 +3,7 @@
 #include "json_chars.hpp"
 #include "result.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <climits>
 #include <cstring>
@@ -147,42 +148,36 @@ void encode(Encoder& e, const wp_result& r, wp_str region, wp_str window) {
   e.lit("]}");
 }
 
+// Memory of this thread's own for a result that has no room of the caller's: grown to the
+// largest bound seen, never shrunk.
+char* scratch(size_t need) {
+  thread_local std::unique_ptr<char[]> memory;
+  thread_local size_t size = 0;
+  if (size < need) {
+    size = std::max<size_t>(need, 4096);
+    memory.reset(new char[size]);
+  }
+  return memory.get();
+}
+
+// The result's JSON, written at `out` when `cap` holds its bound, else in scratch memory.
+std::string_view encoded(const wp_result& r, char* out, size_t cap) {
+  wp_str region = region_of(r), window = wp_result_maintenance(&r);
+  size_t need = bound(r, region, window);
+  char* at = need <= cap ? out : scratch(need);
+  Encoder e(at);
+  encode(e, r, region, window);
+  return {at, static_cast<size_t>(e.end() - at)};
+}
+
 }  // namespace
 
 size_t write_result_json(const wp_result& r, char* out, size_t cap) {
-  wp_str region = region_of(r), window = wp_result_maintenance(&r);
-  size_t need = bound(r, region, window);
-  if (need <= cap) {
-    Encoder e(out);
-    encode(e, r, region, window);
-    return static_cast<size_t>(e.end() - out);
-  }
-  // Too little room for the bound: encode aside, then copy if the exact size fits.
-  thread_local std::unique_ptr<char[]> aside;
-  thread_local size_t aside_size = 0;
-  if (aside_size < need) {
-    aside.reset(new char[need]);
-    aside_size = need;
-  }
-  Encoder e(aside.get());
-  encode(e, r, region, window);
-  size_t n = static_cast<size_t>(e.end() - aside.get());
-  if (n <= cap) std::memcpy(out, aside.get(), n);
-  return n;
+  std::string_view json = encoded(r, out, cap);
+  if (json.data() != out && json.size() <= cap) std::memcpy(out, json.data(), json.size());
+  return json.size();
 }
 
-void append_result_json(std::string& out, const wp_result& r) {
-  wp_str region = region_of(r), window = wp_result_maintenance(&r);
-  size_t need = bound(r, region, window);
-  thread_local std::unique_ptr<char[]> buffer;
-  thread_local size_t buffer_size = 0;
-  if (buffer_size < need) {
-    buffer_size = need < 4096 ? 4096 : need;
-    buffer.reset(new char[buffer_size]);
-  }
-  Encoder e(buffer.get());
-  encode(e, r, region, window);
-  out.append(buffer.get(), e.end());
-}
+void append_result_json(std::string& out, const wp_result& r) { out += encoded(r, nullptr, 0); }
 
 }  // namespace watchpost

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -34,10 +36,33 @@ inline size_t sequence_length(std::string_view s, size_t i) {
 
 inline constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
+// From s[i], past the bytes that are ASCII and not NUL, eight at a time: the usual text, which
+// needs no look byte by byte. Returns where such bytes end (a word test: a byte with its high
+// bit set, or a zero byte, stops it).
+inline size_t skip_plain_ascii(std::string_view s, size_t i) {
+  constexpr uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  for (uint64_t v; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&v, s.data() + i, 8);
+    if (((v | ((v - ones) & ~v)) & highs) != 0) break;
+  }
+  return i;
+}
+
+// True when `s` is well-formed UTF-8 without NUL: append_text would copy it unchanged.
+inline bool is_clean_text(std::string_view s) {
+  for (size_t i = skip_plain_ascii(s, 0); i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n = c == 0 ? 0 : sequence_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
 // Appends `s` to `out` with every byte that is not part of well-formed UTF-8, and every NUL
 // (which PostgreSQL's text refuses), written as U+FFFD.
 inline void append_text(std::string& out, std::string_view s) {
-  size_t run = 0, i = 0;
+  size_t run = 0, i = skip_plain_ascii(s, 0);
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c != 0 && c < 0x80) {

@@ -353,8 +353,13 @@ void ProbePipeline::dispatch() {
   }
   // Held back by concurrency: finish() resumes us. By a full sink: its on_room does, and a
   // short poll too, since a sink whose spool disk is full frees room without writing.
-  if (scheduler_.next_due_ms() > now) arm_timer();
-  else if (static_cast<int64_t>(in_flight_) >= limit_.value()) limit_.on_held_back();
+  // The timer is moved only to a sooner slot: this runs after every finished check, and
+  // setting it to what it already waits for was a timerfd_settime per check. A timer that
+  // waits for an earlier slot fires, finds nothing due and moves on.
+  int64_t next = scheduler_.next_due_ms();
+  if (next > now) {
+    if (next < armed_due_ms_) arm_timer(next);
+  } else if (static_cast<int64_t>(in_flight_) >= limit_.value()) limit_.on_held_back();
   else if (!sinks_have_room()) arm_timer(now + 250);
 }
 

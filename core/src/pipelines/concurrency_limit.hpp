@@ -2,7 +2,9 @@
 // concurrency, less while the node is overloaded. A node that starts more checks than its CPU
 // can finish makes them all time out, and then blames healthy sites; so the limit grows only
 // while checks are being held back by it and stay quick, and halves when checks fail through
-// watchpost's own fault (error kind `probe`: a starved event loop, no file descriptors).
+// watchpost's own fault (error kind `probe`: a starved event loop, no file descriptors). It
+// stops growing while the machine has no idle CPU and checks take longer than unloaded ones:
+// past that point more checks at once only queue for the CPU, and cost more each.
 // Slots that wait past their turn are skipped and counted by the scheduler, never replayed.
 // Additive increase, multiplicative decrease, with a slow start; one decision per window.
 #pragma once
@@ -20,6 +22,8 @@ class ConcurrencyLimit {
   void on_finished(int64_t duration_us, bool our_fault);
   // Work was due but the limit held it back.
   void on_held_back() { held_back_ = true; }
+  // The machine had (almost) no idle CPU in this window.
+  void on_cpu_saturated() { cpu_saturated_ = true; }
   // Ends a window (about a second): returns whether the limit changed.
   bool end_window();
 
@@ -27,6 +31,7 @@ class ConcurrencyLimit {
   int64_t configured_, floor_, limit_;
   bool slow_start_ = true;
   bool held_back_ = false;
+  bool cpu_saturated_ = false;
   int64_t our_faults_ = 0, finished_ = 0, duration_sum_us_ = 0;
   int64_t baseline_us_ = 0;  // about the quickest recent window average: checks on an unloaded node
 };

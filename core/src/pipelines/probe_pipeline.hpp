@@ -8,6 +8,7 @@
 #include "config/config.hpp"
 #include "concurrency_limit.hpp"
 #include "pipeline.hpp"
+#include "observe/machine_cpu.hpp"
 #include "observe/target_series.hpp"
 #include "plugins/instance.hpp"
 #include "plugins/loader.hpp"
@@ -134,6 +135,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   std::string region_;
   int64_t concurrency_ = 512;  // configured; in_flight_ stays under limit_.value() <= this
   ConcurrencyLimit limit_{512};
+  MachineCpu machine_cpu_;  // read once a window: a machine with no idle CPU stops the limit's growth
 
   std::unique_ptr<ProbeInstance> probe_;
   std::vector<Target> targets_;

@@ -26,10 +26,10 @@ bool ConcurrencyLimit::end_window() {
     baseline_us_ = baseline_us_ ? std::min(average, baseline_us_ + baseline_us_ / 5) : average;
   // Checks slowing to over three times their unloaded duration: more in flight only queues.
   bool slowing = baseline_us_ > 0 && average > 3 * baseline_us_ && average > 50'000;
-  // No idle CPU left and checks half as long again as unloaded: they queue for our own CPU,
-  // and more at once would finish no more of them (each would only cost more). Slow targets
-  // on a busy machine still take their own time, not longer, so the limit grows for them.
-  bool crowded = cpu_saturated_ && baseline_us_ > 0 && 2 * average > 3 * baseline_us_;
+  // No idle CPU left and checks twice as long as unloaded: half of their time is queueing for
+  // our own CPU, and more at once would finish no more of them (each would only cost more).
+  // Slow targets on a busy machine take mostly their own time, so the limit grows for them.
+  bool crowded = cpu_saturated_ && baseline_us_ > 0 && average > 2 * baseline_us_;
   if (our_faults_ > 0) {
     limit_ = std::max(floor_, limit_ / 2);
     slow_start_ = false;

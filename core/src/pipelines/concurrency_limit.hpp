@@ -3,7 +3,7 @@
 // can finish makes them all time out, and then blames healthy sites; so the limit grows only
 // while checks are being held back by it and stay quick, and halves when checks fail through
 // watchpost's own fault (error kind `probe`: a starved event loop, no file descriptors). It
-// stops growing while the machine has no idle CPU and checks take longer than unloaded ones:
+// stops growing while the machine has no idle CPU and checks take twice their unloaded time:
 // past that point more checks at once only queue for the CPU, and cost more each.
 // Slots that wait past their turn are skipped and counted by the scheduler, never replayed.
 // Additive increase, multiplicative decrease, with a slow start; one decision per window.

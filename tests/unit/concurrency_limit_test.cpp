@@ -70,8 +70,7 @@ TEST(ConcurrencyLimit, StopsGrowingWhenTheMachineHasNoIdleCpuAndChecksQueueForIt
   for (int i = 0; i < 30; ++i) {  // no idle CPU, checks at 15 ms: queueing for our own CPU
     l.on_finished(15'000, false);
     l.on_held_back();
-    l.on_cpu_saturated();
-    l.end_window();
+    l.end_window(/*cpu_saturated=*/true);
   }
   EXPECT_EQ(l.value(), 128) << "the baseline must not follow a rise the node itself causes";
   l.on_finished(15'000, false);  // CPU to spare again (the rest of the machine went quiet)
@@ -89,8 +88,7 @@ TEST(ConcurrencyLimit, SlowTargetsOnABusyMachineStillGrowTheLimit) {
   for (int64_t want : {128, 256, 512}) {
     l.on_finished(340'000, false);
     l.on_held_back();
-    l.on_cpu_saturated();
-    l.end_window();
+    l.end_window(/*cpu_saturated=*/true);
     EXPECT_EQ(l.value(), want);
   }
 }

@@ -22,16 +22,14 @@ class ConcurrencyLimit {
   void on_finished(int64_t duration_us, bool our_fault);
   // Work was due but the limit held it back.
   void on_held_back() { held_back_ = true; }
-  // The machine had (almost) no idle CPU in this window.
-  void on_cpu_saturated() { cpu_saturated_ = true; }
-  // Ends a window (about a second): returns whether the limit changed.
-  bool end_window();
+  // Ends a window (about a second), in which the machine may have had (almost) no idle CPU:
+  // returns whether the limit changed.
+  bool end_window(bool cpu_saturated = false);
 
  private:
   int64_t configured_, floor_, limit_;
   bool slow_start_ = true;
   bool held_back_ = false;
-  bool cpu_saturated_ = false;
   int64_t our_faults_ = 0, finished_ = 0, duration_sum_us_ = 0;
   int64_t baseline_us_ = 0;  // about the quickest recent window average: checks on an unloaded node
 };

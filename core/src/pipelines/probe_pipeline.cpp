@@ -356,19 +356,18 @@ void ProbePipeline::dispatch() {
   }
   // Held back by concurrency: finish() resumes us. By a full sink: its on_room does, and a
   // short poll too, since a sink whose spool disk is full frees room without writing.
-  // The timer is moved only to a sooner slot: this runs after every finished check, and
-  // setting it to what it already waits for was a timerfd_settime per check. A timer that
-  // waits for an earlier slot fires, finds nothing due and moves on.
-  int64_t next = scheduler_.next_due_ms();
-  if (next > now) {
-    if (next < armed_due_ms_) arm_timer(next);
-  } else if (static_cast<int64_t>(in_flight_) >= limit_.value()) limit_.on_held_back();
+  if (scheduler_.next_due_ms() > now) arm_timer();
+  else if (static_cast<int64_t>(in_flight_) >= limit_.value()) limit_.on_held_back();
   else if (!sinks_have_room()) arm_timer(now + 250);
 }
 
 void ProbePipeline::arm_timer(int64_t due) {
   if (due == 0) due = scheduler_.next_due_ms();
-  if (due == INT64_MAX) return;
+  // The timer only ever moves sooner. Setting it is a timerfd_settime; dispatch() runs after
+  // every finished check and a catalogue snapshot adds a million slots, and each would set it
+  // again to what it already waits for. One that waits for an earlier moment fires, finds
+  // nothing due and arms for the next slot (the handler clears armed_due_ms_ first).
+  if (due == INT64_MAX || due >= armed_due_ms_) return;
   armed_due_ms_ = due;
   timer_.expires_at(Clock::to_steady(due));
   std::weak_ptr<ProbePipeline> weak = shared_from_this();
@@ -382,9 +381,7 @@ void ProbePipeline::arm_timer(int64_t due) {
 }
 
 void ProbePipeline::rearm_if_sooner() {
-  // Only when the new slot comes before what the timer waits for: re-arming costs a system
-  // call, and a snapshot of a million targets would otherwise make a million of them.
-  if (!stopping_ && !once_ && scheduler_.next_due_ms() < armed_due_ms_) arm_timer();
+  if (!stopping_ && !once_) arm_timer();
 }
 
 void ProbePipeline::begin_check(uint32_t target, int64_t slot_ms) {
@@ -617,9 +614,9 @@ void ProbePipeline::sweep() {
     metrics().add(names_.probe_errors);
     finish(id, std::move(r));
   }
-  if (auto idle = machine_cpu_.idle_since_last(); idle && *idle < kSaturatedIdleShare) limit_.on_cpu_saturated();
+  auto idle = machine_cpu_.idle_since_last();
   int64_t before = limit_.value();
-  if (limit_.end_window()) {
+  if (limit_.end_window(idle && *idle < kSaturatedIdleShare)) {
     metrics().set(names_.concurrency_limit, static_cast<double>(limit_.value()));
     if (limit_.value() < before)
       log::warn(name_, "overloaded: checks failed through watchpost's own fault (a starved event loop, no descriptors); "

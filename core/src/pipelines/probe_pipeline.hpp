@@ -108,7 +108,7 @@ class ProbePipeline final : public Pipeline, public std::enable_shared_from_this
   static void on_probe_done(void* ctx, const wp_probe_report* report);
 
   void dispatch();
-  void arm_timer(int64_t due_ms = 0);  // 0: the next due slot
+  void arm_timer(int64_t due_ms = 0);  // 0: the next due slot; never later than it waits for
   void rearm_if_sooner();
   void begin_check(uint32_t target, int64_t slot_ms);
   // A target's options as its probe gets them: what was given plus the probe's defaults.

@@ -7,13 +7,19 @@
 #include <fstream>
 #include <string>
 
+#include <unistd.h>
+
 using namespace watchpost;
 
 namespace {
 
+// ctest runs each test in its own process, several at once, all sharing TempDir(): the file is
+// named after the test and the process so no other test can write it while this one reads it.
 std::string stat_file(const std::string& first_line) {
   static int n = 0;
-  std::string path = ::testing::TempDir() + "/machine_cpu_stat_" + std::to_string(++n);
+  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string path = ::testing::TempDir() + "/machine_cpu_stat_" + test->name() + "_" +
+                     std::to_string(::getpid()) + "_" + std::to_string(++n);
   std::ofstream(path) << first_line << "\ncpu0 1 2 3 4 5 6 7 8 0 0\n";
   return path;
 }

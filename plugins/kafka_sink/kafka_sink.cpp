@@ -1,9 +1,11 @@
 #include "kafka_sink.hpp"
 
+#include "payload_arena.hpp"
 #include "result_schema.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <mutex>
 
 namespace watchpost::kafka {
@@ -26,6 +28,7 @@ struct Flight {
   std::string first_error;
   std::chrono::steady_clock::time_point sent_at = std::chrono::steady_clock::now();
   SinkCompletion done;
+  PayloadArena payloads;  // freed with the flight, after the last delivery report
 
   void fail(const char* why) {
     if (failed.fetch_add(1) == 0) {
@@ -57,6 +60,10 @@ struct Flight {
     delete this;
   }
 };
+
+// Room asked for before encoding a JSON result; a larger one is encoded again into a chunk
+// of its size (results are ~400 bytes, a long error message or body match more).
+constexpr size_t kJsonGuess = 2048;
 
 void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
   auto* f = static_cast<Flight*>(m->_private);
@@ -188,19 +195,32 @@ Status KafkaSink::write_async(const Batch& batch, SinkCompletion done) {
   }
   auto* flight = new Flight(host_, topic_name_, batch.size(), std::move(done));
   auto deadline = flight->sent_at + std::chrono::milliseconds(delivery_timeout_ms_);
-  std::string payload;
+  std::string avro_payload;
   for (size_t i = 0; i < batch.size(); ++i) {
+    // The payload is written into the flight's arena and produced without a copy: it stays
+    // there until the flight is freed, after the last of its delivery reports.
+    char* payload;
+    size_t size;
     if (avro_) {
-      payload.clear();
-      avro_->start(payload);
-      avro_encoder_.encode(batch[i], payload);
+      avro_payload.clear();
+      avro_->start(avro_payload);
+      avro_encoder_.encode(batch[i], avro_payload);
+      size = avro_payload.size();
+      payload = flight->payloads.reserve(size);
+      std::memcpy(payload, avro_payload.data(), size);
     } else {
-      host_.to_json(batch[i], payload);
+      payload = flight->payloads.reserve(kJsonGuess);
+      size = host_.to_json(batch[i], payload, flight->payloads.room());
+      if (size > flight->payloads.room()) {
+        payload = flight->payloads.reserve(size);
+        host_.to_json(batch[i], payload, size);
+      }
     }
-    std::string_view key = key_of(batch[i]);
+    flight->payloads.commit(size);
+    std::string_view key = key_of(batch[i]);  // librdkafka copies keys always
     for (;;) {
-      int rc = rd_kafka_produce(topic_, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, payload.data(), payload.size(),
-                                key.empty() ? nullptr : key.data(), key.size(), flight);
+      int rc = rd_kafka_produce(topic_, RD_KAFKA_PARTITION_UA, 0, payload, size, key.empty() ? nullptr : key.data(),
+                                key.size(), flight);
       if (rc == 0) break;
       rd_kafka_resp_err_t e = rd_kafka_last_error();
       if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL && std::chrono::steady_clock::now() < deadline) {

@@ -8,6 +8,7 @@
 #include "mock_kafka.hpp"
 #include "process.hpp"
 #include "results/result.hpp"
+#include "results/result_json.hpp"
 #include "runtime_harness.hpp"
 #include "runtime.hpp"
 #include "results/ulid.hpp"
@@ -72,6 +73,43 @@ TEST(Kafka, HundredThousandResultsRoundTripWithExactAccounting) {
     }
   ::testing::Test::RecordProperty("duplicates", static_cast<int>(writer.seen.duplicates()));
   std::printf("round trip: %zu unique results, %zu duplicates\n", writer.seen.unique(), writer.seen.duplicates());
+}
+
+// kafka_sink writes each payload into memory kept until the batch's last delivery report and
+// hands it to librdkafka without a copy: every message must arrive exactly as the core encodes
+// it, whatever its size — around the sink's first guess of room (2 KiB), past one chunk of its
+// memory (64 KiB), and many small ones spanning chunks — with several batches in flight.
+TEST(Kafka, EveryPayloadArrivesExactlyAsEncodedWhateverItsSize) {
+  MockKafka kafka(1);
+  kafka.create_topic("sizes", 3, 1);
+  const size_t sizes[] = {0, 1, 1500, 2047, 2048, 2049, 5000, 64 * 1024, 200 * 1024};
+  std::vector<std::vector<ResultPtr>> batches(4);
+  std::map<std::string, std::string> expected;  // result id -> its JSON
+  int i = 0;
+  for (auto& batch : batches)
+    for (int k = 0; k < 300; ++k, ++i) {
+      Result r = wt::make_result(i);
+      r.error_message = std::string(sizes[i % std::size(sizes)], static_cast<char>('a' + i % 26));
+      batch.push_back(std::make_shared<Result>(r));
+      std::string json;
+      ResultViews view(*batch.back());
+      append_result_json(json, *view.data());
+      expected[r.result_id] = json;
+    }
+  wt::produce_batches(kafka.bootstrap(), "sizes", batches);
+  auto messages = read_topic(kafka.bootstrap(), "sizes", expected.size(), std::chrono::seconds(60));
+  ASSERT_EQ(messages.size(), expected.size());
+  size_t exact = 0;
+  for (auto& m : messages) {
+    auto it = expected.find(id_of(m.payload));
+    ASSERT_NE(it, expected.end()) << "a message that was not produced: " << m.payload.substr(0, 200);
+    if (m.payload == it->second) ++exact;
+    else ADD_FAILURE() << "result " << it->first << " arrived as " << m.payload.size() << " bytes, encoded as "
+                       << it->second.size();
+    expected.erase(it);
+  }
+  EXPECT_EQ(exact, messages.size());
+  EXPECT_TRUE(expected.empty()) << expected.size() << " results never arrived";
 }
 
 TEST(Kafka, BrokerDownWhileProducingLosesNothing) {

@@ -59,10 +59,11 @@ inline Result make_result(int i) {
   return r;
 }
 
-// Produces through the real kafka_sink plugin, as the core would; `extra` adds or overrides
-// options (name, YAML scalar).
-inline std::vector<std::string> produce(const std::string& bootstrap, const std::string& topic, int first, int count,
-                                        const std::vector<std::pair<std::string, std::string>>& extra = {}) {
+// Produces `batches` through the real kafka_sink plugin, one write each, as the core would;
+// `extra` adds or overrides options (name, YAML scalar).
+inline void produce_batches(const std::string& bootstrap, const std::string& topic,
+                            const std::vector<std::vector<ResultPtr>>& batches,
+                            const std::vector<std::pair<std::string, std::string>>& extra = {}) {
   const Plugin* p = test_catalog().find("kafka_sink");
   SinkInstance sink(p->library, p->descriptor->sink, "test/kafka_sink");
   OptionList opts;
@@ -80,17 +81,27 @@ inline std::vector<std::string> produce(const std::string& bootstrap, const std:
   add("delivery_timeout", "30s");
   for (auto& [name, value] : extra) add(name.c_str(), value);
   sink.create(opts);
-  std::vector<std::string> ids;
-  for (int start = first; start < first + count; start += 1000) {
-    std::vector<ResultPtr> batch;
-    for (int i = start; i < std::min(first + count, start + 1000); ++i) {
-      batch.push_back(std::make_shared<Result>(make_result(i)));
-      ids.push_back(batch.back()->result_id);
-    }
+  for (auto& batch : batches) {
     ResultViews views(batch);
     wp_error err = SinkInstance::blank_error();
     EXPECT_EQ(sink.api()->write(sink.handle(), views.data(), views.size(), &err), WP_OK) << err.message;
   }
+}
+
+// make_result(first) .. make_result(first + count - 1) through kafka_sink in batches of 1,000;
+// gives their ids.
+inline std::vector<std::string> produce(const std::string& bootstrap, const std::string& topic, int first, int count,
+                                        const std::vector<std::pair<std::string, std::string>>& extra = {}) {
+  std::vector<std::string> ids;
+  std::vector<std::vector<ResultPtr>> batches;
+  for (int start = first; start < first + count; start += 1000) {
+    batches.emplace_back();
+    for (int i = start; i < std::min(first + count, start + 1000); ++i) {
+      batches.back().push_back(std::make_shared<Result>(make_result(i)));
+      ids.push_back(batches.back().back()->result_id);
+    }
+  }
+  produce_batches(bootstrap, topic, batches, extra);
   return ids;
 }
 

@@ -152,6 +152,12 @@ class Host {
     }
     out.resize(n);
   }
+  // Into `out`, at most `capacity` bytes; returns the size the JSON needs (like snprintf):
+  // when that is more than `capacity`, call again with room for it. For a sink that keeps
+  // encoded results in memory of its own.
+  size_t to_json(const wp_result& r, char* out, size_t capacity) const {
+    return raw_->result_to_json(raw_->ctx, &r, out, capacity);
+  }
   // ABI 1.1 services (a core of 1.1 or later always offers them: the loader refuses a plugin
   // built for a newer minor than the core's).
   bool has_services() const { return raw_->struct_size >= offsetof(wp_host, timer_cancel) + sizeof(void*); }

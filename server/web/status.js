@@ -12,6 +12,13 @@ function text(tag, content, cls) {
   return e;
 }
 
+// A day's colour from its counts. Checks in a maintenance window are neither up nor down: a
+// day of only those is maintenance, and a day with no check counted at all stays grey.
+function dayClass(d) {
+  if (d.up + d.down === 0) return d.maintenance ? "maintenance" : "";
+  return d.down === 0 ? "up" : d.up === 0 ? "down" : "mixed";
+}
+
 async function draw() {
   const r = await fetch("/api/v1/public/status-pages/" + encodeURIComponent(slug));
   if (!r.ok) {
@@ -21,9 +28,9 @@ async function draw() {
   const page = await r.json();
   document.title = page.title;
   $("title").textContent = page.title;
-  $("overall").replaceChildren(text("span", page.overall === "operational" ? "All systems operational" :
-                                            page.overall === "down" ? "Outage" : "Some systems are down",
-                                    "state " + page.overall));
+  const overall = {operational: "All systems operational", down: "Outage", degraded: "Some systems are down",
+                   maintenance: "Maintenance in progress"};
+  $("overall").replaceChildren(text("span", overall[page.overall] || page.overall, "state " + page.overall));
   const pct = (v) => (v == null ? "-" : v.toFixed(2) + " %");
   $("targets").replaceChildren(...page.targets.map((t) => {
     const box = document.createElement("div");
@@ -38,8 +45,9 @@ async function draw() {
     for (let i = 89; i >= 0; --i) {
       const date = new Date(Date.now() - i * 86400000).toISOString().slice(0, 10), d = days.get(date);
       const bar = document.createElement("span");
-      if (d) bar.className = d.down === 0 ? "up" : d.up === 0 ? "down" : "mixed";
-      bar.title = date + (d ? ": " + d.up + " up, " + d.down + " down" : ": no checks");
+      if (d) bar.className = dayClass(d);
+      bar.title = date + (d ? ": " + d.up + " up, " + d.down + " down" +
+                              (d.maintenance ? ", " + d.maintenance + " in maintenance" : "") : ": no checks");
       bars.append(bar);
     }
     box.append(bars);

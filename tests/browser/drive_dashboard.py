@@ -1,10 +1,12 @@
 """Drives the web page in Debian's headless chromium (selenium), as a user would:
 sign up, add a target, see it turn up, see it go down when its server fails (the C++ test
 flips it when this prints UP-SEEN), open its details, then see the public status page show the
-same without signing in, leaking nothing private. Screenshots go to SHOT_DIR.
+same without signing in, leaking nothing private, and then show planned maintenance as maintenance,
+not as an outage. Screenshots go to SHOT_DIR.
 
     drive_dashboard.py BASE_URL SITE_URL SHOT_DIR
 """
+import datetime
 import json
 import sys
 import time
@@ -106,6 +108,29 @@ try:
     for private in (site, "/switch", "503", "127.0.0.1", "ops@example.com"):
         assert private not in source, "%r is on the public page" % private
     driver.save_screenshot(shots + "/status-page.png")
+
+    # Planned work: a maintenance window on the target, through the API. Its checks go on and
+    # are marked; the public page then says maintenance, not outage, and a bar counts them apart.
+    start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1)
+    req = urllib.request.Request(base + "/api/v1/maintenance", method="POST",
+                                 data=json.dumps({"name": "db-upgrade", "start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                                  "duration": "1h", "targets": ["shop"]}).encode(),
+                                 headers={"Content-Type": "application/json", "Authorization": "Bearer " + token})
+    urllib.request.urlopen(req, timeout=10).read()
+    deadline = time.monotonic() + 30
+    while True:  # until a check inside the window is the latest (the catalogue applies it within 2 s)
+        public = json.loads(urllib.request.urlopen(base + "/api/v1/public/status-pages/shop-status", timeout=10).read())
+        if public["targets"][0]["state"] == "maintenance":
+            break
+        assert time.monotonic() < deadline, "no check inside the window reached the page: %r" % public
+        time.sleep(0.2)
+    driver.get(base + "/status/shop-status")
+    WebDriverWait(driver, 20).until(lambda d: "Maintenance in progress" in d.find_element(By.ID, "overall").text)
+    page = driver.find_element(By.TAG_NAME, "body").text
+    assert "Outage" not in page, page
+    assert "maintenance" in driver.find_element(By.ID, "targets").text, page
+    titles = [b.get_attribute("title") for b in driver.find_elements(By.CSS_SELECTOR, "#targets .bars span")]
+    assert any("in maintenance" in t for t in titles), "a bar counts the checks in the window: %r" % titles[-2:]
     say("DONE")
 finally:
     driver.quit()

@@ -605,6 +605,59 @@ TEST(Api, APublicStatusPageShowsChosenTargetsToAnyoneAndLeaksNothingPrivate) {
   EXPECT_EQ(api.call("GET", "/public/status-pages/shop").status, 404);
 }
 
+// Planned work is not an outage: a target whose latest check fell in a maintenance window is
+// `maintenance` on the public page (whatever the check found), the page says so rather than
+// "down", and a day of only such checks counts them apart. Once the window is over and the
+// target is still down, the page shows it down again.
+TEST(Api, AStatusPageShowsPlannedMaintenanceAsMaintenanceNotAsAnOutage) {
+  SKIP_WITHOUT_POSTGRES();
+  wt::PostgresServer pg;
+  Serve api(pg);
+  std::string admin = api.user("admin@example.com");
+  api.ok("POST", "/targets", target_body("db", "http://127.0.0.1:9/"), admin, 201);
+  api.ok("POST", "/targets", target_body("web", "http://127.0.0.1:9/"), admin, 201);
+  pqxx::connection c(pg.dsn());
+  {
+    pqxx::work w(c);  // db: two down checks, both inside a window; web: one up check
+    w.exec("CREATE TABLE watchpost.check_results_now PARTITION OF watchpost.check_results "
+           "FOR VALUES FROM (now() - interval '2 days') TO (now() + interval '1 day')");
+    for (int i = 0; i < 3; ++i)
+      w.exec("INSERT INTO watchpost.check_results (result_id, pipeline, target_id, url, node, scheduled_at, started_at, "
+             "outcome, in_maintenance) VALUES ('01J000000000000000000000" + std::to_string(20 + i) + "', 'default', '" +
+             (i < 2 ? "db', 'http://x/', 'n1', now() - interval '" + std::to_string(i + 1) + " minutes', now(), 'down', true"
+                    : "web', 'http://x/', 'n1', now() - interval '1 minute', now(), 'up', false") + ")");
+    w.exec("INSERT INTO watchpost.targets (pipeline, target_id, url, node, outcome, last_checked_at, last_result_id, "
+           "in_maintenance) VALUES ('default', 'db', 'http://x/', 'n1', 'down', now(), '01J00000000000000000000020', true), "
+           "('default', 'web', 'http://x/', 'n1', 'up', now(), '01J00000000000000000000022', false)");
+    w.commit();
+  }
+  api.ok("PUT", "/status-pages/ops", R"({"title": "Ops", "targets": [{"id": "db"}, {"id": "web"}]})", admin, 201);
+  json j = api.ok("GET", "/public/status-pages/ops", "", "");
+  EXPECT_EQ(j.value("overall", ""), "maintenance") << j.dump();
+  ASSERT_EQ(j["targets"].size(), 2u);
+  json db = j["targets"][0], web = j["targets"][1];
+  EXPECT_EQ(db.value("state", ""), "maintenance") << "a down check inside a window is not an outage";
+  EXPECT_EQ(web.value("state", ""), "up");
+  EXPECT_TRUE(db["uptime_percent"]["24h"].is_null()) << "checks in a window count in no uptime: " << db.dump();
+  int64_t up = 0, down = 0, maintenance = 0;
+  for (auto& day : db["days"]) {
+    up += day.value("up", 0);
+    down += day.value("down", 0);
+    maintenance += day.value("maintenance", 0);
+  }
+  EXPECT_EQ(up + down, 0);
+  EXPECT_EQ(maintenance, 2);
+
+  {
+    pqxx::work w(c);  // the window is over and db is still down
+    w.exec("UPDATE watchpost.targets SET in_maintenance = false WHERE target_id = 'db'");
+    w.commit();
+  }
+  j = api.ok("GET", "/public/status-pages/ops", "", "");
+  EXPECT_EQ(j["targets"][0].value("state", ""), "down");
+  EXPECT_EQ(j.value("overall", ""), "degraded") << "one of two down";
+}
+
 // Maintenance windows through the API: checked like a file's (field named), a member's choose
 // among their own targets only and are seen and removed by them alone; an admin's choose all.
 TEST(Api, MaintenanceWindowsAreCheckedOwnedAndReachOnlyTheirOwnersTargets) {

@@ -39,7 +39,7 @@ json public_page(const ApiService& api, pqxx::work& tx, const std::string& slug)
   // Per target: its state now and its uptime over three windows (up / (up + down)); checks in
   // a maintenance window count in neither (docs/maintenance.md).
   auto rows = tx.exec(
-      "SELECT p.target_id, coalesce(p.label, p.target_id), c.url, c.enabled, s.outcome, "
+      "SELECT p.target_id, coalesce(p.label, p.target_id), c.url, c.enabled, s.outcome, s.in_maintenance, "
       "  (SELECT round(100.0 * count(*) FILTER (WHERE r.outcome = 'up' AND NOT r.in_maintenance) / nullif(count(*) FILTER (WHERE r.outcome <> 'unknown' AND NOT r.in_maintenance), 0), 3) "
       "     FROM " + results + " r WHERE r.target_id = p.target_id AND r.scheduled_at > now() - interval '1 day'), "
       "  (SELECT round(100.0 * count(*) FILTER (WHERE r.outcome = 'up' AND NOT r.in_maintenance) / nullif(count(*) FILTER (WHERE r.outcome <> 'unknown' AND NOT r.in_maintenance), 0), 3) "
@@ -61,20 +61,26 @@ json public_page(const ApiService& api, pqxx::work& tx, const std::string& slug)
     bars[d[0].as<std::string>()].push_back({{"date", d[1].as<std::string>()}, {"up", d[2].as<int64_t>()},
                                             {"down", d[3].as<int64_t>()}, {"maintenance", d[4].as<int64_t>()}});
   json targets = json::array();
-  int down = 0, known = 0;
+  int down = 0, known = 0, in_maintenance = 0;
   for (auto r : rows) {
-    std::string state = r[3].is_null() ? "unknown" : !r[3].as<bool>() ? "paused" : r[4].is_null() ? "unchecked"
-                                                                                                    : r[4].as<std::string>();
+    // A target whose latest check fell in a maintenance window is shown as in maintenance,
+    // whatever that check found: planned work is not an outage (docs/maintenance.md).
+    std::string state = r[3].is_null()         ? "unknown"
+                        : !r[3].as<bool>()     ? "paused"
+                        : r[4].is_null()       ? "unchecked"
+                        : r[5].as<bool>(false) ? "maintenance"
+                                               : r[4].as<std::string>();
     if (state == "up" || state == "down") ++known;
     if (state == "down") ++down;
+    if (state == "maintenance") ++in_maintenance;
     json t = {{"name", r[1].as<std::string>()},
               {"state", state},
-              {"uptime_percent", {{"24h", or_null(r[5])}, {"7d", or_null(r[6])}, {"30d", or_null(r[7])}}},
+              {"uptime_percent", {{"24h", or_null(r[6])}, {"7d", or_null(r[7])}, {"30d", or_null(r[8])}}},
               {"days", bars.count(r[0].as<std::string>()) ? bars[r[0].as<std::string>()] : json::array()}};
     if (show_urls && !r[2].is_null()) t["url"] = redact_url(r[2].as<std::string>());
     targets.push_back(std::move(t));
   }
-  std::string overall = down == 0 ? "operational" : down == known ? "down" : "degraded";
+  std::string overall = down > 0 ? (down == known ? "down" : "degraded") : in_maintenance > 0 ? "maintenance" : "operational";
   return {{"title", page[0][0].as<std::string>()}, {"overall", overall}, {"updated_at", page[0][2].as<int64_t>()},
           {"targets", targets}};
 }

@@ -128,6 +128,7 @@ try:
     WebDriverWait(driver, 20).until(lambda d: "Maintenance in progress" in d.find_element(By.ID, "overall").text)
     page = driver.find_element(By.TAG_NAME, "body").text
     assert "Outage" not in page, page
+    assert "db-upgrade" not in driver.page_source, "the window's name (it may say what is worked on) is not public"
     assert "maintenance" in driver.find_element(By.ID, "targets").text, page
     titles = [b.get_attribute("title") for b in driver.find_elements(By.CSS_SELECTOR, "#targets .bars span")]
     assert any("in maintenance" in t for t in titles), "a bar counts the checks in the window: %r" % titles[-2:]

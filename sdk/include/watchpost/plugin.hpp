@@ -145,10 +145,10 @@ class Host {
   // Into `out`, replacing what it held: a sink encoding many results reuses one buffer.
   void to_json(const wp_result& r, std::string& out) const {
     out.resize(out.capacity() < 1024 ? 1024 : out.capacity());
-    size_t n = raw_->result_to_json(raw_->ctx, &r, out.data(), out.size());
+    size_t n = to_json(r, out.data(), out.size());
     if (n > out.size()) {
       out.resize(n);
-      raw_->result_to_json(raw_->ctx, &r, out.data(), out.size());
+      to_json(r, out.data(), out.size());
     }
     out.resize(n);
   }

@@ -108,6 +108,18 @@ TEST(AlertState, ANodeThatTakesOverATargetFindsItsAlertInPostgresAndSendsOnlyThe
   EXPECT_EQ(ended.err.find(wt::PostgresServer::kPassword), std::string::npos) << "no password in the log";
 }
 
+// A database (or schema) no writer has used yet: `alerts` says so plainly, like `report`,
+// not with PostgreSQL's SQL error and its caret.
+TEST(AlertState, AlertsOnADatabaseNoWriterUsedSaysSoInsteadOfPrintingSql) {
+  SKIP_WITHOUT_POSTGRES();
+  wt::PostgresServer pg;
+  auto listed = wt::run_process({WATCHPOST_BIN, "alerts", "--dsn", pg.dsn(), "--schema", "nothere"});
+  EXPECT_EQ(listed.exit_code, 1);
+  EXPECT_NE(listed.err.find("no alert state in schema 'nothere'"), std::string::npos) << listed.err;
+  EXPECT_EQ(listed.err.find("LINE 1"), std::string::npos) << listed.err;
+  EXPECT_EQ(listed.err.find(wt::PostgresServer::kPassword), std::string::npos) << listed.err;
+}
+
 TEST(AlertState, AlertsWaitWhilePostgresIsDownAndNoneIsLost) {
   SKIP_WITHOUT_POSTGRES();
   wt::PostgresServer pg;

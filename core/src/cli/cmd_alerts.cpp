@@ -9,6 +9,7 @@
 #include <watchpost/redact.hpp>
 
 #include <nlohmann/json.hpp>
+#include <pqxx/except>
 
 #include <algorithm>
 #include <cstdio>
@@ -66,7 +67,15 @@ int cmd_alerts(int argc, char** argv) {
     q.dsn = args.value("dsn", env ? env : "");
     q.schema = args.value("schema", "watchpost");
     auto conn = report::connect(q);
-    rows = read_alerts(*conn, q.schema, history);
+    try {
+      rows = read_alerts(*conn, q.schema, history);
+    } catch (const pqxx::sql_error& e) {
+      // A database no writer has used yet: say so, as `report` does, rather than print SQL.
+      if (e.sqlstate() == "42P01" || e.sqlstate() == "3F000")
+        throw std::runtime_error("no alert state in schema '" + q.schema +
+                                 "' (has a pipeline with alert rules and a pg_sink, or `watchpost serve`, used it yet?)");
+      throw;
+    }
   }
   if (args.flag("json")) {
     nlohmann::json out = {{"firing", nlohmann::json::array()}, {"history", nlohmann::json::array()}};
